@@ -1,0 +1,3 @@
+//! # mailwire-mime
+//!
+//! The RFC 5322 + MIME message format.

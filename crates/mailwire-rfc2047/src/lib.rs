@@ -1,0 +1,3 @@
+//! # mailwire-rfc2047
+//!
+//! RFC 2047 encoded words (`=?charset?encoding?encoded-text?=`).

@@ -1,0 +1,140 @@
+//! `cargo xtask corpus`: every codec over everything in `testdata/`, checking expected results and
+//! round trips, then a per-codec summary table. Each codec has a module with
+//! `run(testdata) -> Summary`; the formats of its files are documented in
+//! `testdata/<codec>/FORMAT.md`.
+
+use std::path::{Path, PathBuf};
+
+/// What one codec's corpus run found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Summary {
+    /// The codec's name (the `testdata/` folder it reads).
+    pub(crate) codec: &'static str,
+    /// Inputs examined (vectors, messages, trace messages).
+    pub(crate) inputs: usize,
+    /// Inputs whose result matched what was expected.
+    pub(crate) passed: usize,
+    /// Inputs whose encoding decoded back to the same value.
+    pub(crate) round_tripped: usize,
+    /// Defects reported while decoding (lenient mode).
+    pub(crate) defects: usize,
+    /// Each failure as `file:line: what`.
+    pub(crate) failures: Vec<String>,
+}
+
+impl Summary {
+    /// An empty summary for `codec`.
+    pub(crate) fn new(codec: &'static str) -> Self {
+        Summary {
+            codec,
+            inputs: 0,
+            passed: 0,
+            round_tripped: 0,
+            defects: 0,
+            failures: Vec::new(),
+        }
+    }
+}
+
+/// A codec's corpus runner.
+type Runner = fn(&Path) -> Summary;
+
+/// Every codec with a corpus, in dependency order.
+const CODECS: &[(&str, Runner)] = &[];
+
+/// The files under `dir` (recursively) whose name ends with `ext`, sorted, so every run reads them
+/// in the same order.
+#[allow(dead_code)]
+pub(crate) fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(ext))
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub(crate) fn run(testdata: &Path) -> Result<(), String> {
+    if !testdata.is_dir() {
+        return Err(format!("{} is not a folder", testdata.display()));
+    }
+    let summaries: Vec<Summary> = CODECS.iter().map(|(_, f)| f(testdata)).collect();
+    print!("{}", table(&summaries));
+    let failures: usize = summaries.iter().map(|s| s.failures.len()).sum();
+    let inputs: usize = summaries.iter().map(|s| s.inputs).sum();
+    for s in &summaries {
+        for f in &s.failures {
+            eprintln!("{}: {f}", s.codec);
+        }
+    }
+    if inputs == 0 {
+        return Err("the corpus is empty".into());
+    }
+    if failures > 0 {
+        return Err(format!("{failures} corpus failure(s)"));
+    }
+    Ok(())
+}
+
+fn table(summaries: &[Summary]) -> String {
+    let mut out = format!(
+        "{:<10} {:>8} {:>8} {:>14} {:>8} {:>9}\n",
+        "codec", "inputs", "passed", "round-tripped", "defects", "failures"
+    );
+    let mut total = Summary::new("total");
+    for s in summaries {
+        out.push_str(&row(s));
+        total.inputs += s.inputs;
+        total.passed += s.passed;
+        total.round_tripped += s.round_tripped;
+        total.defects += s.defects;
+        total.failures.extend(s.failures.iter().cloned());
+    }
+    out.push_str(&row(&total));
+    out
+}
+
+fn row(s: &Summary) -> String {
+    format!(
+        "{:<10} {:>8} {:>8} {:>14} {:>8} {:>9}\n",
+        s.codec,
+        s.inputs,
+        s.passed,
+        s.round_tripped,
+        s.defects,
+        s.failures.len()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_a_total_row() {
+        let mut a = Summary::new("a");
+        a.inputs = 2;
+        a.passed = 2;
+        a.round_tripped = 1;
+        let t = table(&[a]);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[2].starts_with("total"));
+        assert!(lines[2].contains(" 2 "));
+    }
+}
