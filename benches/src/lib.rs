@@ -1,6 +1,8 @@
 //! Shared helpers of the mailwire benchmarks: deterministic workload generators, so every run
 //! measures the same bytes without committing large corpora.
 
+pub mod rfc2047;
+
 /// A small deterministic pseudo-random generator (xorshift64*), so generated corpora are the same
 /// on every machine and every run.
 #[derive(Debug, Clone)]

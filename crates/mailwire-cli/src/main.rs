@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod common;
+mod mime;
+mod rfc2047;
 
 /// Inspect mail protocol data with the mailwire codecs.
 #[derive(Debug, Parser)]
@@ -16,11 +18,21 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Cmd {}
+enum Cmd {
+    /// Decode and encode RFC 2047 encoded words (`=?charset?B|Q?text?=`).
+    #[command(subcommand)]
+    Rfc2047(rfc2047::Command),
+    /// Inspect RFC 5322 / MIME messages: headers, part tree with offsets, decoded bodies, defects.
+    #[command(subcommand)]
+    Mime(mime::Command),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), common::CliError> = match cli.cmd {};
+    let result: Result<(), common::CliError> = match cli.cmd {
+        Cmd::Rfc2047(c) => rfc2047::run(c),
+        Cmd::Mime(c) => mime::run(c),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

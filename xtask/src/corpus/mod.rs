@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod rfc2047;
+
 /// What one codec's corpus run found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Summary {
@@ -40,7 +42,7 @@ impl Summary {
 type Runner = fn(&Path) -> Summary;
 
 /// Every codec with a corpus, in dependency order.
-const CODECS: &[(&str, Runner)] = &[];
+const CODECS: &[(&str, Runner)] = &[("rfc2047", rfc2047::run)];
 
 /// The files under `dir` (recursively) whose name ends with `ext`, sorted, so every run reads them
 /// in the same order.

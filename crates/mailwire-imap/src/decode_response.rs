@@ -1,0 +1,889 @@
+//! Decoding server responses (RFC 3501 section 9 `response`, `greeting`).
+
+use std::borrow::Cow;
+use std::num::NonZeroU32;
+
+use mailwire_core::{DecodeError, Options, Status};
+
+use crate::mailbox::Mailbox;
+use crate::parse::{Decoded, P, R};
+use crate::response::*;
+use crate::scan::{message_end, Side};
+use crate::types::{Capability, IString, Quoted};
+use crate::ImapDefect;
+
+/// Decodes one server response (status, untagged data or continuation request) from the start of
+/// `input`: `Incomplete` until the whole response (with its literals) is there.
+pub fn decode_response<'a>(input: &'a [u8], opts: &Options) -> Result<Status<Decoded<Response<'a>>>, DecodeError> {
+    let n = match message_end(input, Side::Server, &opts.limits)? {
+        Ok(n) => n,
+        Err(needed) => return Ok(Status::Incomplete { needed }),
+    };
+    let mut p = P::new(&input[..n], opts);
+    let r = response(&mut p)?;
+    p.line_end()?;
+    Ok(Status::complete(p.finish(r), n))
+}
+
+/// Decodes a greeting (RFC 3501 section 7.1 `greeting = "*" SP (resp-cond-auth / resp-cond-bye)`):
+/// an untagged OK, PREAUTH or BYE.
+pub fn decode_greeting<'a>(input: &'a [u8], opts: &Options) -> Result<Status<Decoded<StatusResponse<'a>>>, DecodeError> {
+    let n = match message_end(input, Side::Server, &opts.limits)? {
+        Ok(n) => n,
+        Err(needed) => return Ok(Status::Incomplete { needed }),
+    };
+    let mut p = P::new(&input[..n], opts);
+    if p.peek() != Some(b'*') {
+        return Err(p.err("\"*\" (a greeting is untagged)"));
+    }
+    let s = match response(&mut p)? {
+        Response::Status(s) if matches!(s.kind, StatusKind::Ok | StatusKind::PreAuth | StatusKind::Bye) => s,
+        _ => return Err(DecodeError::syntax(2, "OK, PREAUTH or BYE")),
+    };
+    p.line_end()?;
+    Ok(Status::complete(p.finish(s), n))
+}
+
+fn response<'a>(p: &mut P<'a>) -> R<Response<'a>> {
+    match p.peek() {
+        Some(b'+') => {
+            p.i += 1;
+            if !p.eat(b' ') {
+                if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
+                    p.defect(p.i, ImapDefect::BareContinuation)?;
+                    return Ok(Response::Continue(Continue { code: None, text: Default::default() }));
+                }
+                return Err(p.err("SP"));
+            }
+            let code = if p.peek() == Some(b'[') { resp_code(p)? } else { None };
+            if code.is_some() {
+                after_code(p)?;
+            }
+            let text = p.text_to_end()?;
+            Ok(Response::Continue(Continue { code, text }))
+        }
+        Some(b'*') => {
+            p.i += 1;
+            if !p.eat(b' ') {
+                if p.peek().is_some_and(|c| c.is_ascii_alphanumeric()) {
+                    p.defect(p.i, ImapDefect::MissingSpaceAfterStar)?;
+                } else {
+                    return Err(p.err("SP"));
+                }
+            }
+            untagged(p)
+        }
+        _ => {
+            let tag = p.tag()?;
+            p.sp()?;
+            let at = p.i;
+            let kw = p.atom_bytes()?;
+            let kind = match kw {
+                k if k.eq_ignore_ascii_case(b"OK") => StatusKind::Ok,
+                k if k.eq_ignore_ascii_case(b"NO") => StatusKind::No,
+                k if k.eq_ignore_ascii_case(b"BAD") => StatusKind::Bad,
+                _ => return Err(DecodeError::syntax(at, "OK, NO or BAD")),
+            };
+            let (code, text) = resp_text(p)?;
+            Ok(Response::Status(StatusResponse { tag: Some(tag), kind, code, text }))
+        }
+    }
+}
+
+/// After the status keyword: `SP resp-text` (a missing text is a defect).
+fn resp_text<'a>(p: &mut P<'a>) -> R<(Option<Code<'a>>, crate::types::Text<'a>)> {
+    if !p.eat(b' ') {
+        if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
+            p.defect(p.i, ImapDefect::MissingText)?;
+            return Ok((None, Default::default()));
+        }
+        return Err(p.err("SP"));
+    }
+    let code = if p.peek() == Some(b'[') { resp_code(p)? } else { None };
+    if code.is_some() {
+        after_code(p)?;
+    } else if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
+        p.defect(p.i, ImapDefect::MissingText)?;
+    }
+    let text = p.text_to_end()?;
+    Ok((code, text))
+}
+
+fn after_code(p: &mut P<'_>) -> R<()> {
+    if p.eat(b' ') {
+        if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
+            p.defect(p.i, ImapDefect::MissingText)?;
+        }
+        Ok(())
+    } else if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
+        p.defect(p.i, ImapDefect::MissingText)
+    } else {
+        Err(p.err("SP after \"]\""))
+    }
+}
+
+/// `"[" resp-text-code "]"`; a known code with bad arguments is kept raw (lenient).
+fn resp_code<'a>(p: &mut P<'a>) -> R<Option<Code<'a>>> {
+    p.expect(b'[', "\"[\"")?;
+    let start = p.i;
+    let name = p.take_while(crate::chars::is_atom_char);
+    p.i = start;
+    const KNOWN: [&[u8]; 19] = [
+        b"ALERT", b"PARSE", b"READ-ONLY", b"READ-WRITE", b"TRYCREATE", b"NOMODSEQ", b"UIDNOTSTICKY", b"CLOSED", b"BADCHARSET",
+        b"CAPABILITY", b"PERMANENTFLAGS", b"UIDNEXT", b"UIDVALIDITY", b"UNSEEN", b"HIGHESTMODSEQ", b"MODIFIED", b"APPENDUID",
+        b"COPYUID", b"",
+    ];
+    let known = !name.is_empty() && KNOWN.iter().any(|k| name.eq_ignore_ascii_case(k));
+    if known {
+        if let Some(c) = p.attempt(ImapDefect::MalformedCode, |p| {
+        let c = known_code(p)?;
+            p.expect(b']', "\"]\"")?;
+            Ok(c)
+        })? {
+            return Ok(Some(c));
+        }
+    }
+    p.i = start;
+    let name = p.atom()?;
+    let data = if p.eat(b' ') {
+        let s = p.i;
+        let t = p.take_while(|c| c != b']' && c != b'\r' && c != b'\n' && c != 0);
+        if t.is_empty() {
+            p.i = s;
+            return Err(p.err("code text"));
+        }
+        Some(crate::types::Text::from_validated(t))
+    } else {
+        None
+    };
+    p.expect(b']', "\"]\"")?;
+    Ok(Some(Code::Other { name, data }))
+}
+
+fn known_code<'a>(p: &mut P<'a>) -> R<Code<'a>> {
+    let s = p.i;
+    let name = p.atom_bytes()?;
+    let is = |k: &[u8]| name.eq_ignore_ascii_case(k);
+    let c = if is(b"ALERT") {
+        Code::Alert
+    } else if is(b"PARSE") {
+        Code::Parse
+    } else if is(b"READ-ONLY") {
+        Code::ReadOnly
+    } else if is(b"READ-WRITE") {
+        Code::ReadWrite
+    } else if is(b"TRYCREATE") {
+        Code::TryCreate
+    } else if is(b"NOMODSEQ") {
+        Code::NoModSeq
+    } else if is(b"UIDNOTSTICKY") {
+        Code::UidNotSticky
+    } else if is(b"CLOSED") {
+        Code::Closed
+    } else if is(b"BADCHARSET") {
+        if p.eat(b' ') {
+            Code::BadCharset(p.paren_list(|p| p.astring())?)
+        } else {
+            Code::BadCharset(Vec::new())
+        }
+    } else if is(b"CAPABILITY") {
+        Code::Capability(capabilities(p)?)
+    } else if is(b"PERMANENTFLAGS") {
+        p.sp()?;
+        Code::PermanentFlags(p.flag_list(true)?)
+    } else if is(b"UIDNEXT") {
+        p.sp()?;
+        Code::UidNext(p.nz_number()?)
+    } else if is(b"UIDVALIDITY") {
+        p.sp()?;
+        Code::UidValidity(p.nz_number()?)
+    } else if is(b"UNSEEN") {
+        p.sp()?;
+        Code::Unseen(p.nz_number()?)
+    } else if is(b"HIGHESTMODSEQ") {
+        p.sp()?;
+        Code::HighestModSeq(p.number64()?)
+    } else if is(b"MODIFIED") {
+        p.sp()?;
+        Code::Modified(p.sequence_set()?)
+    } else if is(b"APPENDUID") {
+        p.sp()?;
+        let uid_validity = p.nz_number()?;
+        p.sp()?;
+        Code::AppendUid { uid_validity, uids: p.sequence_set()? }
+    } else if is(b"COPYUID") {
+        p.sp()?;
+        let uid_validity = p.nz_number()?;
+        p.sp()?;
+        let source = p.sequence_set()?;
+        p.sp()?;
+        Code::CopyUid { uid_validity, source, destination: p.sequence_set()? }
+    } else {
+        return Err(DecodeError::syntax(s, "a known response code"));
+    };
+    Ok(c)
+}
+
+/// `*(SP capability)` (at least one).
+fn capabilities<'a>(p: &mut P<'a>) -> R<Vec<Capability<'a>>> {
+    let mut v = Vec::new();
+    while p.peek() == Some(b' ') && !matches!(p.peek_at(1), Some(b']')) {
+        if !p.more()? {
+            break;
+        }
+        p.check_items(v.len())?;
+        v.push(Capability(p.atom()?));
+    }
+    if v.is_empty() {
+        return Err(p.err("SP capability"));
+    }
+    Ok(v)
+}
+
+fn untagged<'a>(p: &mut P<'a>) -> R<Response<'a>> {
+    let start = p.i;
+    if p.peek().is_some_and(|c| c.is_ascii_digit()) {
+        let digits = p.take_while(|c| c.is_ascii_digit()).len();
+        let kw_start = start + digits + 1;
+        let kw = p.b.get(kw_start..).unwrap_or_default();
+        let kw = &kw[..kw.iter().position(|&c| !crate::chars::is_atom_char(c)).unwrap_or(kw.len())];
+        p.i = start;
+        let known = [&b"EXISTS"[..], b"RECENT", b"EXPUNGE", b"FETCH"].iter().any(|k| kw.eq_ignore_ascii_case(k));
+        if !known {
+            return Ok(Response::Data(raw_data(p)?));
+        }
+        if let Some(d) = p.attempt(ImapDefect::MalformedData, numbered)? {
+            return Ok(Response::Data(d));
+        }
+        p.i = start;
+        return Ok(Response::Data(raw_data(p)?));
+    }
+    let kw = p.atom_bytes()?;
+    let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
+    let kind = if is(b"OK") {
+        Some(StatusKind::Ok)
+    } else if is(b"NO") {
+        Some(StatusKind::No)
+    } else if is(b"BAD") {
+        Some(StatusKind::Bad)
+    } else if is(b"BYE") {
+        Some(StatusKind::Bye)
+    } else if is(b"PREAUTH") {
+        Some(StatusKind::PreAuth)
+    } else {
+        None
+    };
+    if let Some(kind) = kind {
+        let (code, text) = resp_text(p)?;
+        return Ok(Response::Status(StatusResponse { tag: None, kind, code, text }));
+    }
+    let known = [&b"CAPABILITY"[..], b"LIST", b"LSUB", b"STATUS", b"SEARCH", b"FLAGS", b"ENABLED", b"ID", b"NAMESPACE"];
+    if known.iter().any(|k| is(k)) {
+        let name = kw;
+        if let Some(d) = p.attempt(ImapDefect::MalformedData, |p| known_data(p, name))? {
+            return Ok(Response::Data(d));
+        }
+    }
+    p.i = start;
+    Ok(Response::Data(raw_data(p)?))
+}
+
+/// An untagged response the grammar does not know: name and the rest of the line.
+fn raw_data<'a>(p: &mut P<'a>) -> R<Data<'a>> {
+    let name = p.take_while(|c| c != b' ' && c != b'\r' && c != b'\n');
+    let name = if name.iter().all(u8::is_ascii_digit) && p.peek() == Some(b' ') {
+        // `* n NAME ...`: the number and the name.
+        p.i += 1;
+        let s = p.i - name.len() - 1;
+        p.take_while(|c| c != b' ' && c != b'\r' && c != b'\n');
+        &p.b[s..p.i]
+    } else {
+        name
+    };
+    if name.is_empty() || name.iter().any(|&c| c == 0 || c >= 0x80 || c < 0x20) {
+        return Err(p.err("response name"));
+    }
+    let rest = if p.eat(b' ') {
+        let end = p.content_end().max(p.i);
+        let r = &p.b[p.i..end];
+        p.i = end;
+        Some(Cow::Borrowed(r))
+    } else {
+        None
+    };
+    Ok(Data::Other { name: Cow::Borrowed(name), rest })
+}
+
+fn numbered<'a>(p: &mut P<'a>) -> R<Data<'a>> {
+    let n = p.number()?;
+    p.sp()?;
+    let at = p.i;
+    let kw = p.atom_bytes()?;
+    let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
+    if is(b"EXISTS") {
+        Ok(Data::Exists(n))
+    } else if is(b"RECENT") {
+        Ok(Data::Recent(n))
+    } else if is(b"EXPUNGE") {
+        Ok(Data::Expunge(NonZeroU32::new(n).ok_or_else(|| DecodeError::syntax(at, "nz-number"))?))
+    } else if is(b"FETCH") {
+        let seq = NonZeroU32::new(n).ok_or_else(|| DecodeError::syntax(at, "nz-number"))?;
+        p.sp()?;
+        let items = p.paren_list(fetch_attr)?;
+        if items.is_empty() {
+            return Err(DecodeError::syntax(at, "msg-att"));
+        }
+        Ok(Data::Fetch { seq, items })
+    } else {
+        Err(DecodeError::syntax(at, "EXISTS, RECENT, EXPUNGE or FETCH"))
+    }
+}
+
+fn known_data<'a>(p: &mut P<'a>, kw: &[u8]) -> R<Data<'a>> {
+    let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
+    if is(b"CAPABILITY") {
+        return Ok(Data::Capability(capabilities(p)?));
+    }
+    if is(b"ENABLED") {
+        let mut v = Vec::new();
+        while p.more()? {
+            p.check_items(v.len())?;
+            v.push(Capability(p.atom()?));
+        }
+        return Ok(Data::Enabled(v));
+    }
+    if is(b"SEARCH") {
+        let mut numbers = Vec::new();
+        let mut modseq = None;
+        while p.more()? {
+            if p.peek() == Some(b'(') {
+                p.i += 1;
+                if !p.keyword(b"MODSEQ") {
+                    return Err(p.err("MODSEQ"));
+                }
+                p.sp()?;
+                modseq = Some(p.number64()?);
+                p.expect(b')', "\")\"")?;
+                break;
+            }
+            p.check_items(numbers.len())?;
+            numbers.push(p.nz_number()?);
+        }
+        return Ok(Data::Search { numbers, modseq });
+    }
+    p.sp()?;
+    if is(b"FLAGS") {
+        return Ok(Data::Flags(p.flag_list(false)?));
+    }
+    if is(b"LIST") || is(b"LSUB") {
+        let attributes = p.paren_list(|p| {
+            p.expect(b'\\', "\"\\\"")?;
+            Ok(MailboxAttribute::from_atom(p.atom()?))
+        })?;
+        p.sp()?;
+        let delimiter = p.delimiter()?;
+        p.sp()?;
+        let mailbox = Mailbox::from_astring(p.astring()?);
+        let l = MailboxList { attributes, delimiter, mailbox };
+        return Ok(if is(b"LIST") { Data::List(l) } else { Data::Lsub(l) });
+    }
+    if is(b"STATUS") {
+        let mailbox = Mailbox::from_astring(p.astring()?);
+        p.sp()?;
+        let items = p.paren_list(|p| {
+            let a = p.atom()?;
+            p.sp()?;
+            let n = p.number64()?;
+            let small = |n: u64| u32::try_from(n).map_err(|_| DecodeError::syntax(0, "number (32 bits)"));
+            let s = a.as_str();
+            Ok(if s.eq_ignore_ascii_case("MESSAGES") {
+                StatusItem::Messages(small(n)?)
+            } else if s.eq_ignore_ascii_case("RECENT") {
+                StatusItem::Recent(small(n)?)
+            } else if s.eq_ignore_ascii_case("UIDNEXT") {
+                StatusItem::UidNext(small(n)?)
+            } else if s.eq_ignore_ascii_case("UIDVALIDITY") {
+                StatusItem::UidValidity(small(n)?)
+            } else if s.eq_ignore_ascii_case("UNSEEN") {
+                StatusItem::Unseen(small(n)?)
+            } else if s.eq_ignore_ascii_case("HIGHESTMODSEQ") {
+                StatusItem::HighestModSeq(n)
+            } else {
+                StatusItem::Other(a, n)
+            })
+        })?;
+        return Ok(Data::Status { mailbox, items });
+    }
+    if is(b"ID") {
+        return Ok(Data::Id(id_params(p)?));
+    }
+    // NAMESPACE
+    let personal = namespace(p)?;
+    p.sp()?;
+    let other = namespace(p)?;
+    p.sp()?;
+    let shared = namespace(p)?;
+    Ok(Data::Namespace { personal, other, shared })
+}
+
+/// `id-params-list` (RFC 2971): `"(" [string SP nstring *(SP string SP nstring)] ")" / nil`.
+pub(crate) fn id_params<'a>(p: &mut P<'a>) -> R<Option<Vec<(IString<'a>, crate::types::NString<'a>)>>> {
+    if p.nil() {
+        return Ok(None);
+    }
+    let v = p.paren_list(|p| {
+        let k = p.string()?;
+        p.sp()?;
+        Ok((k, p.nstring()?))
+    })?;
+    Ok(Some(v))
+}
+
+fn namespace<'a>(p: &mut P<'a>) -> R<Option<Vec<NamespaceDescr<'a>>>> {
+    if p.nil() {
+        return Ok(None);
+    }
+    p.expect(b'(', "\"(\" or NIL")?;
+    p.enter()?;
+    let mut v = Vec::new();
+    loop {
+        p.check_items(v.len())?;
+        p.expect(b'(', "\"(\"")?;
+        let prefix = p.string()?;
+        p.sp()?;
+        let delimiter = p.delimiter()?;
+        let mut extensions = Vec::new();
+        while p.list_more()? {
+            let name = p.string()?;
+            p.sp()?;
+            let vals = p.paren_list(|p| p.string())?;
+            extensions.push((name, vals));
+        }
+        p.expect(b')', "\")\"")?;
+        v.push(NamespaceDescr { prefix, delimiter, extensions });
+        if p.peek() == Some(b' ') && p.peek_at(1) == Some(b'(') {
+            p.defect(p.i, ImapDefect::SpaceBetweenItems)?;
+            p.i += 1;
+        }
+        if p.peek() != Some(b'(') {
+            break;
+        }
+    }
+    if v.is_empty() {
+        return Err(p.err("namespace"));
+    }
+    p.expect(b')', "\")\"")?;
+    p.leave();
+    Ok(Some(v))
+}
+
+/// The name of a FETCH attribute: atom characters up to `[`.
+fn attr_name<'a>(p: &mut P<'a>) -> R<&'a [u8]> {
+    let n = p.take_while(|c| crate::chars::is_atom_char(c) && c != b'[');
+    if n.is_empty() {
+        return Err(p.err("msg-att name"));
+    }
+    Ok(n)
+}
+
+const KNOWN_ATTRS: [&[u8]; 14] = [
+    b"FLAGS",
+    b"UID",
+    b"RFC822.SIZE",
+    b"INTERNALDATE",
+    b"RFC822",
+    b"RFC822.HEADER",
+    b"RFC822.TEXT",
+    b"ENVELOPE",
+    b"BODY",
+    b"BODYSTRUCTURE",
+    b"MODSEQ",
+    b"BINARY",
+    b"BINARY.SIZE",
+    b"BODY.PEEK",
+];
+
+fn fetch_attr<'a>(p: &mut P<'a>) -> R<FetchAttr<'a>> {
+    let start = p.i;
+    let name = attr_name(p)?;
+    p.i = start;
+    if !KNOWN_ATTRS[..13].iter().any(|k| name.eq_ignore_ascii_case(k)) {
+        return other_fetch_attr(p);
+    }
+    if let Some(a) = p.attempt(ImapDefect::MalformedData, known_fetch_attr)? {
+        return Ok(a);
+    }
+    p.i = start;
+    other_fetch_attr(p)
+}
+
+fn other_fetch_attr<'a>(p: &mut P<'a>) -> R<FetchAttr<'a>> {
+    let start = p.i;
+    attr_name(p)?;
+    if p.peek() == Some(b'[') {
+        let close = memchr::memchr(b']', &p.b[p.i..]).ok_or_else(|| p.err("\"]\""))?;
+        p.i += close + 1;
+    }
+    if p.peek() == Some(b'<') {
+        let close = memchr::memchr(b'>', &p.b[p.i..]).ok_or_else(|| p.err("\">\""))?;
+        p.i += close + 1;
+    }
+    let name = &p.b[start..p.i];
+    if name.iter().any(|&c| c < 0x21 || c >= 0x7f) {
+        return Err(DecodeError::syntax(start, "msg-att name"));
+    }
+    p.sp()?;
+    let value = p.raw_value()?;
+    Ok(FetchAttr::Other { name: Cow::Borrowed(name), value: Cow::Borrowed(value) })
+}
+
+fn part_path(p: &mut P<'_>) -> R<Vec<NonZeroU32>> {
+    let mut v = Vec::new();
+    while p.peek().is_some_and(|c| c.is_ascii_digit()) {
+        p.check_items(v.len())?;
+        v.push(p.nz_number()?);
+        if !(p.peek() == Some(b'.') && p.peek_at(1).is_some_and(|c| c.is_ascii_digit())) {
+            break;
+        }
+        p.i += 1;
+    }
+    Ok(v)
+}
+
+/// `section = "[" [section-spec] "]"`.
+pub(crate) fn section<'a>(p: &mut P<'a>) -> R<Section<'a>> {
+    p.expect(b'[', "\"[\"")?;
+    let part = part_path(p)?;
+    let text = if p.peek() == Some(b']') {
+        None
+    } else {
+        if !part.is_empty() {
+            p.expect(b'.', "\".\"")?;
+        }
+        let at = p.i;
+        let kw = p.take_while(|c| c.is_ascii_alphabetic() || c == b'.');
+        let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
+        Some(if is(b"HEADER") {
+            SectionText::Header
+        } else if is(b"TEXT") {
+            SectionText::Text
+        } else if is(b"MIME") && !part.is_empty() {
+            SectionText::Mime
+        } else if is(b"HEADER.FIELDS") || is(b"HEADER.FIELDS.NOT") {
+            p.sp()?;
+            let names = p.paren_list(|p| p.astring())?;
+            if names.is_empty() {
+                return Err(p.err("header-fld-name"));
+            }
+            if is(b"HEADER.FIELDS") {
+                SectionText::HeaderFields(names)
+            } else {
+                SectionText::HeaderFieldsNot(names)
+            }
+        } else {
+            return Err(DecodeError::syntax(at, "section-text"));
+        })
+    };
+    p.expect(b']', "\"]\"")?;
+    Section::new(part, text).map_err(|_| p.err("section"))
+}
+
+fn binary_part(p: &mut P<'_>) -> R<Vec<NonZeroU32>> {
+    p.expect(b'[', "\"[\"")?;
+    let v = part_path(p)?;
+    p.expect(b']', "\"]\"")?;
+    Ok(v)
+}
+
+fn origin(p: &mut P<'_>) -> R<Option<u32>> {
+    if p.eat(b'<') {
+        let n = p.number()?;
+        p.expect(b'>', "\">\"")?;
+        Ok(Some(n))
+    } else {
+        Ok(None)
+    }
+}
+
+fn known_fetch_attr<'a>(p: &mut P<'a>) -> R<FetchAttr<'a>> {
+    let at = p.i;
+    let name = attr_name(p)?;
+    let is = |k: &[u8]| name.eq_ignore_ascii_case(k);
+    if is(b"BODY") && p.peek() == Some(b'[') {
+        let section = section(p)?;
+        let origin = origin(p)?;
+        p.sp()?;
+        return Ok(FetchAttr::BodySection { section, origin, data: p.nstring()? });
+    }
+    if is(b"BINARY") {
+        let part = binary_part(p)?;
+        let origin = origin(p)?;
+        p.sp()?;
+        return Ok(FetchAttr::Binary { part, origin, data: p.nstring8()? });
+    }
+    if is(b"BINARY.SIZE") {
+        let part = binary_part(p)?;
+        p.sp()?;
+        return Ok(FetchAttr::BinarySize { part, size: p.number()? });
+    }
+    p.sp()?;
+    Ok(if is(b"FLAGS") {
+        FetchAttr::Flags(p.flag_list(false)?)
+    } else if is(b"UID") {
+        FetchAttr::Uid(p.nz_number()?)
+    } else if is(b"RFC822.SIZE") {
+        FetchAttr::Rfc822Size(p.number()?)
+    } else if is(b"INTERNALDATE") {
+        FetchAttr::InternalDate(p.date_time()?)
+    } else if is(b"RFC822") {
+        FetchAttr::Rfc822(p.nstring()?)
+    } else if is(b"RFC822.HEADER") {
+        FetchAttr::Rfc822Header(p.nstring()?)
+    } else if is(b"RFC822.TEXT") {
+        FetchAttr::Rfc822Text(p.nstring()?)
+    } else if is(b"ENVELOPE") {
+        p.loose_quotes = true;
+        let e = envelope(p);
+        p.loose_quotes = false;
+        FetchAttr::Envelope(Box::new(e?))
+    } else if is(b"BODY") || is(b"BODYSTRUCTURE") {
+        p.loose_quotes = true;
+        let b = body(p);
+        p.loose_quotes = false;
+        let b = Box::new(b?);
+        if is(b"BODY") {
+            FetchAttr::Body(b)
+        } else {
+            FetchAttr::BodyStructure(b)
+        }
+    } else if is(b"MODSEQ") {
+        p.expect(b'(', "\"(\"")?;
+        let n = p.number64()?;
+        p.expect(b')', "\")\"")?;
+        FetchAttr::ModSeq(n)
+    } else {
+        return Err(DecodeError::syntax(at, "a known msg-att"));
+    })
+}
+
+/// `envelope`.
+pub(crate) fn envelope<'a>(p: &mut P<'a>) -> R<Envelope<'a>> {
+    p.expect(b'(', "\"(\"")?;
+    p.enter()?;
+    let date = p.nstring()?;
+    p.sp()?;
+    let subject = p.nstring()?;
+    p.sp()?;
+    let from = addresses(p)?;
+    p.sp()?;
+    let sender = addresses(p)?;
+    p.sp()?;
+    let reply_to = addresses(p)?;
+    p.sp()?;
+    let to = addresses(p)?;
+    p.sp()?;
+    let cc = addresses(p)?;
+    p.sp()?;
+    let bcc = addresses(p)?;
+    p.sp()?;
+    let in_reply_to = p.nstring()?;
+    p.sp()?;
+    let message_id = p.nstring()?;
+    if p.list_next()? {
+        return Err(p.err("\")\""));
+    }
+    p.leave();
+    Ok(Envelope { date, subject, from, sender, reply_to, to, cc, bcc, in_reply_to, message_id })
+}
+
+fn addresses<'a>(p: &mut P<'a>) -> R<Vec<Address<'a>>> {
+    if p.nil() {
+        return Ok(Vec::new());
+    }
+    p.expect(b'(', "\"(\" or NIL")?;
+    let mut v = Vec::new();
+    if p.eat(b')') {
+        p.defect(p.i - 2, ImapDefect::EmptyListForNil)?;
+        return Ok(v);
+    }
+    loop {
+        p.check_items(v.len())?;
+        p.expect(b'(', "\"(\"")?;
+        let name = p.nstring()?;
+        p.sp()?;
+        let adl = p.nstring()?;
+        p.sp()?;
+        let mailbox = p.nstring()?;
+        p.sp()?;
+        let host = p.nstring()?;
+        p.expect(b')', "\")\"")?;
+        v.push(Address { name, adl, mailbox, host });
+        if p.peek() == Some(b' ') && p.peek_at(1) == Some(b'(') {
+            p.defect(p.i, ImapDefect::SpaceBetweenItems)?;
+            p.i += 1;
+        }
+        if p.eat(b')') {
+            return Ok(v);
+        }
+        if p.peek() != Some(b'(') {
+            return Err(p.err("address or \")\""));
+        }
+    }
+}
+
+/// `body-fld-param`: NIL or pairs; `()` is a defect.
+fn body_params<'a>(p: &mut P<'a>) -> R<BodyParams<'a>> {
+    if p.nil() {
+        return Ok(Vec::new());
+    }
+    let at = p.i;
+    let v = p.paren_list(|p| {
+        let k = p.string()?;
+        p.sp()?;
+        Ok((k, p.string()?))
+    })?;
+    if v.is_empty() {
+        p.defect(at, ImapDefect::EmptyListForNil)?;
+    }
+    Ok(v)
+}
+
+/// A string where servers sometimes send NIL (`body-fld-enc`, media types).
+fn string_or_nil<'a>(p: &mut P<'a>) -> R<IString<'a>> {
+    let at = p.i;
+    if p.nil() {
+        p.defect(at, ImapDefect::NilForList)?;
+        return Ok(IString::Quoted(Quoted::from_validated(Cow::Borrowed(&b""[..]))));
+    }
+    p.string()
+}
+
+fn body_fields<'a>(p: &mut P<'a>) -> R<BodyFields<'a>> {
+    let params = body_params(p)?;
+    p.sp()?;
+    let id = p.nstring()?;
+    p.sp()?;
+    let description = p.nstring()?;
+    p.sp()?;
+    let encoding = string_or_nil(p)?;
+    p.sp()?;
+    let octets = p.lenient_number()?;
+    Ok(BodyFields { params, id, description, encoding, octets })
+}
+
+fn body_extension<'a>(p: &mut P<'a>) -> R<BodyExtension<'a>> {
+    match p.peek() {
+        Some(b'(') => {
+            p.enter()?;
+            let v = p.paren_list(body_extension)?;
+            p.leave();
+            Ok(BodyExtension::List(v))
+        }
+        Some(c) if c.is_ascii_digit() => Ok(BodyExtension::Number(p.number()?)),
+        _ => Ok(BodyExtension::NString(p.nstring()?)),
+    }
+}
+
+fn ext_tail<'a>(p: &mut P<'a>) -> R<BodyExtTail<'a>> {
+    let mut t = BodyExtTail::default();
+    if !p.list_more()? {
+        return Ok(t);
+    }
+    t.disposition = Some(if p.nil() {
+        None
+    } else {
+        p.expect(b'(', "\"(\" or NIL")?;
+        let kind = p.string()?;
+        p.sp()?;
+        let params = body_params(p)?;
+        p.expect(b')', "\")\"")?;
+        Some(Disposition { kind, params })
+    });
+    if !p.list_more()? {
+        return Ok(t);
+    }
+    t.language = Some(if p.peek() == Some(b'(') {
+        let at = p.i;
+        let v = p.paren_list(|p| p.string())?;
+        if v.is_empty() {
+            p.defect(at, ImapDefect::EmptyListForNil)?;
+            Language::Single(None)
+        } else {
+            Language::List(v)
+        }
+    } else {
+        Language::Single(p.nstring()?)
+    });
+    if !p.list_more()? {
+        return Ok(t);
+    }
+    t.location = Some(p.nstring()?);
+    while p.list_more()? {
+        p.check_items(t.extensions.len())?;
+        t.extensions.push(body_extension(p)?);
+    }
+    Ok(t)
+}
+
+/// `body`, with any nesting up to `max_depth`.
+pub(crate) fn body<'a>(p: &mut P<'a>) -> R<BodyStructure<'a>> {
+    p.expect(b'(', "\"(\"")?;
+    p.enter()?;
+    let r = if p.peek() == Some(b'(') {
+        let mut parts = Vec::new();
+        loop {
+            p.check_items(parts.len())?;
+            parts.push(body(p)?);
+            if p.peek() == Some(b' ') && p.peek_at(1) == Some(b'(') {
+                p.defect(p.i, ImapDefect::SpaceBetweenItems)?;
+                p.i += 1;
+            }
+            if p.peek() != Some(b'(') {
+                break;
+            }
+        }
+        p.sp()?;
+        let subtype = string_or_nil(p)?;
+        let (params, ext) = if p.list_more()? {
+            let params = body_params(p)?;
+            (Some(params), ext_tail(p)?)
+        } else {
+            (None, BodyExtTail::default())
+        };
+        BodyStructure::Multi { parts, subtype, params, ext }
+    } else {
+        let media_type = string_or_nil(p)?;
+        p.sp()?;
+        let subtype = string_or_nil(p)?;
+        p.sp()?;
+        let fields = body_fields(p)?;
+        let t = media_type.as_bytes();
+        let kind = if t.eq_ignore_ascii_case(b"TEXT") {
+            p.sp()?;
+            SinglePartKind::Text { subtype, lines: p.lenient_number()? }
+        } else if t.eq_ignore_ascii_case(b"MESSAGE")
+            && (subtype.as_bytes().eq_ignore_ascii_case(b"RFC822") || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"))
+            && p.peek() == Some(b' ')
+            && p.peek_at(1) == Some(b'(')
+        {
+            p.sp()?;
+            let envelope = Box::new(envelope(p)?);
+            p.sp()?;
+            let body = Box::new(body(p)?);
+            p.sp()?;
+            SinglePartKind::Message { subtype, envelope, body, lines: p.lenient_number()? }
+        } else {
+            SinglePartKind::Basic { media_type, subtype }
+        };
+        let (md5, ext) = if p.list_more()? {
+            let md5 = p.nstring()?;
+            (Some(md5), ext_tail(p)?)
+        } else {
+            (None, BodyExtTail::default())
+        };
+        BodyStructure::Single { kind, fields, md5, ext }
+    };
+    p.expect(b')', "\")\"")?;
+    p.leave();
+    Ok(r)
+}

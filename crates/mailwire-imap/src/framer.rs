@@ -1,0 +1,234 @@
+//! The incremental framer: feed bytes as they arrive, take out whole messages. It keeps its scan
+//! position between feeds (linear time over any chunking), finds literals by the grammar,
+//! enforces `max_line` / `max_literal` before buffering past them, reports every literal of a
+//! command stream (so a server can send `+` for a synchronising one), and can hand a large literal
+//! out in pieces instead of buffering it.
+
+use mailwire_core::{DecodeError, Limits, Options};
+
+use crate::scan::{ScanState, Side, Step};
+use crate::types::LiteralMode;
+
+/// What [`Framer::next_frame`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Frame<'a> {
+    /// A complete message: decode it with [`crate::decode_response`] / [`crate::decode_command`].
+    /// If literals of it were streamed, each appears here as an empty literal (`{0}`) in its place.
+    Message(&'a [u8]),
+    /// (Command streams only) a literal was announced. For [`LiteralMode::Sync`] the client now
+    /// waits: a server sends its continuation request (`+`) or rejects the command (then call
+    /// [`Framer::discard_message`]).
+    LiteralAnnounced {
+        /// Data length.
+        length: u32,
+        /// Synchronising or not.
+        mode: LiteralMode,
+        /// `literal8`.
+        binary: bool,
+    },
+    /// A literal at least as large as the streaming threshold starts; its data follows as
+    /// [`Frame::LiteralPiece`]s, and the message continues after it.
+    LiteralStart {
+        /// Data length.
+        length: u32,
+    },
+    /// A piece of a streamed literal's data.
+    LiteralPiece(&'a [u8]),
+}
+
+/// The incremental framer (see the module documentation).
+#[derive(Debug, Clone)]
+pub struct Framer {
+    side: Side,
+    limits: Limits,
+    stream_threshold: Option<usize>,
+    buf: Vec<u8>,
+    /// Start of the current message in `buf`.
+    start: usize,
+    scan: ScanState,
+    /// Bytes of a streamed literal still to hand out; they start at `start + stream_at`.
+    stream_left: usize,
+    stream_at: usize,
+    /// Work deferred until the caller released the last frame: (drain range) or consumed message.
+    pending_drain: Option<(usize, usize)>,
+    pending_consume: usize,
+    failed: Option<DecodeError>,
+}
+
+impl Framer {
+    /// A framer for what `side` sends, with the limits of `opts`.
+    pub fn new(side: Side, opts: &Options) -> Self {
+        Framer {
+            side,
+            limits: opts.limits.clone(),
+            stream_threshold: None,
+            buf: Vec::new(),
+            start: 0,
+            scan: ScanState::default(),
+            stream_left: 0,
+            stream_at: 0,
+            pending_drain: None,
+            pending_consume: 0,
+            failed: None,
+        }
+    }
+
+    /// Hands out literals of `threshold` bytes or more in pieces ([`Frame::LiteralStart`],
+    /// [`Frame::LiteralPiece`]) instead of buffering them; they may then exceed `max_literal`.
+    #[must_use]
+    pub fn with_streaming(mut self, threshold: usize) -> Self {
+        self.stream_threshold = Some(threshold.max(1));
+        self
+    }
+
+    /// Bytes buffered and not yet handed out.
+    pub fn buffered(&self) -> usize {
+        self.buf.len() - self.start
+    }
+
+    fn settle(&mut self) {
+        if let Some((a, b)) = self.pending_drain.take() {
+            self.buf.drain(self.start + a..self.start + b);
+        }
+        if self.pending_consume > 0 {
+            self.start += self.pending_consume;
+            self.pending_consume = 0;
+        }
+        // Compact when the consumed prefix dominates: amortised linear.
+        if self.start > 0 && self.start >= self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+    }
+
+    /// Appends received bytes.
+    pub fn feed(&mut self, data: &[u8]) {
+        self.settle();
+        self.buf.extend_from_slice(data);
+    }
+
+    /// Drops the message being received (a server rejected a synchronising literal, so the
+    /// client will not send its data).
+    pub fn discard_message(&mut self) {
+        self.settle();
+        self.buf.truncate(self.start);
+        self.scan = ScanState::default();
+        self.stream_left = 0;
+    }
+
+    /// The next frame, or `None` when more input is needed. An error is sticky: the stream
+    /// cannot be re-synchronised.
+    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, DecodeError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        self.settle();
+        if self.stream_left > 0 {
+            let avail = self.buf.len() - self.start - self.stream_at;
+            if avail == 0 {
+                return Ok(None);
+            }
+            let k = avail.min(self.stream_left);
+            let a = self.stream_at;
+            self.stream_left -= k;
+            self.pending_drain = Some((a, a + k));
+            let s = self.start + a;
+            return Ok(Some(Frame::LiteralPiece(&self.buf[s..s + k])));
+        }
+        let msg = &self.buf[self.start..];
+        let step = match self.scan.step(msg, self.side, &self.limits) {
+            Ok(s) => s,
+            Err(e) => {
+                let e = e.shifted(0);
+                self.failed = Some(e.clone());
+                return Err(e);
+            }
+        };
+        match step {
+            Step::Incomplete(_) => Ok(None),
+            Step::Complete(n) => {
+                self.pending_consume = n;
+                let s = self.start;
+                Ok(Some(Frame::Message(&self.buf[s..s + n])))
+            }
+            Step::Literal(h) => {
+                let len = h.length as usize;
+                if self.stream_threshold.is_some_and(|t| len >= t) {
+                    // Rewrite the header to an empty literal and hand the data out in pieces.
+                    let mut header = Vec::with_capacity(8);
+                    if h.binary {
+                        header.push(b'~');
+                    }
+                    header.extend_from_slice(if h.mode == LiteralMode::NonSync { b"{0+}\r\n" } else { b"{0}\r\n" });
+                    let (a, b) = (self.start + h.header_start, self.start + h.data_start);
+                    let removed = b - a;
+                    self.buf.splice(a..b, header.iter().copied());
+                    self.scan.skip_literal_data(removed, header.len(), len);
+                    self.stream_at = h.header_start + header.len();
+                    self.stream_left = len;
+                    if len == 0 {
+                        return self.next_frame();
+                    }
+                    return Ok(Some(Frame::LiteralStart { length: h.length }));
+                }
+                if self.side == Side::Client {
+                    return Ok(Some(Frame::LiteralAnnounced { length: h.length, mode: h.mode, binary: h.binary }));
+                }
+                self.next_frame()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(side: Side, chunks: &[&[u8]], stream: Option<usize>) -> Vec<String> {
+        let mut f = Framer::new(side, &Options::default());
+        if let Some(t) = stream {
+            f = f.with_streaming(t);
+        }
+        let mut out = Vec::new();
+        for c in chunks {
+            f.feed(c);
+            while let Some(fr) = f.next_frame().unwrap() {
+                out.push(match fr {
+                    Frame::Message(m) => format!("M:{}", String::from_utf8_lossy(m)),
+                    Frame::LiteralAnnounced { length, mode, .. } => format!("A:{length}:{mode:?}"),
+                    Frame::LiteralStart { length } => format!("S:{length}"),
+                    Frame::LiteralPiece(p) => format!("P:{}", String::from_utf8_lossy(p)),
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn frames_messages_and_literals() {
+        let got = frames(Side::Client, &[b"a LOGIN {3}\r\nbob {2+}\r\npw\r\nb NOOP\r\n"], None);
+        assert_eq!(got, vec!["A:3:Sync", "A:2:NonSync", "M:a LOGIN {3}\r\nbob {2+}\r\npw\r\n", "M:b NOOP\r\n"]);
+    }
+
+    #[test]
+    fn text_is_not_a_literal() {
+        let got = frames(Side::Server, &[b"* OK hello {5}\r\n* 1 EXISTS\r\n"], None);
+        assert_eq!(got, vec!["M:* OK hello {5}\r\n", "M:* 1 EXISTS\r\n"]);
+    }
+
+    #[test]
+    fn streams_large_literals_in_pieces() {
+        let got = frames(Side::Server, &[b"* 1 FETCH (BODY[] {10}\r\n01234", b"56789 UID 4)\r\n"], Some(8));
+        assert_eq!(got, vec!["S:10", "P:01234", "P:56789", "M:* 1 FETCH (BODY[] {0}\r\n UID 4)\r\n"]);
+    }
+
+    #[test]
+    fn errors_are_sticky() {
+        let mut o = Options::default();
+        o.limits.max_line = 10;
+        let mut f = Framer::new(Side::Server, &o);
+        f.feed(b"* OK this line is too long");
+        assert!(f.next_frame().is_err());
+        assert!(f.next_frame().is_err());
+    }
+}

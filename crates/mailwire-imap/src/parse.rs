@@ -1,0 +1,711 @@
+//! Hand-written byte-level recursive descent over one framed message. Every recursion goes
+//! through [`P::enter`], bounded by `Limits::max_depth`; every list by `Limits::max_items`.
+
+use std::borrow::Cow;
+use std::num::NonZeroU32;
+
+use mailwire_core::{DecodeError, Defect, Defects, Options, Strictness};
+
+use crate::chars::{is_astring_char, is_atom_char, is_tag_char};
+use crate::types::{
+    month_from, AString, Atom, AtomExt, Date, DateTime, Flag, IString, Literal, LiteralMode, NString, Quoted, SeqNumber, SeqRange,
+    SequenceSet, Tag, Text,
+};
+use crate::ImapDefect;
+
+pub(crate) type R<T> = Result<T, DecodeError>;
+
+/// A decoded value and the defects lenient decoding tolerated in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded<T> {
+    /// The value.
+    pub value: T,
+    /// The tolerated deviations, offsets relative to the decoder's input.
+    pub defects: Vec<Defect<ImapDefect>>,
+}
+
+pub(crate) struct P<'a> {
+    pub(crate) b: &'a [u8],
+    pub(crate) i: usize,
+    pub(crate) d: Defects<ImapDefect>,
+    depth: usize,
+    max_depth: usize,
+    max_items: usize,
+    max_literal: usize,
+    pub(crate) strict: bool,
+    /// Inside ENVELOPE / BODYSTRUCTURE: tolerate unescaped quotes in quoted strings.
+    pub(crate) loose_quotes: bool,
+}
+
+impl<'a> P<'a> {
+    pub(crate) fn new(b: &'a [u8], opts: &Options) -> Self {
+        P {
+            b,
+            i: 0,
+            d: opts.defects(),
+            depth: 0,
+            max_depth: opts.limits.max_depth,
+            max_items: opts.limits.max_items,
+            max_literal: opts.limits.max_literal,
+            strict: opts.strictness == Strictness::Strict,
+            loose_quotes: false,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn err(&self, what: &'static str) -> DecodeError {
+        DecodeError::syntax(self.i, what)
+    }
+
+    #[inline]
+    pub(crate) fn defect(&mut self, at: usize, k: ImapDefect) -> R<()> {
+        self.d.report(at, k)
+    }
+
+    #[inline]
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    #[inline]
+    pub(crate) fn peek_at(&self, k: usize) -> Option<u8> {
+        self.b.get(self.i + k).copied()
+    }
+
+    #[inline]
+    pub(crate) fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    #[inline]
+    pub(crate) fn expect(&mut self, c: u8, what: &'static str) -> R<()> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(self.err(what))
+        }
+    }
+
+    pub(crate) fn enter(&mut self) -> R<()> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(DecodeError::limit(self.i, "max_depth", self.max_depth));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    pub(crate) fn check_items(&self, n: usize) -> R<()> {
+        if n >= self.max_items {
+            return Err(DecodeError::limit(self.i, "max_items", self.max_items));
+        }
+        Ok(())
+    }
+
+    /// Exactly one SP (more are a defect).
+    pub(crate) fn sp(&mut self) -> R<()> {
+        if !self.eat(b' ') {
+            return Err(self.err("SP"));
+        }
+        if self.peek() == Some(b' ') {
+            let at = self.i;
+            while self.eat(b' ') {}
+            self.defect(at, ImapDefect::DoubleSpace)?;
+        }
+        Ok(())
+    }
+
+    fn at_line_end_after_spaces(&self) -> (usize, bool) {
+        let mut j = self.i;
+        while self.b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        (j, matches!(self.b.get(j), None | Some(b'\r') | Some(b'\n')))
+    }
+
+    /// Before an optional further element of a line: consumes the SP and says true if an element
+    /// follows; trailing spaces are left for [`P::line_end`].
+    pub(crate) fn more(&mut self) -> R<bool> {
+        if self.peek() != Some(b' ') {
+            return Ok(false);
+        }
+        let (_, end) = self.at_line_end_after_spaces();
+        if end {
+            return Ok(false);
+        }
+        self.sp()?;
+        Ok(true)
+    }
+
+    /// Inside a parenthesised list after an element: true if another element follows (after
+    /// its SP), false at `)` (consumed).
+    pub(crate) fn list_next(&mut self) -> R<bool> {
+        if self.eat(b')') {
+            return Ok(false);
+        }
+        if self.peek() != Some(b' ') {
+            return Err(self.err("SP or \")\""));
+        }
+        let mut j = self.i;
+        while self.b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        if self.b.get(j) == Some(&b')') {
+            self.defect(self.i, ImapDefect::SpaceBeforeParen)?;
+            self.i = j + 1;
+            return Ok(false);
+        }
+        self.sp()?;
+        Ok(true)
+    }
+
+    /// Inside a list whose remaining elements are optional: true if another follows (SP
+    /// consumed), false if `)` is next (not consumed).
+    pub(crate) fn list_more(&mut self) -> R<bool> {
+        if self.peek() == Some(b')') {
+            return Ok(false);
+        }
+        if self.peek() != Some(b' ') {
+            return Err(self.err("SP or \")\""));
+        }
+        let mut j = self.i;
+        while self.b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        if self.b.get(j) == Some(&b')') {
+            self.defect(self.i, ImapDefect::SpaceBeforeParen)?;
+            self.i = j;
+            return Ok(false);
+        }
+        self.sp()?;
+        Ok(true)
+    }
+
+    /// `"(" [item *(SP item)] ")"`.
+    pub(crate) fn paren_list<T>(&mut self, mut f: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
+        self.expect(b'(', "\"(\"")?;
+        self.enter()?;
+        let mut v = Vec::new();
+        if self.peek() == Some(b' ') {
+            let (j, _) = self.at_line_end_after_spaces();
+            if self.b.get(j) == Some(&b')') {
+                self.defect(self.i, ImapDefect::SpaceBeforeParen)?;
+                self.i = j;
+            }
+        }
+        if !self.eat(b')') {
+            loop {
+                self.check_items(v.len())?;
+                v.push(f(self)?);
+                if !self.list_next()? {
+                    break;
+                }
+            }
+        }
+        self.leave();
+        Ok(v)
+    }
+
+    /// The end of the line, and of the message: trailing spaces and a bare LF are defects.
+    pub(crate) fn line_end(&mut self) -> R<()> {
+        if self.peek() == Some(b' ') {
+            let at = self.i;
+            while self.eat(b' ') {}
+            self.defect(at, ImapDefect::TrailingSpace)?;
+        }
+        if self.eat(b'\r') {
+            self.expect(b'\n', "LF")?;
+        } else if self.peek() == Some(b'\n') {
+            self.defect(self.i, ImapDefect::BareLf)?;
+            self.i += 1;
+        } else {
+            return Err(self.err("CRLF"));
+        }
+        if self.i != self.b.len() {
+            return Err(self.err("end of message"));
+        }
+        Ok(())
+    }
+
+    /// The offset where the final line terminator starts.
+    pub(crate) fn content_end(&self) -> usize {
+        let n = self.b.len();
+        if n >= 2 && self.b[n - 2] == b'\r' && self.b[n - 1] == b'\n' {
+            n - 2
+        } else if n >= 1 && self.b[n - 1] == b'\n' {
+            n - 1
+        } else {
+            n
+        }
+    }
+
+    pub(crate) fn take_while(&mut self, f: impl Fn(u8) -> bool) -> &'a [u8] {
+        let s = self.i;
+        while let Some(&c) = self.b.get(self.i) {
+            if !f(c) {
+                break;
+            }
+            self.i += 1;
+        }
+        &self.b[s..self.i]
+    }
+
+    /// `atom` as raw bytes.
+    pub(crate) fn atom_bytes(&mut self) -> R<&'a [u8]> {
+        let a = self.take_while(is_atom_char);
+        if a.is_empty() {
+            return Err(self.err("atom"));
+        }
+        Ok(a)
+    }
+
+    pub(crate) fn atom(&mut self) -> R<Atom<'a>> {
+        Ok(Atom::from_validated(self.atom_bytes()?))
+    }
+
+    pub(crate) fn tag(&mut self) -> R<Tag<'a>> {
+        let t = self.take_while(is_tag_char);
+        if t.is_empty() {
+            return Err(self.err("tag"));
+        }
+        Ok(Tag::from_validated(t))
+    }
+
+    /// Case-insensitive keyword, which must not be followed by an atom character.
+    pub(crate) fn keyword(&mut self, kw: &[u8]) -> bool {
+        let end = self.i + kw.len();
+        if self.b.get(self.i..end).is_some_and(|s| s.eq_ignore_ascii_case(kw))
+            && !self.b.get(end).is_some_and(|&c| is_atom_char(c))
+        {
+            self.i = end;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn nil(&mut self) -> bool {
+        self.keyword(b"NIL")
+    }
+
+    pub(crate) fn number64(&mut self) -> R<u64> {
+        let s = self.i;
+        let mut n: u64 = 0;
+        while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
+            n = n
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(c - b'0')))
+                .ok_or_else(|| DecodeError::syntax(s, "number within 63 bits"))?;
+            self.i += 1;
+        }
+        if self.i == s {
+            return Err(self.err("number"));
+        }
+        if n > i64::MAX as u64 {
+            return Err(DecodeError::syntax(s, "number within 63 bits"));
+        }
+        Ok(n)
+    }
+
+    pub(crate) fn number(&mut self) -> R<u32> {
+        let s = self.i;
+        let n = self.number64()?;
+        u32::try_from(n).map_err(|_| DecodeError::syntax(s, "number (32 bits)"))
+    }
+
+    pub(crate) fn nz_number(&mut self) -> R<NonZeroU32> {
+        let s = self.i;
+        NonZeroU32::new(self.number()?).ok_or_else(|| DecodeError::syntax(s, "nz-number"))
+    }
+
+    /// A number where real servers sometimes send a negative one (body sizes): clamped to 0.
+    pub(crate) fn lenient_number(&mut self) -> R<u32> {
+        if self.peek() == Some(b'-') {
+            let at = self.i;
+            self.defect(at, ImapDefect::NegativeNumber)?;
+            self.i += 1;
+            self.number64()?;
+            return Ok(0);
+        }
+        self.number()
+    }
+
+    /// `quoted`, unescaped.
+    pub(crate) fn quoted(&mut self) -> R<Quoted<'a>> {
+        self.expect(b'"', "DQUOTE")?;
+        let start = self.i;
+        let mut owned: Option<Vec<u8>> = None;
+        let mut seg = start;
+        loop {
+            let rest = &self.b[self.i..];
+            let Some(k) = memchr::memchr2(b'"', b'\\', rest) else {
+                return Err(self.bad_quoted_char(rest.len()));
+            };
+            let chunk = &rest[..k];
+            if let Some(bad) = memchr::memchr3(b'\r', b'\n', 0, chunk) {
+                return Err(self.bad_quoted_char(bad));
+            }
+            if !chunk.is_ascii() {
+                let at = self.i + chunk.iter().position(|&b| b >= 0x80).unwrap_or(0);
+                self.defect(at, ImapDefect::EightBitInQuoted)?;
+            }
+            self.i += k;
+            if self.b[self.i] == b'\\' {
+                let esc = self.peek_at(1);
+                if !matches!(esc, Some(b'"') | Some(b'\\')) {
+                    self.i += 1;
+                    return Err(self.err("quoted-specials after \"\\\""));
+                }
+                let o = owned.get_or_insert_with(Vec::new);
+                o.extend_from_slice(&self.b[seg..self.i]);
+                o.push(esc.unwrap_or(b'\\'));
+                self.i += 2;
+                seg = self.i;
+                continue;
+            }
+            // A closing quote, unless (in ENVELOPE/BODYSTRUCTURE, leniently) it is followed by
+            // something no closing quote can be followed by.
+            if self.loose_quotes && !self.plausible_close() {
+                self.defect(self.i, ImapDefect::UnescapedQuote)?;
+                self.i += 1;
+                continue;
+            }
+            let content = if let Some(mut o) = owned {
+                o.extend_from_slice(&self.b[seg..self.i]);
+                Cow::Owned(o)
+            } else {
+                Cow::Borrowed(&self.b[start..self.i])
+            };
+            self.i += 1;
+            return Ok(Quoted::from_validated(content));
+        }
+    }
+
+    fn bad_quoted_char(&mut self, at: usize) -> DecodeError {
+        self.i += at;
+        self.err("closing DQUOTE")
+    }
+
+    fn plausible_close(&self) -> bool {
+        match self.peek_at(1) {
+            None | Some(b')') | Some(b'\r') | Some(b'\n') => true,
+            Some(b' ') => matches!(
+                self.peek_at(2),
+                Some(b'"') | Some(b'(') | Some(b'{') | Some(b'N') | Some(b'n') | Some(b'0'..=b'9') | Some(b'-')
+            ),
+            _ => false,
+        }
+    }
+
+    /// `literal` or (if `binary_ok`) `literal8`.
+    pub(crate) fn literal(&mut self, binary_ok: bool) -> R<Literal<'a>> {
+        let at = self.i;
+        let binary = self.eat(b'~');
+        if binary && !binary_ok {
+            self.i = at;
+            return Err(self.err("literal"));
+        }
+        self.expect(b'{', "\"{\"")?;
+        let n = self.number()? as usize;
+        let mode = if self.eat(b'+') { LiteralMode::NonSync } else { LiteralMode::Sync };
+        self.expect(b'}', "\"}\"")?;
+        if n > self.max_literal {
+            return Err(DecodeError::limit(at, "max_literal", self.max_literal));
+        }
+        if self.eat(b'\r') {
+            self.expect(b'\n', "LF")?;
+        } else if self.peek() == Some(b'\n') {
+            self.defect(self.i, ImapDefect::BareLf)?;
+            self.i += 1;
+        } else {
+            return Err(self.err("CRLF after literal length"));
+        }
+        let end = self.i.checked_add(n).filter(|&e| e <= self.b.len()).ok_or_else(|| self.err("literal data"))?;
+        let data = &self.b[self.i..end];
+        if !binary {
+            if let Some(z) = memchr::memchr(0, data) {
+                self.defect(self.i + z, ImapDefect::NulInLiteral)?;
+            }
+        }
+        self.i = end;
+        Ok(Literal::from_validated(data, mode, binary))
+    }
+
+    /// `string = quoted / literal`.
+    pub(crate) fn string(&mut self) -> R<IString<'a>> {
+        match self.peek() {
+            Some(b'"') => Ok(IString::Quoted(self.quoted()?)),
+            Some(b'{') => Ok(IString::Literal(self.literal(false)?)),
+            _ => Err(self.err("string")),
+        }
+    }
+
+    /// `nstring = string / nil`.
+    pub(crate) fn nstring(&mut self) -> R<NString<'a>> {
+        if self.nil() {
+            return Ok(None);
+        }
+        Ok(Some(self.string()?))
+    }
+
+    /// `nstring / literal8`.
+    pub(crate) fn nstring8(&mut self) -> R<NString<'a>> {
+        if self.peek() == Some(b'~') {
+            return Ok(Some(IString::Literal(self.literal(true)?)));
+        }
+        self.nstring()
+    }
+
+    /// `astring`.
+    pub(crate) fn astring(&mut self) -> R<AString<'a>> {
+        match self.peek() {
+            Some(b'"') | Some(b'{') => Ok(AString::String(self.string()?)),
+            _ => {
+                let a = self.take_while(is_astring_char);
+                if a.is_empty() {
+                    return Err(self.err("astring"));
+                }
+                Ok(AString::Atom(AtomExt::from_validated(a)))
+            }
+        }
+    }
+
+    /// The rest of the line as `text` (may be empty; callers report a missing text).
+    pub(crate) fn text_to_end(&mut self) -> R<Text<'a>> {
+        let end = self.content_end().max(self.i);
+        let t = &self.b[self.i..end];
+        if let Some(bad) = memchr::memchr2(0, b'\r', t) {
+            self.i += bad;
+            return Err(self.err("TEXT-CHAR"));
+        }
+        self.i = end;
+        Ok(Text::from_validated(t))
+    }
+
+    /// One flag. `\*` is allowed where `wildcard_ok`, else a defect.
+    pub(crate) fn flag(&mut self, wildcard_ok: bool) -> R<Flag<'a>> {
+        let at = self.i;
+        let system = self.eat(b'\\');
+        if system && self.eat(b'*') {
+            if !wildcard_ok {
+                self.defect(at, ImapDefect::WildcardFlag)?;
+            }
+            return Ok(Flag::Wildcard);
+        }
+        let s = self.i;
+        let a = self.take_while(|c| is_atom_char(c) || c == b']');
+        if a.is_empty() {
+            return Err(self.err("flag"));
+        }
+        let atom = if memchr::memchr(b']', a).is_some() || memchr::memchr(b'[', a).is_some() {
+            self.defect(s, ImapDefect::BracketInFlag)?;
+            Atom::from_lenient(a)
+        } else {
+            Atom::from_validated(a)
+        };
+        Ok(if system { Flag::system(atom) } else { Flag::Keyword(atom) })
+    }
+
+    /// `flag-list`.
+    pub(crate) fn flag_list(&mut self, wildcard_ok: bool) -> R<Vec<Flag<'a>>> {
+        self.paren_list(|p| p.flag(wildcard_ok))
+    }
+
+    /// `seq-number`.
+    fn seq_number(&mut self) -> R<SeqNumber> {
+        if self.eat(b'*') {
+            return Ok(SeqNumber::Largest);
+        }
+        Ok(SeqNumber::Value(self.nz_number()?))
+    }
+
+    /// `sequence-set`.
+    pub(crate) fn sequence_set(&mut self) -> R<SequenceSet> {
+        let mut v = Vec::new();
+        loop {
+            self.check_items(v.len())?;
+            let a = self.seq_number()?;
+            if self.eat(b':') {
+                let b = self.seq_number()?;
+                v.push(SeqRange::Range(a, b));
+            } else {
+                v.push(SeqRange::Single(a));
+            }
+            if !self.eat(b',') {
+                break;
+            }
+        }
+        SequenceSet::new(v).map_err(|_| self.err("sequence-set"))
+    }
+
+    fn digits(&mut self, min: usize, max: usize, what: &'static str) -> R<u32> {
+        let s = self.i;
+        let d = self.take_while(|c| c.is_ascii_digit());
+        if d.len() < min || d.len() > max {
+            self.i = s;
+            return Err(self.err(what));
+        }
+        Ok(d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
+    }
+
+    fn month(&mut self) -> R<u8> {
+        let m = self.b.get(self.i..self.i + 3).and_then(month_from).ok_or_else(|| self.err("date-month"))?;
+        self.i += 3;
+        Ok(m)
+    }
+
+    /// `date-text` (SEARCH), optionally quoted.
+    pub(crate) fn date(&mut self) -> R<Date> {
+        let q = self.eat(b'"');
+        let s = self.i;
+        let day = self.digits(1, 2, "date-day")?;
+        self.expect(b'-', "\"-\"")?;
+        let month = self.month()?;
+        self.expect(b'-', "\"-\"")?;
+        let year = self.digits(4, 4, "date-year")?;
+        let d = Date::new(year as u16, month, day as u8).map_err(|_| DecodeError::syntax(s, "a valid date"))?;
+        if q {
+            self.expect(b'"', "DQUOTE")?;
+        }
+        Ok(d)
+    }
+
+    /// `date-time` (INTERNALDATE, APPEND).
+    pub(crate) fn date_time(&mut self) -> R<DateTime> {
+        self.expect(b'"', "DQUOTE")?;
+        let s = self.i;
+        let day = if self.eat(b' ') {
+            self.digits(1, 1, "date-day-fixed")?
+        } else {
+            let d = self.digits(1, 2, "date-day-fixed")?;
+            if self.i - s == 1 {
+                self.defect(s, ImapDefect::UnpaddedDay)?;
+            }
+            d
+        };
+        self.expect(b'-', "\"-\"")?;
+        let month = self.month()?;
+        self.expect(b'-', "\"-\"")?;
+        let year = self.digits(4, 4, "date-year")?;
+        self.expect(b' ', "SP")?;
+        let h = self.digits(2, 2, "time")?;
+        self.expect(b':', "\":\"")?;
+        let m = self.digits(2, 2, "time")?;
+        self.expect(b':', "\":\"")?;
+        let sec = self.digits(2, 2, "time")?;
+        self.expect(b' ', "SP")?;
+        let neg = match self.peek() {
+            Some(b'+') => false,
+            Some(b'-') => true,
+            _ => return Err(self.err("zone")),
+        };
+        self.i += 1;
+        let z = self.digits(4, 4, "zone")?;
+        let zone = (z / 100 * 60 + z % 100) as i16;
+        self.expect(b'"', "DQUOTE")?;
+        let date = Date::new(year as u16, month, day as u8).map_err(|_| DecodeError::syntax(s, "a valid date"))?;
+        DateTime::new(date, h as u8, m as u8, sec as u8, if neg { -zone } else { zone })
+            .map_err(|_| DecodeError::syntax(s, "a valid date-time"))
+    }
+
+    /// A hierarchy delimiter: `DQUOTE QUOTED-CHAR DQUOTE / nil`.
+    pub(crate) fn delimiter(&mut self) -> R<Option<u8>> {
+        if self.nil() {
+            return Ok(None);
+        }
+        self.expect(b'"', "DQUOTE or NIL")?;
+        let c = match self.peek() {
+            Some(b'\\') => {
+                self.i += 1;
+                match self.peek() {
+                    Some(c @ (b'"' | b'\\')) => c,
+                    _ => return Err(self.err("quoted-specials")),
+                }
+            }
+            Some(c) if crate::chars::is_quoted_plain(c) => c,
+            _ => return Err(self.err("QUOTED-CHAR")),
+        };
+        self.i += 1;
+        self.expect(b'"', "DQUOTE")?;
+        Ok(Some(c))
+    }
+
+    /// One generic value, for what the grammar does not know: a parenthesised list, a string, or
+    /// a run of other non-space characters. Returns its raw bytes.
+    pub(crate) fn raw_value(&mut self) -> R<&'a [u8]> {
+        let s = self.i;
+        self.skip_value()?;
+        Ok(&self.b[s..self.i])
+    }
+
+    fn skip_value(&mut self) -> R<()> {
+        match self.peek() {
+            Some(b'(') => {
+                self.i += 1;
+                self.enter()?;
+                let mut n = 0;
+                if !self.eat(b')') {
+                    loop {
+                        self.check_items(n)?;
+                        n += 1;
+                        self.skip_value()?;
+                        if !self.list_next()? {
+                            break;
+                        }
+                    }
+                }
+                self.leave();
+                Ok(())
+            }
+            Some(b'"') => self.quoted().map(|_| ()),
+            Some(b'{') | Some(b'~') => self.literal(true).map(|_| ()),
+            _ => {
+                let mut bracket = 0usize;
+                let s = self.i;
+                while let Some(c) = self.peek() {
+                    match c {
+                        b'[' => bracket += 1,
+                        b']' if bracket > 0 => bracket -= 1,
+                        b' ' if bracket > 0 => {}
+                        b'(' | b')' | b' ' | b'\r' | b'\n' | b'"' | b'{' => break,
+                        0 => break,
+                        _ => {}
+                    }
+                    self.i += 1;
+                }
+                if self.i == s {
+                    return Err(self.err("a value"));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn finish<T>(self, value: T) -> Decoded<T> {
+        Decoded { value, defects: self.d.into_vec() }
+    }
+
+    /// Runs `f`; on failure in lenient mode, rewinds and returns `None` after reporting `k`.
+    pub(crate) fn attempt<T>(&mut self, k: ImapDefect, f: impl FnOnce(&mut Self) -> R<T>) -> R<Option<T>> {
+        let (i, d, depth) = (self.i, self.d.clone(), self.depth);
+        match f(self) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if self.strict || matches!(e.kind, mailwire_core::ErrorKind::Limit { .. }) => Err(e),
+            Err(_) => {
+                self.i = i;
+                self.d = d;
+                self.depth = depth;
+                self.defect(i, k)?;
+                Ok(None)
+            }
+        }
+    }
+}

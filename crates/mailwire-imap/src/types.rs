@@ -1,0 +1,715 @@
+//! The basic values of RFC 3501 section 4 and 9: tags, atoms, strings, numbers, flags, dates,
+//! sequence sets. Every constructor validates, so a value always has a valid wire form.
+//! Borrowed (`'a`) forms come out of decoding; `into_owned` gives `'static` ones for storage.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::num::NonZeroU32;
+
+use crate::chars::{is_astring_char, is_atom_char, is_tag_char};
+
+/// Why a value could not be constructed: the byte position in the candidate and what it breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("invalid {what} at byte {at}")]
+pub struct ValueError {
+    /// What was being built (`tag`, `atom`, `quoted`...).
+    pub what: &'static str,
+    /// Byte position of the first offending byte.
+    pub at: usize,
+}
+
+fn check(bytes: &[u8], what: &'static str, ok: impl Fn(u8) -> bool) -> Result<(), ValueError> {
+    if bytes.is_empty() {
+        return Err(ValueError { what, at: 0 });
+    }
+    match bytes.iter().position(|&b| !ok(b)) {
+        Some(at) => Err(ValueError { what, at }),
+        None => Ok(()),
+    }
+}
+
+fn cow_str(c: Cow<'_, [u8]>) -> Cow<'_, str> {
+    // Callers only pass ASCII, which is always UTF-8.
+    match c {
+        Cow::Borrowed(b) => Cow::Borrowed(std::str::from_utf8(b).unwrap_or_default()),
+        Cow::Owned(v) => Cow::Owned(String::from_utf8(v).unwrap_or_default()),
+    }
+}
+
+macro_rules! ascii_token {
+    ($(#[$m:meta])* $name:ident, $what:literal, $pred:expr) => {
+        $(#[$m])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name<'a>(Cow<'a, str>);
+
+        impl<'a> $name<'a> {
+            /// Validates and wraps `s`.
+            pub fn new(s: impl Into<Cow<'a, str>>) -> Result<Self, ValueError> {
+                let s = s.into();
+                check(s.as_bytes(), $what, $pred)?;
+                Ok($name(s))
+            }
+
+            /// Wraps bytes the decoder already validated.
+            pub(crate) fn from_validated(b: &'a [u8]) -> Self {
+                $name(cow_str(Cow::Borrowed(b)))
+            }
+
+            /// The value as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The value as bytes.
+            pub fn as_bytes(&self) -> &[u8] {
+                self.0.as_bytes()
+            }
+
+            /// A `'static` copy.
+            pub fn into_owned(self) -> $name<'static> {
+                $name(Cow::Owned(self.0.into_owned()))
+            }
+        }
+
+        impl fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), self.0)
+            }
+        }
+
+        impl fmt::Display for $name<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl<'a> TryFrom<&'a str> for $name<'a> {
+            type Error = ValueError;
+            fn try_from(s: &'a str) -> Result<Self, ValueError> {
+                $name::new(s)
+            }
+        }
+    };
+}
+
+ascii_token!(
+    /// A command tag (RFC 3501 section 9 `tag = 1*<any ASTRING-CHAR except "+">`).
+    Tag,
+    "tag",
+    is_tag_char
+);
+ascii_token!(
+    /// An atom (RFC 3501 section 9 `atom = 1*ATOM-CHAR`): no space, parenthesis, brace, quote,
+    /// backslash, `%`, `*`, `]` or control character.
+    Atom,
+    "atom",
+    is_atom_char
+);
+ascii_token!(
+    /// The atom form of an `astring` (RFC 3501 section 9 `1*ASTRING-CHAR`): an atom that may also
+    /// hold `]`.
+    AtomExt,
+    "astring atom",
+    is_astring_char
+);
+
+impl<'a> Atom<'a> {
+    /// True if the atom equals `kw`, ignoring ASCII case (IMAP keywords are case-insensitive).
+    pub fn eq_ignore_case(&self, kw: &str) -> bool {
+        self.0.eq_ignore_ascii_case(kw)
+    }
+
+    /// An atom that may hold `]` or `[` because lenient decoding accepted it inside a flag list
+    /// (reported as [`crate::ImapDefect::BracketInFlag`]).
+    pub(crate) fn from_lenient(b: &'a [u8]) -> Self {
+        Atom(cow_str(Cow::Borrowed(b)))
+    }
+}
+
+/// A quoted string's content (RFC 3501 section 9 `quoted = DQUOTE *QUOTED-CHAR DQUOTE`),
+/// unescaped. It cannot hold CR, LF or NUL. It may hold 8-bit bytes, which IMAP4rev1 only allows
+/// in literals but real peers send (and RFC 6855 UTF8=ACCEPT allows); [`IString::from_bytes`]
+/// never picks the quoted form for them.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Quoted<'a>(Cow<'a, [u8]>);
+
+impl<'a> Quoted<'a> {
+    /// Validates and wraps `content` (unescaped).
+    pub fn new(content: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let c = content.into();
+        if let Some(at) = c.iter().position(|&b| b == 0 || b == b'\r' || b == b'\n') {
+            return Err(ValueError { what: "quoted", at });
+        }
+        Ok(Quoted(c))
+    }
+
+    pub(crate) fn from_validated(c: Cow<'a, [u8]>) -> Self {
+        Quoted(c)
+    }
+
+    /// The unescaped content.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> Quoted<'static> {
+        Quoted(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl fmt::Debug for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Quoted({:?})", String::from_utf8_lossy(&self.0))
+    }
+}
+
+/// How a literal is announced on the wire (RFC 3501 `literal`, RFC 7888 `literal+`, RFC 3516
+/// `literal8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum LiteralMode {
+    /// `{n}`: synchronising; a client waits for the server's `+` before sending the data.
+    #[default]
+    Sync,
+    /// `{n+}` (LITERAL+ / LITERAL-): the client sends the data without waiting.
+    NonSync,
+}
+
+/// A literal (RFC 3501 section 4.3 `literal = "{" number "}" CRLF *CHAR8`; RFC 3516
+/// `literal8 = "~{" number "}" CRLF *OCTET`).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Literal<'a> {
+    data: Cow<'a, [u8]>,
+    mode: LiteralMode,
+    binary: bool,
+}
+
+impl<'a> Literal<'a> {
+    /// A synchronising text literal. Its data must not contain NUL (`CHAR8`) and must fit `number`
+    /// (32 bits).
+    pub fn new(data: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let data = data.into();
+        if let Some(at) = memchr::memchr(0, &data) {
+            return Err(ValueError { what: "literal", at });
+        }
+        if u32::try_from(data.len()).is_err() {
+            return Err(ValueError { what: "literal", at: u32::MAX as usize });
+        }
+        Ok(Literal { data, mode: LiteralMode::Sync, binary: false })
+    }
+
+    /// A `literal8` (RFC 3516): any octets, including NUL.
+    pub fn binary(data: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let data = data.into();
+        if u32::try_from(data.len()).is_err() {
+            return Err(ValueError { what: "literal8", at: u32::MAX as usize });
+        }
+        Ok(Literal { data, mode: LiteralMode::Sync, binary: true })
+    }
+
+    pub(crate) fn from_validated(data: &'a [u8], mode: LiteralMode, binary: bool) -> Self {
+        Literal { data: Cow::Borrowed(data), mode, binary }
+    }
+
+    /// The same literal announced with `mode`.
+    #[must_use]
+    pub fn with_mode(mut self, mode: LiteralMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The literal's data.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// Synchronising or not.
+    pub fn mode(&self) -> LiteralMode {
+        self.mode
+    }
+
+    /// True for a `literal8` (`~{n}`).
+    pub fn is_binary(&self) -> bool {
+        self.binary
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> Literal<'static> {
+        Literal { data: Cow::Owned(self.data.into_owned()), mode: self.mode, binary: self.binary }
+    }
+}
+
+impl fmt::Debug for Literal<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Literal{}{}({:?})",
+            if self.binary { "8" } else { "" },
+            if self.mode == LiteralMode::NonSync { "+" } else { "" },
+            String::from_utf8_lossy(&self.data)
+        )
+    }
+}
+
+/// A string (RFC 3501 section 9 `string = quoted / literal`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IString<'a> {
+    /// `quoted`.
+    Quoted(Quoted<'a>),
+    /// `literal`.
+    Literal(Literal<'a>),
+}
+
+impl<'a> IString<'a> {
+    /// The smallest valid form for `data`: quoted when it has only 7-bit text characters and is
+    /// short, a literal otherwise. Fails only for NUL bytes (use [`Literal::binary`] where a
+    /// `literal8` is allowed).
+    pub fn from_bytes(data: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let data = data.into();
+        let quotable = data.len() <= 1024 && data.iter().all(|&b| crate::chars::is_text_char(b));
+        if quotable {
+            Ok(IString::Quoted(Quoted(data)))
+        } else {
+            Ok(IString::Literal(Literal::new(data)?))
+        }
+    }
+
+    /// The string's content.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            IString::Quoted(q) => q.as_bytes(),
+            IString::Literal(l) => l.data(),
+        }
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> IString<'static> {
+        match self {
+            IString::Quoted(q) => IString::Quoted(q.into_owned()),
+            IString::Literal(l) => IString::Literal(l.into_owned()),
+        }
+    }
+}
+
+impl<'a> TryFrom<&'a str> for IString<'a> {
+    type Error = ValueError;
+    fn try_from(s: &'a str) -> Result<Self, ValueError> {
+        IString::from_bytes(s.as_bytes())
+    }
+}
+
+/// An `astring` (RFC 3501 section 9 `astring = 1*ASTRING-CHAR / string`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AString<'a> {
+    /// The atom form.
+    Atom(AtomExt<'a>),
+    /// The string form.
+    String(IString<'a>),
+}
+
+impl<'a> AString<'a> {
+    /// The smallest valid form for `data`: an atom when possible (and not `NIL`, which a reader
+    /// of an `nstring` context could mistake), else [`IString::from_bytes`].
+    pub fn from_bytes(data: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let data = data.into();
+        if !data.is_empty()
+            && data.iter().all(|&b| is_astring_char(b))
+            && !data.eq_ignore_ascii_case(b"NIL")
+        {
+            return Ok(AString::Atom(AtomExt(cow_str(data))));
+        }
+        Ok(AString::String(IString::from_bytes(data)?))
+    }
+
+    /// The content.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            AString::Atom(a) => a.as_bytes(),
+            AString::String(s) => s.as_bytes(),
+        }
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> AString<'static> {
+        match self {
+            AString::Atom(a) => AString::Atom(a.into_owned()),
+            AString::String(s) => AString::String(s.into_owned()),
+        }
+    }
+}
+
+impl<'a> TryFrom<&'a str> for AString<'a> {
+    type Error = ValueError;
+    fn try_from(s: &'a str) -> Result<Self, ValueError> {
+        AString::from_bytes(s.as_bytes())
+    }
+}
+
+/// An `nstring` (RFC 3501 section 9 `nstring = string / nil`): `None` is `NIL`.
+pub type NString<'a> = Option<IString<'a>>;
+
+pub(crate) fn nstring_owned(n: NString<'_>) -> NString<'static> {
+    n.map(IString::into_owned)
+}
+
+/// Human-readable text (RFC 3501 section 9 `text = 1*TEXT-CHAR`): no CR, LF or NUL. It may be
+/// empty only where a lenient decoder accepted a missing text; 8-bit bytes are kept (servers send
+/// localised UTF-8 text).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Text<'a>(Cow<'a, [u8]>);
+
+impl<'a> Text<'a> {
+    /// Validates and wraps `t`.
+    pub fn new(t: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let t = t.into();
+        if let Some(at) = t.iter().position(|&b| b == 0 || b == b'\r' || b == b'\n') {
+            return Err(ValueError { what: "text", at });
+        }
+        Ok(Text(t))
+    }
+
+    pub(crate) fn from_validated(t: &'a [u8]) -> Self {
+        Text(Cow::Borrowed(t))
+    }
+
+    /// The text's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> Text<'static> {
+        Text(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Text({:?})", String::from_utf8_lossy(&self.0))
+    }
+}
+
+impl<'a> TryFrom<&'a str> for Text<'a> {
+    type Error = ValueError;
+    fn try_from(s: &'a str) -> Result<Self, ValueError> {
+        Text::new(s.as_bytes())
+    }
+}
+
+/// A message flag (RFC 3501 section 2.3.2 and section 9 `flag`, `flag-fetch`, `flag-perm`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Flag<'a> {
+    /// `\Answered`.
+    Answered,
+    /// `\Flagged`.
+    Flagged,
+    /// `\Deleted`.
+    Deleted,
+    /// `\Seen`.
+    Seen,
+    /// `\Draft`.
+    Draft,
+    /// `\Recent` (`flag-fetch` only: a client cannot set it).
+    Recent,
+    /// `\*` (`flag-perm` only: new keywords may be created).
+    Wildcard,
+    /// Another system flag, `flag-extension = "\" atom`, without the backslash.
+    Extension(Atom<'a>),
+    /// A keyword, `flag-keyword = atom` (`$Forwarded`, `NonJunk`).
+    Keyword(Atom<'a>),
+}
+
+impl<'a> Flag<'a> {
+    /// Parses the wire form of one flag (`\Seen`, `$Junk`), case-insensitive for system flags.
+    pub fn parse(s: &'a str) -> Result<Self, ValueError> {
+        if let Some(rest) = s.strip_prefix('\\') {
+            if rest == "*" {
+                return Ok(Flag::Wildcard);
+            }
+            Ok(Flag::system(Atom::new(rest)?))
+        } else {
+            Ok(Flag::Keyword(Atom::new(s)?))
+        }
+    }
+
+    pub(crate) fn system(a: Atom<'a>) -> Self {
+        let s = a.as_str();
+        if s.eq_ignore_ascii_case("Answered") {
+            Flag::Answered
+        } else if s.eq_ignore_ascii_case("Flagged") {
+            Flag::Flagged
+        } else if s.eq_ignore_ascii_case("Deleted") {
+            Flag::Deleted
+        } else if s.eq_ignore_ascii_case("Seen") {
+            Flag::Seen
+        } else if s.eq_ignore_ascii_case("Draft") {
+            Flag::Draft
+        } else if s.eq_ignore_ascii_case("Recent") {
+            Flag::Recent
+        } else {
+            Flag::Extension(a)
+        }
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> Flag<'static> {
+        match self {
+            Flag::Answered => Flag::Answered,
+            Flag::Flagged => Flag::Flagged,
+            Flag::Deleted => Flag::Deleted,
+            Flag::Seen => Flag::Seen,
+            Flag::Draft => Flag::Draft,
+            Flag::Recent => Flag::Recent,
+            Flag::Wildcard => Flag::Wildcard,
+            Flag::Extension(a) => Flag::Extension(a.into_owned()),
+            Flag::Keyword(a) => Flag::Keyword(a.into_owned()),
+        }
+    }
+}
+
+/// A capability name (RFC 3501 section 7.2.1 `capability = ("AUTH=" auth-type) / atom`), kept as
+/// sent; compare with [`Capability::is`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Capability<'a>(pub Atom<'a>);
+
+impl<'a> Capability<'a> {
+    /// True if this is capability `name`, ignoring case (`IMAP4rev1`, `LITERAL+`).
+    pub fn is(&self, name: &str) -> bool {
+        self.0.eq_ignore_case(name)
+    }
+
+    /// The SASL mechanism of an `AUTH=` capability.
+    pub fn auth_mechanism(&self) -> Option<&str> {
+        let s = self.0.as_str();
+        if s.len() > 5 && s.as_bytes()[..5].eq_ignore_ascii_case(b"AUTH=") {
+            s.get(5..)
+        } else {
+            None
+        }
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> Capability<'static> {
+        Capability(self.0.into_owned())
+    }
+}
+
+/// One end of a sequence range: a number or `*` (RFC 3501 section 9 `seq-number`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum SeqNumber {
+    /// A message sequence number or UID.
+    Value(NonZeroU32),
+    /// `*`: the largest number in use.
+    Largest,
+}
+
+/// An element of a sequence set: a number or a range (RFC 3501 section 9 `seq-range`; the two
+/// ends may come in either order and are kept as sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum SeqRange {
+    /// One number.
+    Single(SeqNumber),
+    /// `a:b`.
+    Range(SeqNumber, SeqNumber),
+}
+
+/// A sequence set (RFC 3501 section 9 `sequence-set`), never empty. Also `uid-set` of RFC 4315.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SequenceSet(Vec<SeqRange>);
+
+impl SequenceSet {
+    /// A set of the given ranges (at least one).
+    pub fn new(ranges: Vec<SeqRange>) -> Result<Self, ValueError> {
+        if ranges.is_empty() {
+            return Err(ValueError { what: "sequence-set", at: 0 });
+        }
+        Ok(SequenceSet(ranges))
+    }
+
+    /// The set of one number (`0` is not a sequence number).
+    pub fn single(n: u32) -> Result<Self, ValueError> {
+        let v = NonZeroU32::new(n).ok_or(ValueError { what: "sequence-set", at: 0 })?;
+        Ok(SequenceSet(vec![SeqRange::Single(SeqNumber::Value(v))]))
+    }
+
+    /// `a:b` (both non-zero).
+    pub fn range(a: u32, b: u32) -> Result<Self, ValueError> {
+        let a = NonZeroU32::new(a).ok_or(ValueError { what: "sequence-set", at: 0 })?;
+        let b = NonZeroU32::new(b).ok_or(ValueError { what: "sequence-set", at: 0 })?;
+        Ok(SequenceSet(vec![SeqRange::Range(SeqNumber::Value(a), SeqNumber::Value(b))]))
+    }
+
+    /// `1:*`.
+    pub fn all() -> Self {
+        SequenceSet(vec![SeqRange::Range(SeqNumber::Value(NonZeroU32::MIN), SeqNumber::Largest)])
+    }
+
+    /// The ranges, as sent.
+    pub fn ranges(&self) -> &[SeqRange] {
+        &self.0
+    }
+
+    /// True if `n` is in the set, with `largest` standing for `*`.
+    pub fn contains(&self, n: u32, largest: u32) -> bool {
+        let v = |s: SeqNumber| match s {
+            SeqNumber::Value(v) => v.get(),
+            SeqNumber::Largest => largest,
+        };
+        self.0.iter().any(|r| match *r {
+            SeqRange::Single(s) => v(s) == n,
+            SeqRange::Range(a, b) => {
+                let (lo, hi) = if v(a) <= v(b) { (v(a), v(b)) } else { (v(b), v(a)) };
+                (lo..=hi).contains(&n)
+            }
+        })
+    }
+}
+
+/// A month of the Gregorian calendar, for [`Date`] and [`DateTime`].
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+pub(crate) fn month_from(b: &[u8]) -> Option<u8> {
+    MONTHS.iter().position(|m| m.as_bytes().eq_ignore_ascii_case(b)).map(|i| i as u8 + 1)
+}
+
+pub(crate) fn month_name(m: u8) -> &'static str {
+    MONTHS.get(usize::from(m.saturating_sub(1))).copied().unwrap_or("Jan")
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// A calendar date (RFC 3501 section 9 `date-text = date-day "-" date-month "-" date-year`), as
+/// used by SEARCH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// A valid date (year 4 digits, month 1-12, day in the month).
+    pub fn new(year: u16, month: u8, day: u8) -> Result<Self, ValueError> {
+        if year > 9999 || !(1..=12).contains(&month) {
+            return Err(ValueError { what: "date", at: 0 });
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(ValueError { what: "date", at: 0 });
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// Year.
+    pub fn year(&self) -> u16 {
+        self.year
+    }
+    /// Month, 1-12.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+    /// Day of month.
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+}
+
+/// A date and time with a zone (RFC 3501 section 9 `date-time`), as INTERNALDATE and APPEND use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DateTime {
+    date: Date,
+    hour: u8,
+    minute: u8,
+    second: u8,
+    /// Zone offset in minutes east of UTC.
+    zone: i16,
+}
+
+impl DateTime {
+    /// A valid date-time (`zone_minutes` within +-99:59, as `zone` can express).
+    pub fn new(date: Date, hour: u8, minute: u8, second: u8, zone_minutes: i16) -> Result<Self, ValueError> {
+        if hour > 23 || minute > 59 || second > 60 || zone_minutes.unsigned_abs() > 99 * 60 + 59 {
+            return Err(ValueError { what: "date-time", at: 0 });
+        }
+        Ok(DateTime { date, hour, minute, second, zone: zone_minutes })
+    }
+
+    /// The date.
+    pub fn date(&self) -> Date {
+        self.date
+    }
+    /// Hour, minute, second.
+    pub fn time(&self) -> (u8, u8, u8) {
+        (self.hour, self.minute, self.second)
+    }
+    /// Zone offset in minutes east of UTC.
+    pub fn zone_minutes(&self) -> i16 {
+        self.zone
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constructors_validate() {
+        assert!(Tag::new("A001").is_ok());
+        assert_eq!(Tag::new("A+1").unwrap_err(), ValueError { what: "tag", at: 1 });
+        assert!(Tag::new("").is_err());
+        assert!(Atom::new("a b").is_err());
+        assert!(Atom::new("x]").is_err());
+        assert!(AtomExt::new("x]").is_ok());
+        assert!(Quoted::new(&b"a\r"[..]).is_err());
+        assert!(Literal::new(&b"a\0"[..]).is_err());
+        assert!(Literal::binary(&b"a\0"[..]).is_ok());
+        assert!(Text::new(&b"a\nb"[..]).is_err());
+        assert!(SequenceSet::single(0).is_err());
+        assert!(SequenceSet::new(vec![]).is_err());
+        assert!(Date::new(2023, 2, 29).is_err());
+        assert!(Date::new(2024, 2, 29).is_ok());
+        assert!(DateTime::new(Date::new(2024, 1, 1).unwrap(), 24, 0, 0, 0).is_err());
+    }
+
+    #[test]
+    fn smallest_forms() {
+        assert!(matches!(AString::from_bytes(&b"INBOX"[..]).unwrap(), AString::Atom(_)));
+        assert!(matches!(AString::from_bytes(&b"a b"[..]).unwrap(), AString::String(IString::Quoted(_))));
+        assert!(matches!(AString::from_bytes(&b""[..]).unwrap(), AString::String(IString::Quoted(_))));
+        assert!(matches!(AString::from_bytes(&b"nil"[..]).unwrap(), AString::String(_)));
+        assert!(matches!(AString::from_bytes(&b"a\r\nb"[..]).unwrap(), AString::String(IString::Literal(_))));
+        assert!(matches!(IString::from_bytes("é".as_bytes()).unwrap(), IString::Literal(_)));
+    }
+
+    #[test]
+    fn flags_and_capabilities() {
+        assert_eq!(Flag::parse("\\seen").unwrap(), Flag::Seen);
+        assert_eq!(Flag::parse("\\*").unwrap(), Flag::Wildcard);
+        assert!(matches!(Flag::parse("\\HasChildren").unwrap(), Flag::Extension(_)));
+        assert!(matches!(Flag::parse("$Forwarded").unwrap(), Flag::Keyword(_)));
+        let c = Capability(Atom::new("auth=PLAIN").unwrap());
+        assert_eq!(c.auth_mechanism(), Some("PLAIN"));
+        assert!(Capability(Atom::new("imap4REV1").unwrap()).is("IMAP4rev1"));
+    }
+
+    #[test]
+    fn sequence_set_contains() {
+        let s = SequenceSet::new(vec![
+            SeqRange::Range(SeqNumber::Value(NonZeroU32::new(5).unwrap()), SeqNumber::Value(NonZeroU32::new(2).unwrap())),
+            SeqRange::Single(SeqNumber::Largest),
+        ])
+        .unwrap();
+        assert!(s.contains(3, 10) && s.contains(10, 10) && !s.contains(7, 10));
+    }
+}

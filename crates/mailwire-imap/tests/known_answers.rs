@@ -1,0 +1,364 @@
+//! Known-answer tables: responses and commands from RFC 3501 and the seeds' real servers, their
+//! decoded values, defects, canonical re-encodings, and the prefix / split invariants.
+
+use std::num::NonZeroU32;
+
+use mailwire_core::{ErrorKind, Options, Status};
+use mailwire_imap::command::*;
+use mailwire_imap::response::*;
+use mailwire_imap::types::*;
+use mailwire_imap::*;
+
+fn nz(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap()
+}
+
+fn resp(b: &[u8]) -> Decoded<Response<'_>> {
+    match decode_response(b, &Options::default()) {
+        Ok(Status::Complete { value, consumed }) => {
+            assert_eq!(consumed, b.len(), "{:?}", String::from_utf8_lossy(b));
+            value
+        }
+        other => panic!("{:?}: {other:?}", String::from_utf8_lossy(b)),
+    }
+}
+
+fn cmd(b: &[u8]) -> Decoded<Command<'_>> {
+    match decode_command(b, &Options::default()) {
+        Ok(Status::Complete { value, consumed }) => {
+            assert_eq!(consumed, b.len());
+            value
+        }
+        other => panic!("{:?}: {other:?}", String::from_utf8_lossy(b)),
+    }
+}
+
+fn enc_r(r: &Response<'_>) -> String {
+    let mut o = Vec::new();
+    r.encode(&mut o);
+    String::from_utf8(o).unwrap()
+}
+
+fn enc_c(c: &Command<'_>) -> String {
+    let mut o = Vec::new();
+    c.encode(&mut o);
+    String::from_utf8(o).unwrap()
+}
+
+fn codes(d: &Decoded<impl std::fmt::Debug>) -> Vec<&'static str> {
+    use mailwire_core::DefectKind;
+    d.defects.iter().map(|d| d.kind.code()).collect()
+}
+
+/// Canonical re-encodings: (input, canonical output).
+const RESPONSES: &[(&str, &str)] = &[
+    ("* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE AUTH=PLAIN AUTH=LOGIN] Dovecot (Ubuntu) ready.\r\n", "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE AUTH=PLAIN AUTH=LOGIN] Dovecot (Ubuntu) ready.\r\n"),
+    ("* LIST (\\HasNoChildren \\Trash) \".\" Trash\r\n", "* LIST (\\HasNoChildren \\Trash) \".\" Trash\r\n"),
+    ("* list (\\Noselect) \"/\" \"\"\r\n", "* LIST (\\Noselect) \"/\" \"\"\r\n"),
+    ("* LIST (\\HasNoChildren) \".\" \"TEST IPAD\"\r\n", "* LIST (\\HasNoChildren) \".\" \"TEST IPAD\"\r\n"),
+    ("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft NonJunk Junk $Forwarded \\*)] Flags permitted.\r\n", "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft NonJunk Junk $Forwarded \\*)] Flags permitted.\r\n"),
+    ("* 330 EXISTS\r\n", "* 330 EXISTS\r\n"),
+    ("* 0 RECENT\r\n", "* 0 RECENT\r\n"),
+    ("* OK [UIDVALIDITY 1501640115] UIDs valid\r\n", "* OK [UIDVALIDITY 1501640115] UIDs valid\r\n"),
+    ("* OK [HIGHESTMODSEQ 12214] Highest\r\n", "* OK [HIGHESTMODSEQ 12214] Highest\r\n"),
+    ("A OK [READ-WRITE] Select completed (0.067 secs).\r\n", "A OK [READ-WRITE] Select completed (0.067 secs).\r\n"),
+    ("* OK [CLOSED] Previous mailbox closed.\r\n", "* OK [CLOSED] Previous mailbox closed.\r\n"),
+    ("c1 OK [COPYUID 1548379804 17 1] Copy completed\r\n", "c1 OK [COPYUID 1548379804 17 1] Copy completed\r\n"),
+    ("a1 OK [APPENDUID 1548379804 2] Append completed\r\n", "a1 OK [APPENDUID 1548379804 2] Append completed\r\n"),
+    ("* NAMESPACE ((\"\" \".\")(\"virtual/\" \"/\")) NIL NIL\r\n", "* NAMESPACE ((\"\" \".\")(\"virtual/\" \"/\")) NIL NIL\r\n"),
+    ("* SEARCH 2 84 882\r\n", "* SEARCH 2 84 882\r\n"),
+    ("* SEARCH\r\n", "* SEARCH\r\n"),
+    ("* SEARCH 2 5 (MODSEQ 917162500)\r\n", "* SEARCH 2 5 (MODSEQ 917162500)\r\n"),
+    ("* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n", "* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n"),
+    ("* ENABLED CONDSTORE QRESYNC\r\n", "* ENABLED CONDSTORE QRESYNC\r\n"),
+    ("* ID (\"name\" \"Dovecot\" \"version\" NIL)\r\n", "* ID (\"name\" \"Dovecot\" \"version\" NIL)\r\n"),
+    ("+ Ready for literal data\r\n", "+ Ready for literal data\r\n"),
+    ("+ PDE4NTY1MTU5ODI1OTMyOTYuMTU3Nzc0OTgwOUBibHVlZmluLnA+\r\n", "+ PDE4NTY1MTU5ODI1OTMyOTYuMTU3Nzc0OTgwOUBibHVlZmluLnA+\r\n"),
+    ("* 3 FETCH (UID 10 FLAGS (a-funny-flag))\r\n", "* 3 FETCH (UID 10 FLAGS (a-funny-flag))\r\n"),
+    ("* 12 FETCH (FLAGS (\\Seen) MODSEQ (12121231000))\r\n", "* 12 FETCH (FLAGS (\\Seen) MODSEQ (12121231000))\r\n"),
+    ("* 64 FETCH (UID 71 BODY[HEADER.FIELDS (SUBJECT)] {16}\r\nSubject: crash\r\n)\r\n", "* 64 FETCH (UID 71 BODY[HEADER.FIELDS (SUBJECT)] {16}\r\nSubject: crash\r\n)\r\n"),
+    ("* 1 FETCH (BODY[1.2.MIME]<0> \"x\")\r\n", "* 1 FETCH (BODY[1.2.MIME]<0> \"x\")\r\n"),
+    ("* 1 FETCH (BINARY[1] ~{3}\r\na\0b BINARY.SIZE[1] 3)\r\n", "* 1 FETCH (BINARY[1] ~{3}\r\na\0b BINARY.SIZE[1] 3)\r\n"),
+    ("* 1 FETCH (X-GM-LABELS (\\Inbox foo) UID 3)\r\n", "* 1 FETCH (X-GM-LABELS (\\Inbox foo) UID 3)\r\n"),
+    ("* OK [X-WEIRD some args] hi\r\n", "* OK [X-WEIRD some args] hi\r\n"),
+    ("* XAPPLEPUSHSERVICE whatever (1 2) {2}\r\nab\r\n", "* XAPPLEPUSHSERVICE whatever (1 2) {2}\r\nab\r\n"),
+    ("* BYE Microsoft Exchange Server 2010 IMAP4 server signing off.\r\n", "* BYE Microsoft Exchange Server 2010 IMAP4 server signing off.\r\n"),
+    ("* PREAUTH IMAP4rev1 server logged in as Smith\r\n", "* PREAUTH IMAP4rev1 server logged in as Smith\r\n"),
+    ("* 4 FETCH (FLAGS (\\Draft) INTERNALDATE \"25-Jul-2012 17:50:30 -0400\" RFC822.SIZE 34269 ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL \" <3D4A@S1P5DAG2C.EXCHPROD.USA.NET>\") BODY ((\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"quoted-printable\" 28175 545)(\"image\" \"jpeg\" (\"name\" \"image001.jpg\") \"<x@y>\" \"image001.jpg\" \"base64\" 5778) \"related\"))\r\n",
+     "* 4 FETCH (FLAGS (\\Draft) INTERNALDATE \"25-Jul-2012 17:50:30 -0400\" RFC822.SIZE 34269 ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL \" <3D4A@S1P5DAG2C.EXCHPROD.USA.NET>\") BODY ((\"TEXT\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"quoted-printable\" 28175 545)(\"image\" \"jpeg\" (\"name\" \"image001.jpg\") \"<x@y>\" \"image001.jpg\" \"base64\" 5778) \"related\"))\r\n"),
+];
+
+#[test]
+fn responses_decode_and_reencode_canonically() {
+    for (input, canonical) in RESPONSES {
+        let d = resp(input.as_bytes());
+        assert!(d.defects.is_empty(), "{input}: {:?}", d.defects);
+        assert_eq!(&enc_r(&d.value), canonical, "{input}");
+        let again = resp(canonical.as_bytes());
+        assert_eq!(again.value, d.value);
+    }
+}
+
+#[test]
+fn typed_values() {
+    let d = resp(b"* OK [UNSEEN 20] First unseen.\r\n");
+    assert_eq!(
+        d.value,
+        Response::Status(StatusResponse { tag: None, kind: StatusKind::Ok, code: Some(Code::Unseen(nz(20))), text: Text::try_from("First unseen.").unwrap() })
+    );
+    let d = resp(b"* 10 EXPUNGE\r\n");
+    assert_eq!(d.value, Response::Data(Data::Expunge(nz(10))));
+    let d = resp(b"* LIST (\\HasNoChildren) \".\" INBOX\r\n");
+    let Response::Data(Data::List(l)) = d.value else { panic!() };
+    assert_eq!(l.mailbox, Mailbox::Inbox);
+    assert_eq!(l.delimiter, Some(b'.'));
+    assert_eq!(l.attributes, vec![MailboxAttribute::HasNoChildren]);
+    let d = resp(b"* 1 FETCH (INTERNALDATE \" 7-Feb-1994 21:52:25 -0800\")\r\n");
+    let Response::Data(Data::Fetch { items, .. }) = d.value else { panic!() };
+    let FetchAttr::InternalDate(t) = items[0] else { panic!() };
+    assert_eq!((t.date().day(), t.date().month(), t.date().year(), t.time(), t.zone_minutes()), (7, 2, 1994, (21, 52, 25), -480));
+}
+
+#[test]
+fn rfc3501_fetch_full_envelope_and_body() {
+    let input = b"* 12 FETCH (FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" RFC822.SIZE 4286 ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \"IMAP4rev1 WG mtg summary and minutes\" ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((NIL NIL \"imap\" \"cac.washington.edu\")) ((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\")(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) NIL NIL \"<B27397-0100000@cac.washington.edu>\") BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n";
+    let d = resp(input);
+    assert!(d.defects.is_empty());
+    let Response::Data(Data::Fetch { seq, items }) = &d.value else { panic!() };
+    assert_eq!(seq.get(), 12);
+    let FetchAttr::Envelope(e) = &items[3] else { panic!() };
+    assert_eq!(e.cc.len(), 2);
+    assert_eq!(e.cc[1].name.as_ref().unwrap().as_bytes(), b"John Klensin");
+    assert!(e.bcc.is_empty());
+    let FetchAttr::Body(b) = &items[4] else { panic!() };
+    let BodyStructure::Single { kind: SinglePartKind::Text { lines, .. }, fields, md5: None, .. } = &**b else { panic!() };
+    assert_eq!((*lines, fields.octets), (92, 3028));
+    assert_eq!(enc_r(&d.value).as_bytes(), &input[..]);
+}
+
+#[test]
+fn bodystructure_nesting_and_extensions() {
+    let input = b"* 1 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 10 1 NIL NIL NIL NIL)(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 300 (NIL \"sub\" NIL NIL NIL NIL NIL NIL NIL NIL) ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 2 1)(\"APPLICATION\" \"PDF\" (\"NAME\" \"a.pdf\") NIL NIL \"BASE64\" 100 NIL (\"attachment\" (\"filename\" \"a.pdf\")) (\"en\" \"de\") \"loc\" 5 (1 \"x\")) \"MIXED\" (\"BOUNDARY\" \"b\") NIL NIL NIL) 12 NIL (\"inline\" NIL) NIL NIL) \"MIXED\" (\"BOUNDARY\" \"a\") NIL \"en\" NIL))\r\n";
+    let d = resp(input);
+    assert!(d.defects.is_empty(), "{:?}", d.defects);
+    let Response::Data(Data::Fetch { items, .. }) = &d.value else { panic!() };
+    let FetchAttr::BodyStructure(b) = &items[0] else { panic!() };
+    let BodyStructure::Multi { parts, ext, .. } = &**b else { panic!() };
+    assert_eq!(parts.len(), 2);
+    assert_eq!(ext.language, Some(Language::Single(Some(IString::try_from("en").unwrap()))));
+    let BodyStructure::Single { kind: SinglePartKind::Message { body, .. }, .. } = &parts[1] else { panic!() };
+    let BodyStructure::Multi { parts: inner, .. } = &**body else { panic!() };
+    let BodyStructure::Single { ext, .. } = &inner[1] else { panic!() };
+    assert_eq!(ext.extensions, vec![BodyExtension::Number(5), BodyExtension::List(vec![BodyExtension::Number(1), BodyExtension::NString(Some(IString::try_from("x").unwrap()))])]);
+    assert_eq!(resp(enc_r(&d.value).as_bytes()).value, d.value);
+}
+
+/// Lenient inputs: (input, defect codes).
+const LENIENT: &[(&str, &[&str])] = &[
+    ("A OK done   \r\n", &[]), // trailing spaces of text are text
+    ("* SEARCH 1 2 \r\n", &["trailing-space"]),
+    ("* OK [READ-WRITE]\r\n", &["missing-text"]),
+    ("A OK\r\n", &["missing-text"]),
+    ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" () NIL NIL \"7BIT\" 3 1))\r\n", &["empty-list-for-nil"]),
+    ("* 1 FETCH (ENVELOPE (NIL NIL () NIL NIL NIL NIL NIL NIL NIL))\r\n", &["empty-list-for-nil"]),
+    ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL NIL NIL -1 -5))\r\n", &["nil-for-list", "negative-number", "negative-number"]),
+    ("* LIST () \"/\" \"café\"\r\n", &["eight-bit-in-quoted"]),
+    ("* FLAGS (\\Seen \\*)\r\n", &["wildcard-flag"]),
+    ("* FLAGS (\\Seen foo[bar])\r\n", &["bracket-in-flag"]),
+    ("* FLAGS (\\Seen )\r\n", &["space-before-paren"]),
+    ("* FLAGS  (\\Seen)\r\n", &["double-space"]),
+    ("* 3 EXISTS\n", &["bare-lf"]),
+    ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL \"a \"quoted\" word\" \"7BIT\" 3 1))\r\n", &["unescaped-quote", "unescaped-quote"]),
+    ("* OK [UNSEEN 0] weird\r\n", &["malformed-code"]),
+    ("* 0 EXPUNGE\r\n", &["malformed-data"]),
+    ("*52 FETCH (FLAGS (\\Seen \\Deleted))\r\n", &["missing-space-after-star"]),
+    ("+\r\n", &["bare-continuation"]),
+    ("* 1 FETCH (INTERNALDATE \"7-Feb-1994 21:52:25 -0800\")\r\n", &["unpadded-day"]),
+    ("* 1 FETCH (ENVELOPE (NIL NIL ((NIL NIL \"a\" \"b\") (NIL NIL \"c\" \"d\")) NIL NIL NIL NIL NIL NIL NIL))\r\n", &["space-between-items"]),
+    ("* 1 FETCH (RFC822 {3}\r\na\0b)\r\n", &["nul-in-literal"]),
+];
+
+#[test]
+fn lenient_defects_and_strict_errors() {
+    for (input, want) in LENIENT {
+        let d = resp(input.as_bytes());
+        assert_eq!(codes(&d), *want, "{input}");
+        // The canonical encoding decodes to the same value.
+        let e = enc_r(&d.value);
+        assert_eq!(resp(e.as_bytes()).value, d.value, "{input} -> {e}");
+        if !want.is_empty() {
+            let err = decode_response(input.as_bytes(), &Options::strict()).unwrap_err();
+            if want[0].starts_with("malformed") {
+                // Strict mode reports the grammar's own error inside the malformed item.
+                assert_eq!(err.kind, ErrorKind::Syntax, "{input}");
+                assert!(err.offset >= d.defects[0].offset, "{input}");
+            } else {
+                assert_eq!(err.kind, ErrorKind::Strict { defect: want[0] }, "{input}");
+                assert_eq!(err.offset, d.defects[0].offset, "{input}");
+            }
+        }
+    }
+}
+
+#[test]
+fn errors_are_positioned() {
+    let e = decode_response(b"* 1 FETCH (UID 1\r\n", &Options::strict()).unwrap_err();
+    assert_eq!(e.offset, 16);
+    let e = decode_command(b"LIST \"\" \"*\"\r\n", &Options::default()).unwrap_err();
+    assert_eq!(e.offset, 5);
+    let e = decode_command(b"a1 FROB\r\n", &Options::default());
+    assert!(e.is_ok(), "unknown commands are kept raw");
+    let e = decode_command(b"a1 FETCH 0 FLAGS\r\n", &Options::default()).unwrap_err();
+    assert_eq!((e.offset, e.expected), (9, "nz-number"));
+    let e = decode_greeting(b"a OK hi\r\n", &Options::default()).unwrap_err();
+    assert_eq!(e.offset, 0);
+}
+
+const COMMANDS: &[(&str, &str)] = &[
+    ("A LOGIN vinhtest1@123flo.com 123456\r\n", "A LOGIN vinhtest1@123flo.com 123456\r\n"),
+    ("A LIST \"\" \"*\"\r\n", "A LIST \"\" \"*\"\r\n"),
+    ("A LIST ~/ p*\r\n", "A LIST ~/ p*\r\n"),
+    ("A RENAME \"testfolder\" \"rename_folder\"\r\n", "A RENAME \"testfolder\" \"rename_folder\"\r\n"),
+    ("a002 select inbox\r\n", "a002 SELECT INBOX\r\n"),
+    ("A SELECT INBOX (CONDSTORE)\r\n", "A SELECT INBOX (CONDSTORE)\r\n"),
+    ("a authenticate cram-md5\r\n", "a AUTHENTICATE cram-md5\r\n"),
+    ("a AUTHENTICATE PLAIN dGVzdAB0ZXN0AHRlc3Q=\r\n", "a AUTHENTICATE PLAIN dGVzdAB0ZXN0AHRlc3Q=\r\n"),
+    ("a AUTHENTICATE PLAIN =\r\n", "a AUTHENTICATE PLAIN =\r\n"),
+    ("f fetch 1:5 UID\r\n", "f FETCH 1:5 UID\r\n"),
+    ("a003 fetch 12 full\r\n", "a003 FETCH 12 FULL\r\n"),
+    ("A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])\r\n", "A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])\r\n"),
+    ("u UID FETCH 71 BODY[HEADER.FIELDS (SUBJECT)]\r\n", "u UID FETCH 71 BODY[HEADER.FIELDS (SUBJECT)]\r\n"),
+    ("a FETCH 1:* (BODY.PEEK[1.2.TEXT]<0.2048> BINARY.PEEK[1]<0.10> BINARY.SIZE[2] MODSEQ) (CHANGEDSINCE 12345)\r\n", "a FETCH 1:* (BODY.PEEK[1.2.TEXT]<0.2048> BINARY.PEEK[1]<0.10> BINARY.SIZE[2] MODSEQ) (CHANGEDSINCE 12345)\r\n"),
+    ("g STORE 2 +FLAGS (some-flag)\r\n", "g STORE 2 +FLAGS (some-flag)\r\n"),
+    ("a005 store 12 +flags \\deleted\r\n", "a005 STORE 12 +FLAGS \\Deleted\r\n"),
+    ("a STORE 1,3:5 (UNCHANGEDSINCE 200) -FLAGS.SILENT (\\Seen $Junk)\r\n", "a STORE 1,3:5 (UNCHANGEDSINCE 200) -FLAGS.SILENT (\\Seen $Junk)\r\n"),
+    ("s4 SEARCH OR SMALLER 10000 HEADER SUBJECT \"crash\"\r\n", "s4 SEARCH OR SMALLER 10000 HEADER SUBJECT \"crash\"\r\n"),
+    ("A282 SEARCH SINCE 1-Feb-1994 NOT FROM \"Smith\"\r\n", "A282 SEARCH SINCE 1-Feb-1994 NOT FROM \"Smith\"\r\n"),
+    ("a SEARCH CHARSET UTF-8 (OR (SEEN FLAGGED) UID 1:*,5) 2,4:* MODSEQ \"/flags/\\\\draft\" all 620162338 KEYWORD $Junk\r\n", "a SEARCH CHARSET UTF-8 (OR (SEEN FLAGGED) UID 1:*,5) 2,4:* MODSEQ \"/flags/\\\\draft\" all 620162338 KEYWORD $Junk\r\n"),
+    ("c1 COPY 10 \"work.due today\"\r\n", "c1 COPY 10 \"work.due today\"\r\n"),
+    ("a UID MOVE 1:3 Archive\r\n", "a UID MOVE 1:3 Archive\r\n"),
+    ("a UID EXPUNGE 3000:3002\r\n", "a UID EXPUNGE 3000:3002\r\n"),
+    ("A042 STATUS blurdybloop (UIDNEXT MESSAGES HIGHESTMODSEQ)\r\n", "A042 STATUS blurdybloop (UIDNEXT MESSAGES HIGHESTMODSEQ)\r\n"),
+    ("a1 APPEND \"work.due today\" {5}\r\nhello\r\n", "a1 APPEND \"work.due today\" {5}\r\nhello\r\n"),
+    ("A003 APPEND saved-messages (\\Seen) \" 7-Feb-1994 21:52:25 -0800\" {5+}\r\nhello\r\n", "A003 APPEND saved-messages (\\Seen) \" 7-Feb-1994 21:52:25 -0800\" {5+}\r\nhello\r\n"),
+    ("a ENABLE CONDSTORE\r\n", "a ENABLE CONDSTORE\r\n"),
+    ("a ID (\"name\" \"sodr\" \"version\" \"19.34\")\r\n", "a ID (\"name\" \"sodr\" \"version\" \"19.34\")\r\n"),
+    ("a ID NIL\r\n", "a ID NIL\r\n"),
+    ("a CREATE MyJunk (USE (\\Junk))\r\n", "a CREATE MyJunk (USE (\\Junk))\r\n"),
+    ("a IDLE\r\n", "a IDLE\r\n"),
+    ("n namespace\r\n", "n NAMESPACE\r\n"),
+    ("a UNSELECT\r\n", "a UNSELECT\r\n"),
+    ("B LOGIN {4}\r\npepe {6}\r\npasswd\r\n", "B LOGIN {4}\r\npepe {6}\r\npasswd\r\n"),
+    ("a XFROB 1 (2 3)\r\n", "a XFROB 1 (2 3)\r\n"),
+];
+
+#[test]
+fn commands_decode_and_reencode_canonically() {
+    for (input, canonical) in COMMANDS {
+        let d = cmd(input.as_bytes());
+        assert!(d.defects.is_empty(), "{input}: {:?}", d.defects);
+        assert_eq!(&enc_c(&d.value), canonical, "{input}");
+        assert_eq!(cmd(canonical.as_bytes()).value, d.value);
+    }
+}
+
+#[test]
+fn trailing_spaces_in_commands() {
+    let d = cmd(b"A UNSUBSCRIBE \"Junk\"                 \r\n");
+    assert_eq!(codes(&d), vec!["trailing-space"]);
+    let CommandBody::Unsubscribe(m) = d.value.body else { panic!() };
+    assert_eq!(m.as_bytes(), b"Junk");
+}
+
+#[test]
+fn encoder_pauses_at_sync_literals() {
+    let c = Command {
+        tag: Tag::new("B").unwrap(),
+        body: CommandBody::Login { username: AString::from_bytes(&b"a b\r\n"[..]).unwrap(), password: AString::from_bytes(&b"x"[..]).unwrap() },
+    };
+    let mut out = Vec::new();
+    let p = c.encode(&mut out);
+    assert_eq!(out, b"B LOGIN {5}\r\na b\r\n x\r\n");
+    assert_eq!(p.0, vec![13]);
+}
+
+#[test]
+fn client_lines() {
+    let o = Options::default();
+    let d = decode_client_line(b"ZHJpY2hhcmRz\r\n", &o).unwrap().complete_value().unwrap().0;
+    assert_eq!(d.value, ClientLine::AuthData((&b"ZHJpY2hhcmRz"[..]).into()));
+    assert_eq!(decode_client_line(b"*\r\n", &o).unwrap().complete_value().unwrap().0.value, ClientLine::AuthCancel);
+    assert_eq!(decode_client_line(b"DONE\r\n", &o).unwrap().complete_value().unwrap().0.value, ClientLine::IdleDone);
+    assert_eq!(decode_client_line(b"\r\n", &o).unwrap().complete_value().unwrap().0.value, ClientLine::AuthData((&b""[..]).into()));
+    assert!(decode_client_line(b"abc\r\n", &o).is_err());
+}
+
+#[test]
+fn every_prefix_is_incomplete() {
+    let all: Vec<&str> = RESPONSES.iter().map(|r| r.0).chain(LENIENT.iter().map(|l| l.0)).collect();
+    for input in all {
+        let b = input.as_bytes();
+        for k in 0..b.len() {
+            match decode_response(&b[..k], &Options::default()) {
+                Ok(Status::Incomplete { .. }) => {}
+                other => panic!("{input:?} prefix {k}: {other:?}"),
+            }
+        }
+    }
+    for (input, _) in COMMANDS {
+        let b = input.as_bytes();
+        for k in 0..b.len() {
+            assert!(matches!(decode_command(&b[..k], &Options::default()), Ok(Status::Incomplete { .. })), "{input:?} {k}");
+        }
+    }
+}
+
+#[test]
+fn framer_split_anywhere() {
+    let stream: Vec<u8> = RESPONSES.iter().flat_map(|r| r.0.bytes()).collect();
+    let whole = frame(&stream, &[stream.len()], Side::Server);
+    assert_eq!(whole.len(), RESPONSES.len());
+    for cut in 0..stream.len() {
+        assert_eq!(frame(&stream, &[cut, stream.len()], Side::Server), whole, "cut {cut}");
+    }
+    let ones: Vec<usize> = (1..=stream.len()).collect();
+    assert_eq!(frame(&stream, &ones, Side::Server), whole);
+    let cstream: Vec<u8> = COMMANDS.iter().flat_map(|r| r.0.bytes()).collect();
+    let whole = frame(&cstream, &[cstream.len()], Side::Client);
+    assert_eq!(whole.len(), COMMANDS.len());
+    for cut in 0..cstream.len() {
+        assert_eq!(frame(&cstream, &[cut, cstream.len()], Side::Client), whole);
+    }
+}
+
+fn frame(data: &[u8], cuts: &[usize], side: Side) -> Vec<Vec<u8>> {
+    let mut f = Framer::new(side, &Options::default());
+    let mut prev = 0;
+    let mut out = Vec::new();
+    for &c in cuts {
+        f.feed(&data[prev..c]);
+        prev = c;
+        while let Some(fr) = f.next_frame().unwrap() {
+            if let Frame::Message(m) = fr {
+                out.push(m.to_vec());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn many_literals_are_linear() {
+    let mut msg = b"* 1 FETCH (X (".to_vec();
+    for _ in 0..4000 {
+        msg.extend_from_slice(b"{3}\r\nabc ");
+    }
+    msg.extend_from_slice(b"{1}\r\nz))\r\n");
+    let t = std::time::Instant::now();
+    let d = resp(&msg);
+    assert!(matches!(d.value, Response::Data(Data::Fetch { .. })));
+    // Through the framer in 7-byte pieces.
+    let cuts: Vec<usize> = (7..msg.len()).step_by(7).chain(std::iter::once(msg.len())).collect();
+    assert_eq!(frame(&msg, &cuts, Side::Server), vec![msg.clone()]);
+    assert!(t.elapsed().as_secs() < 5);
+}

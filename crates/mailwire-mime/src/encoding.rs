@@ -1,0 +1,528 @@
+//! Content transfer encodings: base64 (RFC 2045 6.8) and quoted-printable (RFC 2045 6.7),
+//! decoders (lenient, never truncating) and encoders (lines within the 76-character limit).
+
+use std::borrow::Cow;
+
+use mailwire_core::abnf::{hex_value, HEX_UPPER};
+use mailwire_core::{DecodeError, Defects};
+
+use crate::typed::TransferEncoding;
+use crate::MimeDefect;
+
+/// The longest encoded line the encoders write, CRLF excluded (RFC 2045 6.7 rule 5, 6.8).
+pub const MAX_ENCODED_LINE: usize = 76;
+
+const INVALID: u8 = 0xFF;
+const PAD: u8 = 0xFE;
+const SPACE: u8 = 0xFD;
+
+const fn table() -> [u8; 256] {
+    let mut t = [INVALID; 256];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut i = 0;
+    while i < 64 {
+        t[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    t[b'=' as usize] = PAD;
+    t[b' ' as usize] = SPACE;
+    t[b'\t' as usize] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t
+}
+
+static DECODE: [u8; 256] = table();
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Decodes a body by its transfer encoding. `7bit`, `8bit`, `binary` and unknown encodings are
+/// returned as they are (borrowed).
+pub fn decode_body<'a>(
+    raw: &'a [u8],
+    encoding: &TransferEncoding,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Cow<'a, [u8]>, DecodeError> {
+    Ok(match encoding {
+        TransferEncoding::Base64 => {
+            let mut out = Vec::with_capacity(raw.len() / 4 * 3 + 3);
+            let mut dec = Base64Decoder::new();
+            dec.feed(raw, base, &mut out, defects)?;
+            dec.finish(base + raw.len(), &mut out, defects)?;
+            Cow::Owned(out)
+        }
+        TransferEncoding::QuotedPrintable => {
+            let mut out = Vec::with_capacity(raw.len());
+            let mut dec = QpDecoder::new();
+            dec.feed(raw, base, &mut out, defects)?;
+            dec.finish(base + raw.len(), &mut out, defects)?;
+            Cow::Owned(out)
+        }
+        _ => Cow::Borrowed(raw),
+    })
+}
+
+/// An incremental, lenient base64 decoder: whitespace is skipped, other stray characters are
+/// skipped with a defect, missing padding is decoded, data after padding starts a new group. The
+/// same output whatever way the input is split.
+#[derive(Debug, Clone, Default)]
+pub struct Base64Decoder {
+    quad: [u8; 4],
+    n: usize,
+    padded: bool,
+    reported_invalid: bool,
+    reported_after_pad: bool,
+}
+
+impl Base64Decoder {
+    /// A decoder at the start of the data.
+    pub fn new() -> Self {
+        Base64Decoder::default()
+    }
+
+    /// Decodes `input` (at absolute offset `base`) into `out`.
+    pub fn feed(
+        &mut self,
+        input: &[u8],
+        base: usize,
+        out: &mut Vec<u8>,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        let mut i = 0;
+        let len = input.len();
+        while i < len {
+            if self.n == 0 && !self.padded {
+                // Fast path: whole groups of four alphabet characters.
+                while let Some(g) = input.get(i..i + 4) {
+                    let (a, b, c, d) = (
+                        DECODE[g[0] as usize],
+                        DECODE[g[1] as usize],
+                        DECODE[g[2] as usize],
+                        DECODE[g[3] as usize],
+                    );
+                    if (a | b | c | d) >= 64 {
+                        break;
+                    }
+                    let v = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
+                    out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+                    i += 4;
+                }
+            }
+            let Some(&c) = input.get(i) else { break };
+            let v = DECODE[c as usize];
+            match v {
+                0..=63 => {
+                    if self.padded {
+                        self.padded = false;
+                        if !self.reported_after_pad {
+                            self.reported_after_pad = true;
+                            defects.report(base + i, MimeDefect::Base64DataAfterPadding)?;
+                        }
+                    }
+                    if let Some(slot) = self.quad.get_mut(self.n) {
+                        *slot = v;
+                    }
+                    self.n += 1;
+                    if self.n == 4 {
+                        self.flush(out);
+                    }
+                }
+                PAD => match self.n {
+                    0 => {}
+                    1 => {
+                        defects.report(base + i, MimeDefect::Base64IncompleteGroup)?;
+                        self.n = 0;
+                        self.padded = true;
+                    }
+                    _ => {
+                        self.flush(out);
+                        self.padded = true;
+                    }
+                },
+                SPACE => {}
+                _ => {
+                    if !self.reported_invalid {
+                        self.reported_invalid = true;
+                        defects.report(base + i, MimeDefect::Base64InvalidCharacter)?;
+                    }
+                }
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    /// Emits the bytes of a partial group (`n` sextets).
+    fn flush(&mut self, out: &mut Vec<u8>) {
+        let [a, b, c, d] = self.quad;
+        let v = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
+        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
+        let take = match self.n {
+            2 => 1,
+            3 => 2,
+            4 => 3,
+            _ => 0,
+        };
+        out.extend_from_slice(&bytes[..take]);
+        self.quad = [0; 4];
+        self.n = 0;
+    }
+
+    /// Ends the data (at absolute offset `at`): a partial group is decoded (missing padding).
+    pub fn finish(
+        &mut self,
+        at: usize,
+        out: &mut Vec<u8>,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        match self.n {
+            0 => {}
+            1 => defects.report(at, MimeDefect::Base64IncompleteGroup)?,
+            _ => {
+                defects.report(at, MimeDefect::Base64MissingPadding)?;
+                self.flush(out);
+            }
+        }
+        self.n = 0;
+        Ok(())
+    }
+}
+
+/// Encodes `data` as base64 in lines of 76 characters, each ended by CRLF.
+pub fn encode_base64(data: &[u8], out: &mut Vec<u8>) {
+    out.reserve(data.len() / 3 * 4 + data.len() / 57 * 2 + 6);
+    for line in data.chunks(57) {
+        for g in line.chunks(3) {
+            let b0 = g.first().copied().unwrap_or(0);
+            let b1 = g.get(1).copied().unwrap_or(0);
+            let b2 = g.get(2).copied().unwrap_or(0);
+            let v = (u32::from(b0) << 16) | (u32::from(b1) << 8) | u32::from(b2);
+            out.push(ALPHABET[(v >> 18) as usize & 63]);
+            out.push(ALPHABET[(v >> 12) as usize & 63]);
+            out.push(if g.len() > 1 { ALPHABET[(v >> 6) as usize & 63] } else { b'=' });
+            out.push(if g.len() > 2 { ALPHABET[v as usize & 63] } else { b'=' });
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// An incremental, lenient quoted-printable decoder (RFC 2045 6.7): soft line breaks joined,
+/// trailing whitespace of lines dropped (rule 3), `=` not followed by two hex digits kept as it
+/// is (with a defect), lower-case hex decoded (with a defect). Hard line breaks are kept as
+/// written (CRLF or LF). The same output whatever way the input is split.
+#[derive(Debug, Clone, Default)]
+pub struct QpDecoder {
+    /// The unfinished last line of the previous feed (bounded by the line length of the input).
+    pending: Vec<u8>,
+    pending_at: usize,
+}
+
+impl QpDecoder {
+    /// A decoder at the start of the data.
+    pub fn new() -> Self {
+        QpDecoder::default()
+    }
+
+    /// Decodes `input` (at absolute offset `base`) into `out`. Only the unfinished last line is
+    /// buffered between calls.
+    pub fn feed(
+        &mut self,
+        input: &[u8],
+        base: usize,
+        out: &mut Vec<u8>,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        let mut rest = input;
+        let mut at = base;
+        if !self.pending.is_empty() {
+            match memchr::memchr(b'\n', rest) {
+                Some(lf) => {
+                    let mut line = std::mem::take(&mut self.pending);
+                    line.extend_from_slice(&rest[..=lf]);
+                    decode_qp_line(&line, self.pending_at, out, defects)?;
+                    rest = &rest[lf + 1..];
+                    at += lf + 1;
+                }
+                None => {
+                    self.pending.extend_from_slice(rest);
+                    return self.bound_pending(out, defects);
+                }
+            }
+        }
+        while !rest.is_empty() {
+            match memchr::memchr(b'\n', rest) {
+                Some(lf) => {
+                    decode_qp_line(&rest[..=lf], at, out, defects)?;
+                    rest = &rest[lf + 1..];
+                    at += lf + 1;
+                }
+                None => {
+                    self.pending.extend_from_slice(rest);
+                    self.pending_at = at;
+                    break;
+                }
+            }
+        }
+        self.bound_pending(out, defects)
+    }
+
+    /// A line without a break (binary data labelled quoted-printable) is decoded up to its last
+    /// few bytes, so the buffered part stays small.
+    fn bound_pending(
+        &mut self,
+        out: &mut Vec<u8>,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        const KEEP: usize = 4096;
+        if self.pending.len() <= KEEP {
+            return Ok(());
+        }
+        // Trailing whitespace and a final `=` decide about the line's end: keep them.
+        let mut cut = self.pending.len();
+        while cut > 0 && matches!(self.pending.get(cut - 1), Some(b' ' | b'\t' | b'\r' | b'=')) {
+            cut -= 1;
+        }
+        let done = qp_run(&self.pending[..cut], self.pending_at, out, defects, true)?;
+        self.pending.drain(..done);
+        self.pending_at += done;
+        Ok(())
+    }
+
+    /// Ends the data: decodes the last line (which has no line break).
+    pub fn finish(
+        &mut self,
+        _at: usize,
+        out: &mut Vec<u8>,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        let line = std::mem::take(&mut self.pending);
+        decode_qp_line(&line, self.pending_at, out, defects)
+    }
+}
+
+/// Decodes the escapes of `content` (no line break inside). With `partial`, stops before an `=`
+/// whose two digits are not all there, and returns how far it got.
+fn qp_run(
+    content: &[u8],
+    at: usize,
+    out: &mut Vec<u8>,
+    defects: &mut Defects<MimeDefect>,
+    partial: bool,
+) -> Result<usize, DecodeError> {
+    let mut i = 0;
+    while i < content.len() {
+        let Some(eq) = memchr::memchr(b'=', &content[i..]) else {
+            out.extend_from_slice(&content[i..]);
+            return Ok(content.len());
+        };
+        out.extend_from_slice(&content[i..i + eq]);
+        let p = i + eq;
+        if partial && p + 3 > content.len() {
+            return Ok(p);
+        }
+        let h = content.get(p + 1).copied();
+        let l = content.get(p + 2).copied();
+        match (h.and_then(hex_value), l.and_then(hex_value)) {
+            (Some(hv), Some(lv)) => {
+                if h.is_some_and(|c| c.is_ascii_lowercase())
+                    || l.is_some_and(|c| c.is_ascii_lowercase())
+                {
+                    defects.report(at + p, MimeDefect::QpLowercaseHex)?;
+                }
+                out.push(hv << 4 | lv);
+                i = p + 3;
+            }
+            _ => {
+                defects.report(at + p, MimeDefect::QpInvalidEscape)?;
+                out.push(b'=');
+                i = p + 1;
+            }
+        }
+    }
+    Ok(content.len())
+}
+
+/// Decodes one line (with its terminator, if any).
+fn decode_qp_line(
+    line: &[u8],
+    at: usize,
+    out: &mut Vec<u8>,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<(), DecodeError> {
+    let (content, ending): (&[u8], &[u8]) = if let Some(c) = line.strip_suffix(b"\r\n") {
+        (c, b"\r\n")
+    } else if let Some(c) = line.strip_suffix(b"\n") {
+        (c, b"\n")
+    } else {
+        (line, b"")
+    };
+    let mut end = content.len();
+    while end > 0 && matches!(content.get(end - 1), Some(b' ' | b'\t')) {
+        end -= 1;
+    }
+    let mut content = &content[..end];
+    let soft = content.last() == Some(&b'=');
+    if soft {
+        content = &content[..content.len() - 1];
+    }
+    qp_run(content, at, out, defects, false)?;
+    if !soft {
+        out.extend_from_slice(ending);
+    }
+    Ok(())
+}
+
+/// Encodes `data` as quoted-printable with lines of at most 76 characters (CRLF excluded). In
+/// text mode line breaks (CRLF or LF) become CRLF hard breaks; otherwise CR and LF are encoded.
+/// Whitespace before a break and at the end is encoded (RFC 2045 6.7 rule 3), and so is a `.`
+/// or `F` starting a line (safe through SMTP and mbox).
+pub fn encode_qp(data: &[u8], text: bool, out: &mut Vec<u8>) {
+    let mut col = 0usize;
+    let mut i = 0;
+    while i < data.len() {
+        let b = data[i];
+        if text && (b == b'\n' || (b == b'\r' && data.get(i + 1) == Some(&b'\n'))) {
+            out.extend_from_slice(b"\r\n");
+            col = 0;
+            i += if b == b'\r' { 2 } else { 1 };
+            continue;
+        }
+        let next_is_break = match data.get(i + 1) {
+            None => true,
+            Some(b'\n') => text,
+            Some(b'\r') => text && data.get(i + 2) == Some(&b'\n'),
+            _ => false,
+        };
+        let literal = match b {
+            b' ' | b'\t' => !next_is_break,
+            b'=' => false,
+            b'.' | b'F' if col == 0 => false,
+            33..=126 => true,
+            _ => false,
+        };
+        let width = if literal { 1 } else { 3 };
+        // Room for the character plus a soft break `=` unless the line ends right after it.
+        let limit = if next_is_break { MAX_ENCODED_LINE } else { MAX_ENCODED_LINE - 1 };
+        if col + width > limit {
+            out.extend_from_slice(b"=\r\n");
+            col = 0;
+        }
+        if literal {
+            out.push(b);
+        } else {
+            out.extend_from_slice(&[b'=', HEX_UPPER[(b >> 4) as usize], HEX_UPPER[(b & 15) as usize]]);
+        }
+        col += width;
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mailwire_core::{DefectKind, Strictness};
+    use proptest::prelude::*;
+
+    fn b64(s: &[u8]) -> (Vec<u8>, Vec<&'static str>) {
+        let mut d = Defects::new(Strictness::Lenient, 10);
+        let out = decode_body(s, &TransferEncoding::Base64, 0, &mut d).unwrap().into_owned();
+        (out, d.as_slice().iter().map(|x| x.kind.code()).collect())
+    }
+
+    fn qp(s: &[u8]) -> (Vec<u8>, Vec<&'static str>) {
+        let mut d = Defects::new(Strictness::Lenient, 10);
+        let out = decode_body(s, &TransferEncoding::QuotedPrintable, 0, &mut d).unwrap().into_owned();
+        (out, d.as_slice().iter().map(|x| x.kind.code()).collect())
+    }
+
+    #[test]
+    fn base64_known_answers() {
+        assert_eq!(b64(b"aGVsbG8gd29ybGQ=\r\n"), (b"hello world".to_vec(), vec![]));
+        assert_eq!(b64(b"aGVs\r\nbG8=").0, b"hello");
+        // Missing padding is decoded, not truncated.
+        assert_eq!(b64(b"aGVsbG8"), (b"hello".to_vec(), vec!["base64-missing-padding"]));
+        assert_eq!(b64(b"aGV*sbG8=").0, b"hello");
+        assert_eq!(b64(b"aGV*sbG8=").1, vec!["base64-invalid-character"]);
+        assert_eq!(b64(b"YQ==YQ==").0, b"aa");
+        assert_eq!(b64(b"YQ==YQ==").1, vec!["base64-data-after-padding"]);
+        assert_eq!(b64(b"YWJj\r\nY").1, vec!["base64-incomplete-group"]);
+    }
+
+    #[test]
+    fn qp_known_answers() {
+        assert_eq!(qp(b"caf=C3=A9 =\r\nbar  \r\nx"), (b"caf\xC3\xA9 bar\r\nx".to_vec(), vec![]));
+        assert_eq!(qp(b"a=ZZb=\nc"), (b"a=ZZbc".to_vec(), vec!["qp-invalid-escape"]));
+        assert_eq!(qp(b"=e9").0, b"\xE9");
+        assert_eq!(qp(b"x="), (b"x".to_vec(), vec![]));
+    }
+
+    fn feed_split<F: FnMut(&mut Vec<u8>, &[u8], usize, &mut Defects<MimeDefect>, bool)>(data: &[u8], cuts: &[usize], mut f: F) -> Vec<u8> {
+        let mut d = Defects::new(Strictness::Lenient, 100);
+        let mut out = Vec::new();
+        let mut prev = 0;
+        for &c in cuts.iter().chain(std::iter::once(&data.len())) {
+            let c = c.clamp(prev, data.len());
+            f(&mut out, &data[prev..c], prev, &mut d, false);
+            prev = c;
+        }
+        f(&mut out, &[], data.len(), &mut d, true);
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn base64_round_trip(data in proptest::collection::vec(any::<u8>(), 0..500)) {
+            let mut enc = Vec::new();
+            encode_base64(&data, &mut enc);
+            for line in enc.split(|&b| b == b'\n') {
+                prop_assert!(line.len() <= MAX_ENCODED_LINE + 1);
+            }
+            let (dec, defects) = b64(&enc);
+            prop_assert_eq!(dec, data);
+            prop_assert!(defects.is_empty());
+        }
+
+        #[test]
+        fn qp_round_trip(data in proptest::collection::vec(prop_oneof![any::<u8>(), Just(b' '), Just(b'\r'), Just(b'\n'), Just(b'=')], 0..500), text in any::<bool>()) {
+            let mut enc = Vec::new();
+            encode_qp(&data, text, &mut enc);
+            for line in enc.split(|&b| b == b'\n') {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                prop_assert!(line.len() <= MAX_ENCODED_LINE);
+                prop_assert!(!line.ends_with(b" ") && !line.ends_with(b"\t"));
+                prop_assert!(line.iter().all(|&b| (32..127).contains(&b) || b == b'\t'));
+            }
+            let (dec, defects) = qp(&enc);
+            let expected = if text {
+                // Text mode normalises line breaks to CRLF.
+                let mut e = Vec::new();
+                let mut i = 0;
+                while i < data.len() {
+                    if data[i] == b'\r' && data.get(i + 1) == Some(&b'\n') { e.extend_from_slice(b"\r\n"); i += 2; }
+                    else if data[i] == b'\n' { e.extend_from_slice(b"\r\n"); i += 1; }
+                    else { e.push(data[i]); i += 1; }
+                }
+                e
+            } else { data.clone() };
+            prop_assert_eq!(dec, expected);
+            prop_assert!(defects.is_empty());
+        }
+
+        #[test]
+        fn decoders_are_split_invariant(data in proptest::collection::vec(prop_oneof![any::<u8>(), Just(b'='), Just(b'\n'), Just(b'A')], 0..300), cuts in proptest::collection::vec(0usize..300, 0..6)) {
+            let mut cuts = cuts; cuts.sort_unstable();
+            let whole_b64 = b64(&data).0;
+            let mut dec = Base64Decoder::new();
+            let split_b64 = feed_split(&data, &cuts, |out, chunk, at, d, end| {
+                if end { dec.finish(at, out, d).unwrap() } else { dec.feed(chunk, at, out, d).unwrap() }
+            });
+            prop_assert_eq!(whole_b64, split_b64);
+            let whole_qp = qp(&data).0;
+            let mut dec = QpDecoder::new();
+            let split_qp = feed_split(&data, &cuts, |out, chunk, at, d, end| {
+                if end { dec.finish(at, out, d).unwrap() } else { dec.feed(chunk, at, out, d).unwrap() }
+            });
+            prop_assert_eq!(whole_qp, split_qp);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Typed access to header fields: every field name RFC 5322, RFC 2045, RFC 2183, RFC 2369 and
+//! RFC 2919 define is parsed by its own grammar; other fields are unstructured text.
+
+use mailwire_core::{DecodeError, Defect, Options};
+
+use crate::header::HeaderField;
+use crate::tree::Part;
+use crate::typed::address::parse_address_list;
+use crate::typed::date::parse_date;
+use crate::typed::msgid::parse_message_ids;
+use crate::typed::trace::{parse_list_id, parse_list_urls, parse_received, parse_return_path};
+use crate::typed::{
+    parse_mime_version, Address, ContentDisposition, ContentType, DateTime, ListId, MessageId,
+    Received, TransferEncoding,
+};
+use crate::MimeDefect;
+
+/// A header field's value parsed by the grammar its name selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldValue {
+    /// `unstructured` text (RFC 5322 3.2.5), encoded words decoded: `Subject`, `Comments`,
+    /// `Content-Description` and every field without a grammar here.
+    Text(String),
+    /// `From`, `Sender`, `Reply-To`, `To`, `Cc`, `Bcc` and their `Resent-` forms.
+    Addresses(Vec<Address>),
+    /// `Date`, `Resent-Date` (`None`: not a date).
+    Date(Option<DateTime>),
+    /// `Message-ID`, `In-Reply-To`, `References`, `Resent-Message-ID`, `Content-ID`.
+    MessageIds(Vec<MessageId>),
+    /// `Content-Type`.
+    ContentType(ContentType),
+    /// `Content-Disposition`.
+    ContentDisposition(ContentDisposition),
+    /// `Content-Transfer-Encoding`.
+    TransferEncoding(TransferEncoding),
+    /// `MIME-Version` (`None`: not `digits.digits`).
+    MimeVersion(Option<(u32, u32)>),
+    /// `Received`.
+    Received(Received),
+    /// `Return-Path` (`None` is the null path `<>`).
+    ReturnPath(Option<String>),
+    /// `List-Id`.
+    ListId(Option<ListId>),
+    /// `List-Help`, `List-Unsubscribe`, `List-Subscribe`, `List-Post`, `List-Owner`,
+    /// `List-Archive`.
+    Urls(Vec<String>),
+}
+
+impl<'a> HeaderField<'a> {
+    /// Parses the value by the grammar the field's name selects. Defects carry absolute offsets.
+    pub fn typed(&self, opts: &Options) -> Result<(FieldValue, Vec<Defect<MimeDefect>>), DecodeError> {
+        let mut d = opts.defects();
+        let v = self.raw_value();
+        let at = self.value_offset();
+        let name = self.name().to_ascii_lowercase();
+        let name = name.strip_prefix(b"resent-").unwrap_or(&name);
+        let value = match name {
+            b"from" | b"sender" | b"reply-to" | b"to" | b"cc" | b"bcc" => {
+                FieldValue::Addresses(parse_address_list(v, at, opts, &mut d)?)
+            }
+            b"date" => FieldValue::Date(parse_date(v, at, opts, &mut d)?),
+            b"message-id" | b"in-reply-to" | b"references" | b"content-id" => {
+                FieldValue::MessageIds(parse_message_ids(v, at, opts, &mut d)?)
+            }
+            b"content-type" => FieldValue::ContentType(ContentType::parse(v, at, opts, &mut d)?),
+            b"content-disposition" => {
+                FieldValue::ContentDisposition(ContentDisposition::parse(v, at, opts, &mut d)?)
+            }
+            b"content-transfer-encoding" => {
+                FieldValue::TransferEncoding(TransferEncoding::parse(v, at, &mut d)?)
+            }
+            b"mime-version" => FieldValue::MimeVersion(parse_mime_version(v, at, opts, &mut d)?),
+            b"received" => FieldValue::Received(parse_received(v, at, opts, &mut d)?),
+            b"return-path" => FieldValue::ReturnPath(parse_return_path(v, at, opts, &mut d)?),
+            b"list-id" => FieldValue::ListId(parse_list_id(v, at, opts, &mut d)?),
+            b"list-help" | b"list-unsubscribe" | b"list-subscribe" | b"list-post"
+            | b"list-owner" | b"list-archive" => FieldValue::Urls(parse_list_urls(v, at, opts, &mut d)?),
+            _ => {
+                let (text, defects) = self.text(opts)?;
+                return Ok((FieldValue::Text(text.into_owned()), defects));
+            }
+        };
+        Ok((value, d.into_vec()))
+    }
+}
+
+/// One resent block (RFC 5322 3.6.6): the `Resent-*` fields added by one reintroduction.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Resent {
+    /// `Resent-Date`.
+    pub date: Option<DateTime>,
+    /// `Resent-From`.
+    pub from: Vec<Address>,
+    /// `Resent-Sender`.
+    pub sender: Vec<Address>,
+    /// `Resent-To`.
+    pub to: Vec<Address>,
+    /// `Resent-Cc`.
+    pub cc: Vec<Address>,
+    /// `Resent-Bcc`.
+    pub bcc: Vec<Address>,
+    /// `Resent-Message-ID`.
+    pub message_id: Option<MessageId>,
+}
+
+impl<'m, 'a> Part<'m, 'a> {
+    fn first_typed(&self, name: &str) -> Option<FieldValue> {
+        let f = self.header(name)?;
+        f.typed(self.owner().options()).ok().map(|(v, _)| v)
+    }
+
+    fn addresses(&self, name: &str) -> Vec<Address> {
+        match self.first_typed(name) {
+            Some(FieldValue::Addresses(a)) => a,
+            _ => Vec::new(),
+        }
+    }
+
+    /// `Subject`, decoded.
+    pub fn subject(&self) -> Option<String> {
+        let f = self.header("subject")?;
+        f.text(self.owner().options()).ok().map(|(t, _)| t.into_owned())
+    }
+
+    /// `Date`.
+    pub fn date(&self) -> Option<DateTime> {
+        match self.first_typed("date") {
+            Some(FieldValue::Date(d)) => d,
+            _ => None,
+        }
+    }
+
+    /// `From`.
+    pub fn from(&self) -> Vec<Address> {
+        self.addresses("from")
+    }
+
+    /// `Sender`.
+    pub fn sender(&self) -> Vec<Address> {
+        self.addresses("sender")
+    }
+
+    /// `Reply-To`.
+    pub fn reply_to(&self) -> Vec<Address> {
+        self.addresses("reply-to")
+    }
+
+    /// `To`.
+    pub fn to(&self) -> Vec<Address> {
+        self.addresses("to")
+    }
+
+    /// `Cc`.
+    pub fn cc(&self) -> Vec<Address> {
+        self.addresses("cc")
+    }
+
+    /// `Bcc`.
+    pub fn bcc(&self) -> Vec<Address> {
+        self.addresses("bcc")
+    }
+
+    fn ids(&self, name: &str) -> Vec<MessageId> {
+        match self.first_typed(name) {
+            Some(FieldValue::MessageIds(v)) => v,
+            _ => Vec::new(),
+        }
+    }
+
+    /// `Message-ID`.
+    pub fn message_id(&self) -> Option<MessageId> {
+        self.ids("message-id").into_iter().next()
+    }
+
+    /// `In-Reply-To`.
+    pub fn in_reply_to(&self) -> Vec<MessageId> {
+        self.ids("in-reply-to")
+    }
+
+    /// `References`.
+    pub fn references(&self) -> Vec<MessageId> {
+        self.ids("references")
+    }
+
+    /// `MIME-Version`.
+    pub fn mime_version(&self) -> Option<(u32, u32)> {
+        match self.first_typed("mime-version") {
+            Some(FieldValue::MimeVersion(v)) => v,
+            _ => None,
+        }
+    }
+
+    /// Every `Received` field, top (newest) first.
+    pub fn received(&self) -> Vec<Received> {
+        let opts = self.owner().options();
+        self.headers_named("received")
+            .filter_map(|f| match f.typed(opts) {
+                Ok((FieldValue::Received(r), _)) => Some(r),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `Return-Path`: `Some(None)` for the null path.
+    pub fn return_path(&self) -> Option<Option<String>> {
+        match self.first_typed("return-path") {
+            Some(FieldValue::ReturnPath(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// `List-Id`.
+    pub fn list_id(&self) -> Option<ListId> {
+        match self.first_typed("list-id") {
+            Some(FieldValue::ListId(l)) => l,
+            _ => None,
+        }
+    }
+
+    /// The URLs of an RFC 2369 field (`list-unsubscribe`, `list-post`, ...).
+    pub fn list_urls(&self, name: &str) -> Vec<String> {
+        match self.first_typed(name) {
+            Some(FieldValue::Urls(u)) => u,
+            _ => Vec::new(),
+        }
+    }
+
+    /// The resent blocks (RFC 5322 3.6.6), newest first: a block runs from one `Resent-Date` or
+    /// `Resent-From` to the next non-resent field or the next block's first field.
+    pub fn resent(&self) -> Vec<Resent> {
+        let opts = self.owner().options();
+        let mut out: Vec<Resent> = Vec::new();
+        let mut open = false;
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        for f in self.headers() {
+            let name = f.name().to_ascii_lowercase();
+            let Some(kind) = name.strip_prefix(b"resent-") else {
+                open = false;
+                continue;
+            };
+            if !open || seen.iter().any(|s| s.as_slice() == kind) {
+                out.push(Resent::default());
+                seen.clear();
+                open = true;
+            }
+            seen.push(kind.to_vec());
+            let Some(block) = out.last_mut() else { continue };
+            let Ok((value, _)) = f.typed(opts) else { continue };
+            match (kind, value) {
+                (b"date", FieldValue::Date(d)) => block.date = d,
+                (b"from", FieldValue::Addresses(a)) => block.from = a,
+                (b"sender", FieldValue::Addresses(a)) => block.sender = a,
+                (b"to", FieldValue::Addresses(a)) => block.to = a,
+                (b"cc", FieldValue::Addresses(a)) => block.cc = a,
+                (b"bcc", FieldValue::Addresses(a)) => block.bcc = a,
+                (b"message-id", FieldValue::MessageIds(m)) => block.message_id = m.into_iter().next(),
+                _ => {}
+            }
+        }
+        out
+    }
+}

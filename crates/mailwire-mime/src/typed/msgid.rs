@@ -1,0 +1,155 @@
+//! Message identifiers (RFC 5322 3.6.4): `Message-ID`, `In-Reply-To`, `References`,
+//! `Resent-Message-ID`, `Content-ID`.
+//!
+//! ```text
+//! msg-id   = [CFWS] "<" id-left "@" id-right ">" [CFWS]
+//! ; obs-in-reply-to / obs-references: *(phrase / msg-id)   (RFC 5322 4.5.4)
+//! ```
+
+use std::fmt;
+
+use mailwire_core::{DecodeError, Defects, Options};
+
+use crate::lex::{tokenize, Mode, Tok};
+use crate::MimeDefect;
+
+/// A message identifier without its angle brackets (`id-left@id-right`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MessageId(pub String);
+
+impl MessageId {
+    /// The identifier text without brackets.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for MessageId {
+    /// The wire form, `<id-left@id-right>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{}>", self.0)
+    }
+}
+
+/// Parses a list of message identifiers (one for `Message-ID`). Words between identifiers
+/// (obs-phrase) are skipped with a defect; a value without brackets yields its words as
+/// identifiers with a [`MimeDefect::MessageIdSyntax`] defect.
+pub fn parse_message_ids(
+    value: &[u8],
+    base: usize,
+    opts: &Options,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Vec<MessageId>, DecodeError> {
+    let toks = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
+    let mut out = Vec::new();
+    let mut i = 0;
+    let any_angle = toks.iter().any(|t| t.is_special(b'<'));
+    if !any_angle {
+        // `Message-ID: abc@x` : runs of non-whitespace text are identifiers.
+        let mut start: Option<usize> = None;
+        let mut end = 0;
+        for t in &toks {
+            if matches!(t.tok, Tok::Comment(_)) {
+                continue;
+            }
+            if t.ws_before {
+                if let Some(s) = start.take() {
+                    push_id(&mut out, &value[s..end], base + s, defects, true)?;
+                }
+            }
+            start.get_or_insert(t.start);
+            end = t.end;
+        }
+        if let Some(s) = start {
+            push_id(&mut out, &value[s..end], base + s, defects, true)?;
+        }
+        return Ok(out);
+    }
+    let mut reported_phrase = false;
+    while let Some(t) = toks.get(i) {
+        if t.is_special(b'<') {
+            let close = toks[i..].iter().position(|t| t.is_special(b'>')).map(|p| i + p);
+            let next = match close {
+                Some(c) => c + 1,
+                None => {
+                    defects.report(base + t.start, MimeDefect::Unterminated)?;
+                    toks.len()
+                }
+            };
+            // The identifier is the tokens' text: obsolete CFWS between them is not part of it.
+            let mut raw = Vec::new();
+            for inner in toks.get(i + 1..next.saturating_sub(usize::from(close.is_some()))).unwrap_or_default() {
+                match &inner.tok {
+                    Tok::Comment(_) => {}
+                    Tok::Quoted(_) | Tok::Literal(_) | Tok::Atom(_) | Tok::Special(_) => {
+                        raw.extend_from_slice(value.get(inner.start..inner.end).unwrap_or_default())
+                    }
+                }
+            }
+            push_id(&mut out, &raw, base + t.end, defects, false)?;
+            if out.len() > opts.limits.max_items {
+                return Err(DecodeError::limit(base + t.start, "max_items", opts.limits.max_items));
+            }
+            i = next;
+            continue;
+        }
+        if !matches!(t.tok, Tok::Comment(_)) && !reported_phrase {
+            reported_phrase = true;
+            defects.report(base + t.start, MimeDefect::ObsoletePhraseInIds)?;
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+fn push_id(
+    out: &mut Vec<MessageId>,
+    raw: &[u8],
+    at: usize,
+    defects: &mut Defects<MimeDefect>,
+    unbracketed: bool,
+) -> Result<(), DecodeError> {
+    // Folding whitespace inside an identifier is not part of it.
+    let id: Vec<u8> = raw
+        .iter()
+        .copied()
+        .filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .collect();
+    if id.is_empty() {
+        defects.report(at, MimeDefect::MessageIdSyntax)?;
+        return Ok(());
+    }
+    if unbracketed || memchr::memchr(b'@', &id).is_none() {
+        defects.report(at, MimeDefect::MessageIdSyntax)?;
+    }
+    out.push(MessageId(crate::words::header_text(&id, at, defects)?.into_owned()));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mailwire_core::DefectKind;
+
+    fn p(s: &str) -> (Vec<String>, Vec<&'static str>) {
+        let opts = Options::default();
+        let mut d = opts.defects();
+        let v = parse_message_ids(s.as_bytes(), 0, &opts, &mut d).unwrap();
+        (v.into_iter().map(|m| m.0).collect(), d.as_slice().iter().map(|d| d.kind.code()).collect())
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(p(" <1234@local.machine.example>"), (vec!["1234@local.machine.example".into()], vec![]));
+        assert_eq!(
+            p("<1234@local.machine.example>\r\n <3456@example.net>").0,
+            vec!["1234@local.machine.example", "3456@example.net"]
+        );
+        assert_eq!(
+            p("Your message of <a@b> (comment) <c@d>"),
+            (vec!["a@b".into(), "c@d".into()], vec!["obsolete-phrase-in-ids"])
+        );
+        assert_eq!(p("abc@x"), (vec!["abc@x".into()], vec!["message-id-syntax"]));
+        assert_eq!(p("<\"quoted\"@[literal]>").0, vec!["\"quoted\"@[literal]"]);
+    }
+}

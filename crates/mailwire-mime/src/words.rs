@@ -1,0 +1,86 @@
+//! Text decoding shared by the header parsers: RFC 2047 encoded words (via mailwire-rfc2047),
+//! RFC 6532 UTF-8 header text, and charset decoding of bodies and RFC 2231 values.
+
+use std::borrow::Cow;
+
+use mailwire_core::{DecodeError, Defects, Strictness};
+use mailwire_rfc2047::{charset, Context, DecodeOptions};
+
+use crate::MimeDefect;
+
+/// The charset used for 8-bit bytes that are neither UTF-8 nor labelled (what browsers and
+/// Thunderbird assume for unlabelled Western text).
+pub(crate) fn fallback() -> &'static encoding_rs::Encoding {
+    encoding_rs::WINDOWS_1252
+}
+
+/// Header bytes as text: UTF-8 (RFC 6532) borrowed, other 8-bit bytes through the fallback
+/// charset with a [`MimeDefect::NonUtf8Header`] at `base`.
+pub(crate) fn header_text<'a>(
+    bytes: &'a [u8],
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Cow<'a, str>, DecodeError> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(Cow::Borrowed(s)),
+        Err(_) => {
+            defects.report(base, MimeDefect::NonUtf8Header)?;
+            Ok(charset::decode_with_fallback(bytes, fallback()))
+        }
+    }
+}
+
+/// True if `bytes` may hold an encoded word (`=?` ... `?=`).
+pub(crate) fn has_encoded_word(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"=?").is_some() && memchr::memmem::find(bytes, b"?=").is_some()
+}
+
+/// Decodes the encoded words of `bytes` (RFC 2047 section 5 `context`), other text as
+/// [`header_text`]. Defects of the words are reported at `base` + their offset.
+pub(crate) fn decode_words<'a>(
+    bytes: &'a [u8],
+    context: Context,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Cow<'a, str>, DecodeError> {
+    if !has_encoded_word(bytes) {
+        return header_text(bytes, base, defects);
+    }
+    let mut opts = DecodeOptions::default();
+    opts.strictness = defects.strictness();
+    match mailwire_rfc2047::decode(bytes, context, &opts) {
+        Ok(d) => {
+            for x in &d.defects {
+                defects.report(base.saturating_add(x.offset), MimeDefect::EncodedWord)?;
+            }
+            Ok(d.text)
+        }
+        Err(e) if defects.strictness() == Strictness::Strict => Err(e.shifted(base)),
+        Err(_) => {
+            defects.report(base, MimeDefect::EncodedWord)?;
+            header_text(bytes, base, defects)
+        }
+    }
+}
+
+/// Decodes body or parameter bytes labelled with `label` (WHATWG labels: `iso-8859-1` is
+/// windows-1252). No label: UTF-8 if valid, else the fallback charset. Reports unknown labels and
+/// malformed data at `base`.
+pub(crate) fn decode_charset<'a>(
+    bytes: &'a [u8],
+    label: Option<&[u8]>,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Cow<'a, str>, DecodeError> {
+    if let Some(label) = label {
+        if let Some(cs) = charset::lookup(label) {
+            let (text, malformed) = cs.decode(bytes);
+            if malformed {
+                defects.report(base, MimeDefect::MalformedCharsetData)?;
+            }
+            return Ok(text);
+        }
+        defects.report(base, MimeDefect::UnknownCharset)?;
+    }
+    Ok(charset::decode_with_fallback(bytes, fallback()))
+}

@@ -1,0 +1,240 @@
+//! The mail charset registry: the `charset` of an encoded word (RFC 2047 section 2, RFC 2231
+//! section 5 without its `*language`), resolved to a WHATWG encoding (`encoding_rs`) or UTF-7
+//! (RFC 2152).
+//!
+//! Labels follow the WHATWG Encoding Standard, as browsers and Thunderbird read mail: `us-ascii`
+//! and `iso-8859-1` mean windows-1252, `gb2312` means GBK. On top of it come the mail and Java
+//! aliases of the `charset` crate (`iso8859_1`, `ms936`, the UTF-7 labels) and a few Windows code
+//! page names mail software writes (`cp932`, `cp936`, `cp949`, `cp950`). Labels WHATWG maps to
+//! its "replacement" encoding (`iso-2022-kr`, `hz-gb-2312`, ...) are not resolved: their bytes are
+//! better read as an unknown charset than replaced wholesale.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use encoding_rs::{CoderResult, Encoding};
+
+/// A resolved charset: a WHATWG encoding or UTF-7. Small, `Copy`, borrows nothing.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Charset(Kind);
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Whatwg(&'static Encoding),
+    Utf7,
+}
+
+impl fmt::Debug for Charset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Charset({})", self.name())
+    }
+}
+
+/// Windows code page names seen in mail that neither WHATWG nor the `charset` crate list.
+const EXTRA_ALIASES: &[(&str, &Encoding)] = &[
+    ("cp932", encoding_rs::SHIFT_JIS),
+    ("cp936", encoding_rs::GBK),
+    ("cp949", encoding_rs::EUC_KR),
+    ("cp950", encoding_rs::BIG5),
+    ("x-cp932", encoding_rs::SHIFT_JIS),
+    ("windows-932", encoding_rs::SHIFT_JIS),
+    ("windows-936", encoding_rs::GBK),
+    ("windows-950", encoding_rs::BIG5),
+];
+
+/// Resolves a charset label (case-insensitive, surrounding white space ignored; a `*language`
+/// suffix must already be stripped). `None` for labels no registry lists.
+pub fn lookup(label: &[u8]) -> Option<Charset> {
+    // The overwhelmingly common labels first: no table search.
+    if label.eq_ignore_ascii_case(b"utf-8") {
+        return Some(Charset::UTF_8);
+    }
+    if let Some(&(_, enc)) = EXTRA_ALIASES
+        .iter()
+        .find(|(name, _)| label.eq_ignore_ascii_case(name.as_bytes()))
+    {
+        return Some(Charset(Kind::Whatwg(enc)));
+    }
+    let found = ::charset::Charset::for_label_no_replacement(label)?;
+    if found.name() == "UTF-7" {
+        return Some(Charset(Kind::Utf7));
+    }
+    // Every WHATWG encoding's name is also one of its labels.
+    Encoding::for_label_no_replacement(found.name().as_bytes()).map(|e| Charset(Kind::Whatwg(e)))
+}
+
+impl Charset {
+    /// UTF-8.
+    pub const UTF_8: Charset = Charset(Kind::Whatwg(encoding_rs::UTF_8));
+    /// UTF-7 (RFC 2152).
+    pub const UTF_7: Charset = Charset(Kind::Utf7);
+
+    /// The charset of a WHATWG encoding.
+    pub fn from_encoding(encoding: &'static Encoding) -> Charset {
+        Charset(Kind::Whatwg(encoding))
+    }
+
+    /// The WHATWG encoding, `None` for UTF-7.
+    pub fn encoding(&self) -> Option<&'static Encoding> {
+        match self.0 {
+            Kind::Whatwg(e) => Some(e),
+            Kind::Utf7 => None,
+        }
+    }
+
+    /// The canonical name (the WHATWG name, or `UTF-7`).
+    pub fn name(&self) -> &'static str {
+        match self.0 {
+            Kind::Whatwg(e) => e.name(),
+            Kind::Utf7 => "UTF-7",
+        }
+    }
+
+    /// Whether the bytes of adjacent encoded words in this charset are joined before decoding.
+    /// Not for the stateful ISO-2022-JP and UTF-7: each word of theirs is complete (RFC 1468 ends
+    /// every word back in ASCII) and joining would put two escape sequences, or two base64 runs,
+    /// side by side, which their decoders reject or misread.
+    pub(crate) fn joinable(&self) -> bool {
+        match self.0 {
+            Kind::Whatwg(e) => e != encoding_rs::ISO_2022_JP,
+            Kind::Utf7 => false,
+        }
+    }
+
+    /// Decodes `bytes`, borrowing them when they are already the text; the flag says whether
+    /// malformed sequences were replaced by U+FFFD. A byte order mark is not treated specially.
+    pub fn decode<'a>(&self, bytes: &'a [u8]) -> (Cow<'a, str>, bool) {
+        match self.0 {
+            Kind::Whatwg(e) => e.decode_without_bom_handling(bytes),
+            Kind::Utf7 => {
+                if bytes.is_ascii() && memchr::memchr(b'+', bytes).is_none() {
+                    // Only direct characters: the bytes are the text.
+                    return match std::str::from_utf8(bytes) {
+                        Ok(s) => (Cow::Borrowed(s), false),
+                        Err(_) => (Cow::Owned(String::new()), true),
+                    };
+                }
+                let mut s = String::with_capacity(bytes.len());
+                let errors = crate::utf7::decode_into(bytes, &mut s);
+                (Cow::Owned(s), errors)
+            }
+        }
+    }
+
+    /// Decodes `bytes`, appending the text to `out` (no intermediate allocation); returns whether
+    /// malformed sequences were replaced by U+FFFD.
+    pub fn decode_into(&self, bytes: &[u8], out: &mut String) -> bool {
+        match self.0 {
+            Kind::Utf7 => crate::utf7::decode_into(bytes, out),
+            Kind::Whatwg(e) => {
+                // UTF-8, or ASCII in an ASCII-compatible charset: the bytes may be the text.
+                if e == encoding_rs::UTF_8 || (e.is_ascii_compatible() && bytes.is_ascii()) {
+                    if let Ok(s) = std::str::from_utf8(bytes) {
+                        out.push_str(s);
+                        return false;
+                    }
+                }
+                decode_encoding_into(e, bytes, out)
+            }
+        }
+    }
+}
+
+/// Runs an `encoding_rs` decoder over `bytes` into `out`, growing `out` as it asks; returns
+/// whether malformed sequences were replaced.
+pub(crate) fn decode_encoding_into(encoding: &'static Encoding, bytes: &[u8], out: &mut String) -> bool {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut rest = bytes;
+    let mut errors = false;
+    loop {
+        let need = decoder
+            .max_utf8_buffer_length(rest.len())
+            .unwrap_or_else(|| rest.len().saturating_mul(3).saturating_add(16));
+        out.reserve(need);
+        let (result, read, had_errors) = decoder.decode_to_string(rest, out, true);
+        errors |= had_errors;
+        rest = rest.get(read..).unwrap_or_default();
+        match result {
+            CoderResult::InputEmpty => return errors,
+            // The reserve above makes this rare; reserve again and go on.
+            CoderResult::OutputFull => continue,
+        }
+    }
+}
+
+/// Reads `bytes` as UTF-8 when they are valid UTF-8, else with `fallback` (what mail readers do
+/// with raw 8-bit header bytes and with words of an unknown charset).
+pub fn decode_with_fallback<'a>(bytes: &'a [u8], fallback: &'static Encoding) -> Cow<'a, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => fallback.decode_without_bom_handling(bytes).0,
+    }
+}
+
+/// [`decode_with_fallback`] appending to `out`.
+pub(crate) fn decode_with_fallback_into(
+    bytes: &[u8],
+    fallback: &'static Encoding,
+    out: &mut String,
+) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => out.push_str(s),
+        Err(_) => {
+            decode_encoding_into(fallback, bytes, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whatwg_labels_and_mail_aliases() {
+        let name = |l: &str| lookup(l.as_bytes()).map(|c| c.name());
+        assert_eq!(name("UTF-8"), Some("UTF-8"));
+        assert_eq!(name("utf8"), Some("UTF-8"));
+        assert_eq!(name("us-ascii"), Some("windows-1252"));
+        assert_eq!(name("ISO-8859-1"), Some("windows-1252"));
+        assert_eq!(name("iso8859_1"), Some("windows-1252"));
+        assert_eq!(name("latin1"), Some("windows-1252"));
+        assert_eq!(name("ISO-8859-2"), Some("ISO-8859-2"));
+        assert_eq!(name("koi8-r"), Some("KOI8-R"));
+        // WHATWG decodes GBK with the gb18030 decoder; the `charset` crate names it so.
+        assert_eq!(name("GB2312"), Some("gb18030"));
+        assert_eq!(name("ms936"), Some("gb18030"));
+        assert_eq!(name("cp936"), Some("GBK"));
+        assert_eq!(name("shift_jis"), Some("Shift_JIS"));
+        assert_eq!(name("CP932"), Some("Shift_JIS"));
+        assert_eq!(name("iso-2022-jp"), Some("ISO-2022-JP"));
+        assert_eq!(name("ks_c_5601-1987"), Some("EUC-KR"));
+        assert_eq!(name("windows-1251"), Some("windows-1251"));
+        assert_eq!(name("UTF-7"), Some("UTF-7"));
+        assert_eq!(name("unicode-1-1-utf-7"), Some("UTF-7"));
+        assert_eq!(name("utf-16"), Some("UTF-16LE"));
+        assert_eq!(name("iso-2022-kr"), None, "replacement encoding is not resolved");
+        assert_eq!(name("x-unknown"), None);
+        assert_eq!(name(""), None);
+    }
+
+    #[test]
+    fn decode_borrows_when_possible() {
+        let (t, e) = Charset::UTF_8.decode(b"abc");
+        assert!(matches!(t, Cow::Borrowed("abc")) && !e);
+        let latin2 = lookup(b"iso-8859-2").unwrap();
+        let (t, e) = latin2.decode(b"\xb1");
+        assert_eq!((t.as_ref(), e), ("ą", false));
+        let mut s = String::new();
+        assert!(Charset::UTF_8.decode_into(b"a\xff", &mut s));
+        assert_eq!(s, "a\u{fffd}");
+        let (t, e) = Charset::UTF_7.decode(b"Hi Mom -+Jjo--!");
+        assert_eq!((t.as_ref(), e), ("Hi Mom -\u{263a}-!", false));
+    }
+
+    #[test]
+    fn fallback_reads_utf8_first() {
+        assert_eq!(decode_with_fallback("é".as_bytes(), encoding_rs::WINDOWS_1252), "é");
+        assert_eq!(decode_with_fallback(b"\xe9", encoding_rs::WINDOWS_1252), "é");
+        assert_eq!(decode_with_fallback(b"\xe9", encoding_rs::KOI8_R), "И");
+    }
+}
