@@ -32,6 +32,7 @@ pub mod mailbox;
 mod parse;
 pub mod response;
 mod scan;
+pub mod trace;
 pub mod types;
 
 pub use command::{ClientLine, Command, CommandBody};

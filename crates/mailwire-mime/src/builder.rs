@@ -119,11 +119,15 @@ impl Entity {
         Ok(e)
     }
 
-    /// An entity of any non-multipart, non-message type with bytes as content.
+    /// An entity of any non-multipart type with bytes as content. `message/*` types other than
+    /// `rfc822` and `global` (`delivery-status`, `external-body`, ...) may not be base64 or
+    /// quoted-printable encoded (RFC 2046 5.2): their bytes are written as `7bit`, `8bit` or,
+    /// when not line-safe, `binary`.
     pub fn binary(mime_type: &str, subtype: &str, bytes: Vec<u8>) -> Result<Self, BuildError> {
         let t = mime_type.to_ascii_lowercase();
-        if t == "multipart" || t == "message" {
-            return Err(BuildError::Token(mime_type.to_string()));
+        let s = subtype.to_ascii_lowercase();
+        if t == "multipart" || (t == "message" && (s == "rfc822" || s == "global")) {
+            return Err(BuildError::Token(format!("{mime_type}/{subtype}")));
         }
         Entity::new(mime_type, subtype, Content::Bytes(bytes))
     }
@@ -210,7 +214,9 @@ impl Entity {
                 Ok(Some((text, _))) => Entity::text(&ct.subtype, &text)?,
                 _ => {
                     let body = part.decoded_body().map(|(b, _)| b.into_owned()).unwrap_or_default();
-                    let (t, s) = if ct.mime_type == "multipart" || ct.mime_type == "message" {
+                    let keep = ct.mime_type != "multipart"
+                        && !(ct.mime_type == "message" && (ct.subtype == "rfc822" || ct.subtype == "global"));
+                    let (t, s) = if !keep {
                         // Not parsed as such (no boundary, or encoded): keep it as bytes.
                         ("application", "octet-stream")
                     } else {
@@ -318,6 +324,14 @@ impl Entity {
             Content::Text(t) => {
                 let canon = canonical_text(t);
                 encode_leaf(&canon, true)
+            }
+            Content::Bytes(b) if self.mime_type == "message" => {
+                let cte = match scan(b) {
+                    (_, true) => "binary",
+                    (0, false) => "7bit",
+                    _ => "8bit",
+                };
+                (b.clone(), cte, None)
             }
             Content::Bytes(b) => encode_leaf(b, false),
             Content::Message(m) => {
@@ -440,8 +454,9 @@ fn canonical_text(t: &str) -> Vec<u8> {
     out
 }
 
-/// Picks the transfer encoding of leaf content and encodes it.
-fn encode_leaf(data: &[u8], text: bool) -> (Vec<u8>, &'static str, Option<String>) {
+/// `(non-ASCII byte count, not 8bit-safe)`: 8bit-safe is RFC 2045 2.8, CRLF line breaks only,
+/// lines of at most 998 bytes, no NUL.
+fn scan(data: &[u8]) -> (usize, bool) {
     let mut non_ascii = 0usize;
     let mut bad_7bit = false;
     let mut line = 0usize;
@@ -478,6 +493,12 @@ fn encode_leaf(data: &[u8], text: bool) -> (Vec<u8>, &'static str, Option<String
     if prev == b'\r' {
         bad_7bit = true;
     }
+    (non_ascii, bad_7bit)
+}
+
+/// Picks the transfer encoding of leaf content and encodes it.
+fn encode_leaf(data: &[u8], text: bool) -> (Vec<u8>, &'static str, Option<String>) {
+    let (non_ascii, bad_7bit) = scan(data);
     if non_ascii == 0 && !bad_7bit {
         return (data.to_vec(), "7bit", None);
     }

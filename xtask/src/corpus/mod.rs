@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod mime;
 mod rfc2047;
 
 /// What one codec's corpus run found.
@@ -42,7 +43,7 @@ impl Summary {
 type Runner = fn(&Path) -> Summary;
 
 /// Every codec with a corpus, in dependency order.
-const CODECS: &[(&str, Runner)] = &[("rfc2047", rfc2047::run)];
+const CODECS: &[(&str, Runner)] = &[("rfc2047", rfc2047::run), ("mime", mime::run)];
 
 /// The files under `dir` (recursively) whose name ends with `ext`, sorted, so every run reads them
 /// in the same order.

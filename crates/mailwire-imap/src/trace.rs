@@ -1,0 +1,391 @@
+//! The `.trace` format of `testdata/imap/` (documented in `testdata/imap/FORMAT.md`): a protocol
+//! session as direction-prefixed lines, `C: ` for what the client sends and `S: ` for what the
+//! server sends, each line's bytes followed by an implied CRLF. Escapes (`\\`, `\r`, `\n`, `\t`,
+//! `\xHH`) express any byte, and a line ending in a lone `\` gets no CRLF, so any byte stream can
+//! be written. `#` starts a comment line; `!` starts a directive about the next message of one
+//! direction. Nothing in the format is IMAP-specific, so line-based protocols (SMTP, POP3) can
+//! reuse it; [`replay`] is the IMAP interpretation.
+
+use mailwire_core::{DefectKind, Options, Status};
+
+use crate::scan::Side;
+use crate::{decode_client_line, decode_command, decode_greeting, decode_response, Frame, Framer};
+
+/// Who sent a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// `C:` lines.
+    Client,
+    /// `S:` lines.
+    Server,
+}
+
+/// One line of a trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// Bytes sent (escapes resolved, the implied CRLF included unless suppressed).
+    Data {
+        /// Who sent them.
+        dir: Direction,
+        /// 1-based line number in the trace file.
+        line: usize,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+    /// `! C|S what`: an expectation about the next message of that direction.
+    Directive {
+        /// Which direction's next message.
+        dir: Direction,
+        /// 1-based line number.
+        line: usize,
+        /// The directive text after the direction (`error`, `defects=a,b`).
+        text: String,
+    },
+}
+
+/// Why a trace file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {what}")]
+pub struct TraceError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub what: &'static str,
+}
+
+/// Parses a trace file.
+pub fn parse(text: &[u8]) -> Result<Vec<Entry>, TraceError> {
+    let mut out = Vec::new();
+    for (i, raw) in text.split(|&b| b == b'\n').enumerate() {
+        let line = i + 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.is_empty() || raw.starts_with(b"#") {
+            continue;
+        }
+        let dir_of = |c: u8| match c {
+            b'C' => Some(Direction::Client),
+            b'S' => Some(Direction::Server),
+            _ => None,
+        };
+        if let Some(rest) = raw.strip_prefix(b"! ") {
+            let dir = rest.first().copied().and_then(dir_of).ok_or(TraceError { line, what: "directive without C or S" })?;
+            let t = rest.get(2..).unwrap_or_default();
+            out.push(Entry::Directive { dir, line, text: String::from_utf8_lossy(t).trim().to_string() });
+            continue;
+        }
+        let dir = raw.first().copied().and_then(dir_of).ok_or(TraceError { line, what: "expected C:, S:, ! or #" })?;
+        let body = match raw.get(1..) {
+            Some(b":") => &b""[..],
+            Some(r) if r.starts_with(b": ") => &r[2..],
+            _ => return Err(TraceError { line, what: "expected \": \" after the direction" }),
+        };
+        out.push(Entry::Data { dir, line, bytes: unescape(body).map_err(|what| TraceError { line, what })? });
+    }
+    Ok(out)
+}
+
+fn hex(b: u8) -> Option<u8> {
+    mailwire_core::abnf::hex_value(b)
+}
+
+/// Resolves the escapes of one line's text and appends the implied CRLF (unless the line ends
+/// in a lone `\`).
+pub fn unescape(body: &[u8]) -> Result<Vec<u8>, &'static str> {
+    let mut v = Vec::with_capacity(body.len() + 2);
+    let mut i = 0;
+    while i < body.len() {
+        let c = body[i];
+        if c != b'\\' {
+            v.push(c);
+            i += 1;
+            continue;
+        }
+        match body.get(i + 1) {
+            None => return Ok(v),
+            Some(b'\\') => v.push(b'\\'),
+            Some(b'r') => v.push(b'\r'),
+            Some(b'n') => v.push(b'\n'),
+            Some(b't') => v.push(b'\t'),
+            Some(b'x') => {
+                let h = body.get(i + 2).copied().and_then(hex).ok_or("bad \\x escape")?;
+                let l = body.get(i + 3).copied().and_then(hex).ok_or("bad \\x escape")?;
+                v.push(h * 16 + l);
+                i += 2;
+            }
+            Some(_) => return Err("unknown escape"),
+        }
+        i += 2;
+    }
+    v.extend_from_slice(b"\r\n");
+    Ok(v)
+}
+
+/// Writes `bytes` as trace lines of direction `dir` (the inverse of [`parse`]).
+pub fn escape(dir: Direction, bytes: &[u8]) -> String {
+    let mut s = String::new();
+    let prefix = if dir == Direction::Client { "C: " } else { "S: " };
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        s.push_str(prefix);
+        let (line, crlf, next) = match memchr::memmem::find(rest, b"\r\n") {
+            Some(k) => (&rest[..k], true, &rest[k + 2..]),
+            None => (rest, false, &b""[..]),
+        };
+        for &b in line {
+            match b {
+                b'\\' => s.push_str("\\\\"),
+                b'\r' => s.push_str("\\r"),
+                b'\n' => s.push_str("\\n"),
+                b'\t' => s.push_str("\\t"),
+                0x20..=0x7e => s.push(char::from(b)),
+                _ => s.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        if !crlf {
+            s.push('\\');
+        }
+        s.push('\n');
+        rest = next;
+    }
+    s
+}
+
+/// What replaying one message found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageReport {
+    /// Who sent it.
+    pub dir: Direction,
+    /// Trace line where it starts.
+    pub line: usize,
+    /// What it decoded as (`greeting`, `command`, `response`, `client-line`), or `error`.
+    pub kind: &'static str,
+    /// Lenient defects (codes).
+    pub defects: Vec<&'static str>,
+    /// The decode error, if any.
+    pub error: Option<String>,
+    /// True if the canonical encoding decoded back to the same value.
+    pub round_trip: bool,
+    /// A directive's expectation that was not met.
+    pub mismatch: Option<String>,
+}
+
+/// Replays a parsed trace: frames each direction's byte stream, decodes each message (the first
+/// server message as a greeting; client lines inside AUTHENTICATE and IDLE as such), re-encodes
+/// it and decodes that again, and checks the directives.
+pub fn replay(entries: &[Entry]) -> Vec<MessageReport> {
+    let mut reports = Vec::new();
+    for dir in [Direction::Client, Direction::Server] {
+        let mut stream = Vec::new();
+        let mut starts: Vec<(usize, usize)> = Vec::new(); // (offset, line)
+        let mut directives: Vec<(usize, String)> = Vec::new(); // (offset, text)
+        for e in entries {
+            match e {
+                Entry::Data { dir: d, line, bytes } if *d == dir => {
+                    starts.push((stream.len(), *line));
+                    stream.extend_from_slice(bytes);
+                }
+                Entry::Directive { dir: d, text, .. } if *d == dir => directives.push((stream.len(), text.clone())),
+                _ => {}
+            }
+        }
+        replay_stream(dir, &stream, &starts, &directives, &mut reports);
+    }
+    reports.sort_by_key(|r| r.line);
+    reports
+}
+
+fn line_at(starts: &[(usize, usize)], off: usize) -> usize {
+    match starts.binary_search_by_key(&off, |s| s.0) {
+        Ok(i) => starts[i].1,
+        Err(0) => 0,
+        Err(i) => starts[i - 1].1,
+    }
+}
+
+fn replay_stream(dir: Direction, stream: &[u8], starts: &[(usize, usize)], directives: &[(usize, String)], out: &mut Vec<MessageReport>) {
+    let side = if dir == Direction::Client { Side::Client } else { Side::Server };
+    let opts = Options::default();
+    let mut framer = Framer::new(side, &opts);
+    framer.feed(stream);
+    let mut off = 0usize;
+    let mut first = true;
+    let mut in_auth = false;
+    let mut in_idle = false;
+    loop {
+        let msg = match framer.next_frame() {
+            Ok(Some(Frame::Message(m))) => m.to_vec(),
+            Ok(Some(_)) => continue,
+            Ok(None) => {
+                if off < stream.len() {
+                    out.push(report_err(dir, line_at(starts, off), "incomplete message at the end of the trace".into()));
+                }
+                break;
+            }
+            Err(e) => {
+                out.push(report_err(dir, line_at(starts, off), e.to_string()));
+                break;
+            }
+        };
+        let line = line_at(starts, off);
+        let expect: Vec<&str> = directives.iter().filter(|(o, _)| *o == off).map(|(_, t)| t.as_str()).collect();
+        off += msg.len();
+        let mut r = decode_one(dir, &msg, first, &mut in_auth, &mut in_idle);
+        first = false;
+        r.line = line;
+        check_directives(&mut r, &expect, &msg, dir, first);
+        out.push(r);
+    }
+}
+
+fn report_err(dir: Direction, line: usize, e: String) -> MessageReport {
+    MessageReport { dir, line, kind: "error", defects: Vec::new(), error: Some(e), round_trip: false, mismatch: None }
+}
+
+fn codes<K: DefectKind>(d: &[mailwire_core::Defect<K>]) -> Vec<&'static str> {
+    d.iter().map(|d| d.kind.code()).collect()
+}
+
+/// Decodes one framed message the way its position in the session says.
+fn decode_one(dir: Direction, msg: &[u8], first: bool, in_auth: &mut bool, in_idle: &mut bool) -> MessageReport {
+    let o = Options::default();
+    let mut r = MessageReport { dir, line: 0, kind: "error", defects: Vec::new(), error: None, round_trip: false, mismatch: None };
+    if dir == Direction::Server {
+        if first {
+            if let Ok(Status::Complete { value, .. }) = decode_greeting(msg, &o) {
+                let mut e = Vec::new();
+                value.value.encode(&mut e);
+                r.round_trip = matches!(decode_greeting(&e, &o), Ok(Status::Complete { value: v, .. }) if v.value == value.value);
+                r.kind = "greeting";
+                r.defects = codes(&value.defects);
+                return r;
+            }
+        }
+        match decode_response(msg, &o) {
+            Ok(Status::Complete { value, .. }) => {
+                if let crate::Response::Status(s) = &value.value {
+                    if s.tag.is_some() {
+                        *in_auth = false;
+                    }
+                }
+                let mut e = Vec::new();
+                value.value.encode(&mut e);
+                r.round_trip = matches!(decode_response(&e, &o), Ok(Status::Complete { value: v, .. }) if v.value == value.value);
+                r.kind = "response";
+                r.defects = codes(&value.defects);
+            }
+            Ok(Status::Incomplete { .. }) => r.error = Some("incomplete".into()),
+            Err(e) => r.error = Some(e.to_string()),
+        }
+        return r;
+    }
+    if *in_auth || *in_idle {
+        if let Ok(Status::Complete { value, .. }) = decode_client_line(msg, &o) {
+            if value.value == crate::ClientLine::IdleDone {
+                *in_idle = false;
+            }
+            if value.value == crate::ClientLine::AuthCancel {
+                *in_auth = false;
+            }
+            let mut e = Vec::new();
+            value.value.encode(&mut e);
+            r.round_trip = matches!(decode_client_line(&e, &o), Ok(Status::Complete { value: v, .. }) if v.value == value.value);
+            r.kind = "client-line";
+            r.defects = codes(&value.defects);
+            return r;
+        }
+    }
+    match decode_command(msg, &o) {
+        Ok(Status::Complete { value, .. }) => {
+            use crate::CommandBody as C;
+            *in_auth = matches!(value.value.body, C::Authenticate { initial: None, .. });
+            *in_idle = matches!(value.value.body, C::Idle);
+            let mut e = Vec::new();
+            value.value.encode(&mut e);
+            r.round_trip = matches!(decode_command(&e, &o), Ok(Status::Complete { value: v, .. }) if v.value == value.value);
+            r.kind = "command";
+            r.defects = codes(&value.defects);
+        }
+        Ok(Status::Incomplete { .. }) => r.error = Some("incomplete".into()),
+        Err(e) => r.error = Some(e.to_string()),
+    }
+    r
+}
+
+fn check_directives(r: &mut MessageReport, expect: &[&str], msg: &[u8], dir: Direction, _first: bool) {
+    let mut want_error = false;
+    let mut want_defects: Vec<&str> = Vec::new();
+    let mut want_strict_ok = true;
+    for d in expect {
+        if *d == "error" {
+            want_error = true;
+        } else if let Some(list) = d.strip_prefix("defects=") {
+            want_defects.extend(list.split(',').map(str::trim).filter(|s| !s.is_empty()));
+            want_strict_ok = false;
+        } else if let Some(k) = d.strip_prefix("kind=") {
+            if r.kind != k {
+                r.mismatch = Some(format!("expected kind {k}, got {}", r.kind));
+            }
+        } else {
+            r.mismatch = Some(format!("unknown directive `{d}`"));
+        }
+    }
+    if want_error {
+        if r.error.is_none() {
+            r.mismatch = Some("expected a decode error".into());
+        } else {
+            r.round_trip = true;
+        }
+        return;
+    }
+    if let Some(e) = &r.error {
+        r.mismatch = Some(format!("unexpected error: {e}"));
+        return;
+    }
+    if r.defects != want_defects {
+        r.mismatch = Some(format!("defects {:?}, expected {:?}", r.defects, want_defects));
+        return;
+    }
+    // Without expected defects, strict mode must accept the message too.
+    if want_strict_ok && r.kind != "client-line" && r.kind != "greeting" {
+        let o = Options::strict();
+        let ok = match dir {
+            Direction::Client => decode_command(msg, &o).is_ok(),
+            Direction::Server => decode_response(msg, &o).is_ok(),
+        };
+        if !ok {
+            r.mismatch = Some("strict mode rejects a message without defects".into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_round_trip() {
+        let bytes = b"a\\b\x00\xff\tc\r\nlast\nno-crlf";
+        let text = escape(Direction::Client, bytes);
+        let entries = parse(text.as_bytes()).unwrap();
+        let joined: Vec<u8> = entries
+            .iter()
+            .flat_map(|e| match e {
+                Entry::Data { bytes, .. } => bytes.clone(),
+                Entry::Directive { .. } => Vec::new(),
+            })
+            .collect();
+        assert_eq!(joined, bytes);
+        assert!(parse(b"X: nope").is_err());
+        assert!(parse(b"C: bad \\q").is_err());
+    }
+
+    #[test]
+    fn replays_a_session() {
+        let t = b"S: * OK ready\nC: a LOGIN {3}\nS: + go\nC: bob pw\nS: a OK done\n! C error\nC: LIST \"\" \"*\"\nC: b AUTHENTICATE PLAIN\n! S defects=bare-continuation\nS: +\nC: dGVzdA==\nS: b OK\n";
+        let r = replay(&parse(t).unwrap());
+        let kinds: Vec<_> = r.iter().map(|m| m.kind).collect();
+        assert_eq!(kinds, vec!["greeting", "command", "response", "response", "error", "command", "response", "client-line", "response"]);
+        assert!(r[..8].iter().all(|m| m.mismatch.is_none() && m.round_trip), "{r:?}");
+        assert_eq!(r[8].mismatch.as_deref(), Some("defects [\"missing-text\"], expected []"));
+    }
+}
