@@ -17,6 +17,8 @@ install() {
   command -v dovecot >/dev/null || need+=(dovecot-imapd dovecot-pop3d)
   command -v postfix >/dev/null || need+=(postfix)
   command -v openssl >/dev/null || need+=(openssl)
+  command -v mbsync >/dev/null || need+=(isync)
+  command -v python3 >/dev/null || need+=(python3)
   [ ${#need[@]} -eq 0 ] && return 0
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null

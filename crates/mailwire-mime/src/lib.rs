@@ -23,7 +23,7 @@ mod defect;
 pub mod encoding;
 mod engine;
 mod fields;
-// pub mod fuzzing;
+pub mod fuzzing;
 mod header;
 #[cfg(feature = "inspect")]
 pub mod inspect;

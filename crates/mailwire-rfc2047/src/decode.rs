@@ -12,7 +12,6 @@
 use std::borrow::Cow;
 
 use mailwire_core::Defects;
-use memchr::memmem;
 
 use crate::charset::{self, Charset};
 use crate::{Context, DecodeError, DecodeOptions, Decoded, Rfc2047Defect as D};
@@ -49,18 +48,31 @@ pub fn decode<'a>(
 /// Pure ASCII with nothing to decode, unfold, unescape or report: the input is the text.
 #[inline]
 fn fast_path(input: &[u8], context: Context) -> Option<&str> {
-    // One pass over the bytes classifies them; most real header values end here or at the first
-    // `=?`.
-    let mut eq = false;
-    for &b in input {
-        let class = CLASS[usize::from(b)];
-        if class & BAD_FOR[context as usize] != 0 {
-            return None;
-        }
-        eq |= b == b'=';
-    }
-    if eq && memmem::find(input, b"=?").is_some() {
+    if !input.is_ascii() {
         return None;
+    }
+    let mut at = 0;
+    match context {
+        // Only `=?` and line breaks matter: jump between candidates.
+        Context::Text => {
+            while let Some(p) = memchr::memchr3(b'=', b'\r', b'\n', &input[at..]) {
+                let i = at + p;
+                if input[i] != b'=' || input.get(i + 1) == Some(&b'?') {
+                    return None;
+                }
+                at = i + 1;
+            }
+        }
+        _ => {
+            let bad = BAD_FOR[context as usize];
+            for (i, &b) in input.iter().enumerate() {
+                if CLASS[usize::from(b)] & bad != 0
+                    || (b == b'=' && input.get(i + 1) == Some(&b'?'))
+                {
+                    return None;
+                }
+            }
+        }
     }
     std::str::from_utf8(input).ok()
 }
@@ -96,6 +108,34 @@ const CLASS: [u8; 256] = {
     }
     t
 };
+
+/// The offset of the first `=?` in `hay`.
+#[inline]
+fn find_open(hay: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(p) = memchr::memchr(b'=', hay.get(at..)?) {
+        let i = at + p;
+        if hay.get(i + 1) == Some(&b'?') {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
+/// The offset of the first `?=` in `hay`.
+#[inline]
+fn find_close(hay: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(p) = memchr::memchr(b'?', hay.get(at..)?) {
+        let i = at + p;
+        if hay.get(i + 1) == Some(&b'=') {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
 
 #[inline]
 fn is_wsp(b: u8) -> bool {
@@ -145,14 +185,17 @@ struct Decoder<'a> {
     input: &'a [u8],
     fallback: &'static encoding_rs::Encoding,
     defects: Defects<D>,
-    out: String,
+    /// The text so far, as UTF-8 bytes; the current run's decoded bytes sit at its end from
+    /// `run_start` until the run is charset-decoded in place.
+    out: Vec<u8>,
     last: Last,
     /// White space seen after an encoded word, held until we know what follows it.
     pending_ws: Option<(usize, usize)>,
-    /// Decoded bytes of the current run of adjacent encoded words in one charset.
+    /// Scratch for charset-decoding a run in a legacy charset.
     run: Vec<u8>,
     run_charset: Option<RunCharset>,
     run_offset: usize,
+    run_start: usize,
     /// The last label looked up and its result (labels repeat within a header).
     cache: Option<((usize, usize), Option<Charset>)>,
     /// Whether the whole input is valid UTF-8, computed when first needed.
@@ -170,12 +213,13 @@ impl<'a> Decoder<'a> {
             input,
             fallback: opts.fallback,
             defects: Defects::new(opts.strictness, opts.max_defects),
-            out: String::with_capacity(input.len()),
+            out: Vec::with_capacity(input.len()),
             last: Last::Start,
             pending_ws: None,
             run: Vec::new(),
             run_charset: None,
             run_offset: 0,
+            run_start: 0,
             cache: None,
             raw_utf8: None,
             raw8_reported: false,
@@ -191,14 +235,18 @@ impl<'a> Decoder<'a> {
     fn finish(mut self) -> Result<Decoded<'a>, DecodeError> {
         self.settle()?;
         let defects = self.defects.into_vec();
-        let text = if self.out.as_bytes() == self.input {
+        let text = if self.out == self.input {
             // Nothing changed (white space and plain UTF-8 only): hand out the input itself.
             match std::str::from_utf8(self.input) {
                 Ok(s) => Cow::Borrowed(s),
-                Err(_) => Cow::Owned(self.out),
+                Err(_) => Cow::Owned(String::from_utf8_lossy(&self.out).into_owned()),
             }
         } else {
-            Cow::Owned(self.out)
+            // Every piece appended was valid UTF-8; the lossy path is never taken.
+            match String::from_utf8(self.out) {
+                Ok(s) => Cow::Owned(s),
+                Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            }
         };
         Ok(Decoded { text, defects })
     }
@@ -441,7 +489,7 @@ impl<'a> Decoder<'a> {
     /// A run of non-delimiter bytes `[start, end)`: plain text with encoded words inside.
     fn run_of(&mut self, start: usize, end: usize, phrase: bool) -> Result<(), DecodeError> {
         let bytes = &self.input[start..end];
-        let first = match memmem::find(bytes, b"=?") {
+        let first = match find_open(bytes) {
             None => return self.plain(start, end),
             Some(p) => start + p,
         };
@@ -468,13 +516,13 @@ impl<'a> Decoder<'a> {
                     }
                     self.word(&word)?;
                     plain_from = word.end;
-                    at = match memmem::find(&self.input[word.end..end], b"=?") {
+                    at = match find_open(&self.input[word.end..end]) {
                         Some(p) => word.end + p,
                         None => end,
                     };
                 }
                 None => {
-                    at = match memmem::find(&self.input[at + 1..end], b"=?") {
+                    at = match find_open(&self.input[at + 1..end]) {
                         Some(p) => at + 1 + p,
                         None => end,
                     };
@@ -491,12 +539,12 @@ impl<'a> Decoder<'a> {
     fn parse_word(&self, at: usize, end: usize, no_end_from: &mut usize) -> Option<Word> {
         let input = self.input;
         let cs_start = at + 2;
-        let q1 = cs_start + memchr::memchr(b'?', input.get(cs_start..end)?)?;
+        let q1 = cs_start + input.get(cs_start..end)?.iter().position(|&b| b == b'?')?;
         if q1 == cs_start {
             return None;
         }
         let enc_start = q1 + 1;
-        let q2 = enc_start + memchr::memchr(b'?', input.get(enc_start..end)?)?;
+        let q2 = enc_start + input.get(enc_start..end)?.iter().position(|&b| b == b'?')?;
         if q2 == enc_start {
             return None;
         }
@@ -506,7 +554,7 @@ impl<'a> Decoder<'a> {
         }
         let limit = (*no_end_from).saturating_add(1).min(end);
         let hay = input.get(text_start..limit)?;
-        let text_end = match memmem::find(hay, b"?=") {
+        let text_end = match find_close(hay) {
             Some(p) => text_start + p,
             None => {
                 *no_end_from = (*no_end_from).min(text_start);
@@ -553,7 +601,7 @@ impl<'a> Decoder<'a> {
     fn push_ws(&mut self, start: usize, end: usize) {
         for &b in &self.input[start..end] {
             if is_wsp(b) {
-                self.out.push(char::from(b));
+                self.out.push(b);
             }
         }
     }
@@ -567,28 +615,50 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
+    /// Charset-decodes the run's bytes (at the end of `out`, from `run_start`) in place.
     fn flush_run(&mut self) -> Result<(), DecodeError> {
         let Some(cs) = self.run_charset.take() else {
             return Ok(());
         };
+        let start = self.run_start.min(self.out.len());
+        let tail = &self.out[start..];
+        let utf8_ok = std::str::from_utf8(tail).is_ok();
         match cs {
-            RunCharset::Known(cs) => {
-                if cs.decode_into(&self.run, &mut self.out) {
+            RunCharset::Known(cs) if cs == Charset::UTF_8 => {
+                if !utf8_ok {
+                    let bytes = self.out.split_off(start);
+                    self.out
+                        .extend_from_slice(String::from_utf8_lossy(&bytes).as_bytes());
                     self.report(self.run_offset, D::CharsetDecodeError)?;
                 }
             }
+            RunCharset::Known(cs) => {
+                let ascii_same = cs.encoding().is_some_and(|e| e.is_ascii_compatible());
+                if !(ascii_same && tail.is_ascii()) {
+                    self.run.clear();
+                    self.run.extend_from_slice(tail);
+                    self.out.truncate(start);
+                    if charset::decode_charset_into_vec(cs, &self.run, &mut self.out) {
+                        self.report(self.run_offset, D::CharsetDecodeError)?;
+                    }
+                }
+            }
             RunCharset::Unknown(..) => {
-                charset::decode_with_fallback_into(&self.run, self.fallback, &mut self.out)
+                if !utf8_ok {
+                    self.run.clear();
+                    self.run.extend_from_slice(tail);
+                    self.out.truncate(start);
+                    charset::decode_encoding_into_vec(self.fallback, &self.run, &mut self.out);
+                }
             }
         }
-        self.run.clear();
         Ok(())
     }
 
     /// Literal text produced by syntax (parentheses of nested comments).
     fn lit(&mut self, s: &str) -> Result<(), DecodeError> {
         self.settle()?;
-        self.out.push_str(s);
+        self.out.extend_from_slice(s.as_bytes());
         self.last = Last::Plain;
         Ok(())
     }
@@ -599,9 +669,7 @@ impl<'a> Decoder<'a> {
         self.last = Last::Plain;
         let bytes = &self.input[start..end];
         if bytes.is_ascii() {
-            if let Ok(s) = std::str::from_utf8(bytes) {
-                self.out.push_str(s);
-            }
+            self.out.extend_from_slice(bytes);
             return Ok(());
         }
         let utf8 = match self.raw_utf8 {
@@ -620,11 +688,10 @@ impl<'a> Decoder<'a> {
                 if utf8 { D::Raw8Bit } else { D::Raw8BitFallback },
             )?;
         }
-        match std::str::from_utf8(bytes) {
-            Ok(s) if utf8 => self.out.push_str(s),
-            _ => {
-                charset::decode_encoding_into(self.fallback, bytes, &mut self.out);
-            }
+        if utf8 && std::str::from_utf8(bytes).is_ok() {
+            self.out.extend_from_slice(bytes);
+        } else {
+            charset::decode_encoding_into_vec(self.fallback, bytes, &mut self.out);
         }
         Ok(())
     }
@@ -668,14 +735,21 @@ impl<'a> Decoder<'a> {
             self.flush_run()?;
             self.run_charset = Some(key);
             self.run_offset = w.start;
+            self.run_start = self.out.len();
         }
         let (ts, te) = w.text;
         if ts == te {
             self.report(ts, D::EmptyEncodedText)?;
-        } else if b {
-            self.decode_b(ts, te)?;
         } else {
-            self.decode_q(ts, te)?;
+            let text = &self.input[ts..te];
+            let found = if b {
+                decode_b(text, &mut self.out)
+            } else {
+                decode_q(text, q_table(self.q_context), &mut self.out)
+            };
+            if found.any() {
+                self.report_found(ts, found)?;
+            }
         }
         self.last = Last::Word;
         Ok(())
@@ -692,135 +766,172 @@ impl<'a> Decoder<'a> {
         found
     }
 
-    /// `Q` encoding (section 4.2), appending bytes to the run.
-    fn decode_q(&mut self, ts: usize, te: usize) -> Result<(), DecodeError> {
-        let text = &self.input[ts..te];
-        let allowed = match self.q_context {
-            Context::Phrase => &Q_PHRASE_OK,
-            Context::Comment => &Q_COMMENT_OK,
-            Context::Text => &Q_TEXT_OK,
-        };
-        let mut bad_char: Option<usize> = None;
-        let mut lower: Option<usize> = None;
-        let mut bad_escape: Option<usize> = None;
-        let mut i = 0;
-        self.run.reserve(text.len());
-        while i < text.len() {
-            let c = text[i];
-            match c {
-                b'_' => {
-                    self.run.push(b' ');
-                    i += 1;
-                }
-                b'=' => {
-                    let hex = (
-                        text.get(i + 1).copied().and_then(hex_digit),
-                        text.get(i + 2).copied().and_then(hex_digit),
-                    );
-                    match hex {
-                        (Some((h, hl)), Some((l, ll))) => {
-                            if (hl || ll) && lower.is_none() {
-                                lower = Some(ts + i);
-                            }
-                            self.run.push((h << 4) | l);
-                            i += 3;
-                        }
-                        _ => {
-                            if bad_escape.is_none() {
-                                bad_escape = Some(ts + i);
-                            }
-                            self.run.push(b'=');
-                            i += 1;
-                        }
+    /// Reports what [`decode_q`] / [`decode_b`] found, in input order.
+    fn report_found(&mut self, base: usize, f: Found) -> Result<(), DecodeError> {
+        let mut all = [
+            (f.bad_char, D::QCharNotAllowed),
+            (f.lower_hex, D::LowercaseHex),
+            (f.bad_escape, D::InvalidQEscape),
+            (f.invalid_b64, D::InvalidBase64),
+            (f.missing_padding, D::Base64MissingPadding),
+        ];
+        all.sort_by_key(|(o, _)| o.unwrap_or(usize::MAX));
+        for (o, k) in all {
+            if let Some(o) = o {
+                self.report(base + o, k)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Deviations found inside one word's encoded text: the offset (within the text) of the first of
+/// each kind.
+#[derive(Debug, Clone, Copy, Default)]
+struct Found {
+    bad_char: Option<usize>,
+    lower_hex: Option<usize>,
+    bad_escape: Option<usize>,
+    invalid_b64: Option<usize>,
+    missing_padding: Option<usize>,
+}
+
+impl Found {
+    fn any(&self) -> bool {
+        self.bad_char.is_some()
+            || self.lower_hex.is_some()
+            || self.bad_escape.is_some()
+            || self.invalid_b64.is_some()
+            || self.missing_padding.is_some()
+    }
+}
+
+fn q_table(context: Context) -> &'static [bool; 256] {
+    match context {
+        Context::Phrase => &Q_PHRASE_OK,
+        Context::Comment => &Q_COMMENT_OK,
+        Context::Text => &Q_TEXT_OK,
+    }
+}
+
+/// `Q` encoding (RFC 2047 section 4.2), appending the bytes to `out`.
+fn decode_q(text: &[u8], allowed: &[bool; 256], out: &mut Vec<u8>) -> Found {
+    let mut f = Found::default();
+    out.reserve(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let c = text[i];
+        match c {
+            b'_' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'=' => match (
+                text.get(i + 1).copied().and_then(hex_digit),
+                text.get(i + 2).copied().and_then(hex_digit),
+            ) {
+                (Some((h, hl)), Some((l, ll))) => {
+                    if (hl || ll) && f.lower_hex.is_none() {
+                        f.lower_hex = Some(i);
                     }
+                    out.push((h << 4) | l);
+                    i += 3;
                 }
                 _ => {
-                    if !allowed[usize::from(c)] && bad_char.is_none() {
-                        bad_char = Some(ts + i);
+                    if f.bad_escape.is_none() {
+                        f.bad_escape = Some(i);
                     }
-                    self.run.push(c);
+                    out.push(b'=');
                     i += 1;
                 }
+            },
+            _ => {
+                if !allowed[usize::from(c)] && f.bad_char.is_none() {
+                    f.bad_char = Some(i);
+                }
+                out.push(c);
+                i += 1;
             }
         }
-        let mut found = [
-            (bad_char, D::QCharNotAllowed),
-            (lower, D::LowercaseHex),
-            (bad_escape, D::InvalidQEscape),
-        ];
-        found.sort_by_key(|(o, _)| o.unwrap_or(usize::MAX));
-        for (o, k) in found {
-            if let Some(o) = o {
-                self.report(o, k)?;
-            }
-        }
-        Ok(())
     }
+    f
+}
 
-    /// `B` encoding (section 4.1), appending bytes to the run.
-    fn decode_b(&mut self, ts: usize, te: usize) -> Result<(), DecodeError> {
-        let text = &self.input[ts..te];
-        let mut acc: u32 = 0;
-        let mut bits: u32 = 0;
-        let mut quantum: usize = 0; // alphabet characters in the current 4-character quantum
-        let mut pads_left: usize = 0;
-        let mut invalid: Option<usize> = None;
-        let mut padded = false;
-        self.run.reserve(text.len() / 4 * 3 + 3);
-        for (i, &c) in text.iter().enumerate() {
-            let v = B64[usize::from(c)];
-            if v < 64 {
-                if pads_left > 0 && invalid.is_none() {
-                    // Data inside the padding of a quantum.
-                    invalid = Some(ts + i);
-                }
-                pads_left = 0;
-                acc = (acc << 6) | u32::from(v);
-                bits += 6;
-                quantum = (quantum + 1) % 4;
-                if bits >= 8 {
-                    bits -= 8;
-                    self.run.push((acc >> bits) as u8);
-                    acc &= (1 << bits) - 1;
-                }
-            } else if c == b'=' {
-                padded = true;
-                match (quantum, pads_left) {
-                    (2, _) => {
-                        pads_left = 1;
-                        quantum = 0;
-                    }
-                    (3, _) => {
-                        pads_left = 0;
-                        quantum = 0;
-                    }
-                    (0, n) if n > 0 => pads_left -= 1,
-                    _ => {
-                        if invalid.is_none() {
-                            invalid = Some(ts + i);
-                        }
-                        quantum = 0;
-                    }
-                }
-                acc = 0;
-                bits = 0;
-            } else if invalid.is_none() {
-                invalid = Some(ts + i);
-            }
+/// `B` encoding (RFC 2047 section 4.1, the RFC 2045 base64 alphabet), appending the bytes to
+/// `out`. Lenient: characters outside the alphabet are skipped, missing padding is tolerated.
+fn decode_b(text: &[u8], out: &mut Vec<u8>) -> Found {
+    let mut f = Found::default();
+    out.reserve(text.len() / 4 * 3 + 3);
+    // Whole quanta of four alphabet characters first: the common case, no padding logic.
+    let mut i = 0;
+    while let Some(q) = text.get(i..i + 4) {
+        let (a, b, c, d) = (
+            B64[usize::from(q[0])],
+            B64[usize::from(q[1])],
+            B64[usize::from(q[2])],
+            B64[usize::from(q[3])],
+        );
+        if (a | b | c | d) >= 64 {
+            break;
         }
-        if quantum == 1 && invalid.is_none() {
-            invalid = Some(te);
-        }
-        let missing = (quantum > 1 || (pads_left > 0 && padded)).then_some(te);
-        let mut found = [(invalid, D::InvalidBase64), (missing, D::Base64MissingPadding)];
-        found.sort_by_key(|(o, _)| o.unwrap_or(usize::MAX));
-        for (o, k) in found {
-            if let Some(o) = o {
-                self.report(o, k)?;
-            }
-        }
-        Ok(())
+        let v = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
+        out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+        i += 4;
     }
+    let text_len = text.len();
+    let mut acc: u32 = 0;
+    let mut bits: u32 = 0;
+    let mut quantum: usize = 0; // alphabet characters in the current 4-character quantum
+    let mut pads_left: usize = 0;
+    let mut padded = false;
+    for (k, &c) in text.iter().enumerate().skip(i) {
+        let v = B64[usize::from(c)];
+        if v < 64 {
+            if pads_left > 0 && f.invalid_b64.is_none() {
+                // Data inside the padding of a quantum.
+                f.invalid_b64 = Some(k);
+            }
+            pads_left = 0;
+            acc = (acc << 6) | u32::from(v);
+            bits += 6;
+            quantum = (quantum + 1) % 4;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+                acc &= (1 << bits) - 1;
+            }
+        } else if c == b'=' {
+            padded = true;
+            match (quantum, pads_left) {
+                (2, _) => {
+                    pads_left = 1;
+                    quantum = 0;
+                }
+                (3, _) => {
+                    pads_left = 0;
+                    quantum = 0;
+                }
+                (0, n) if n > 0 => pads_left -= 1,
+                _ => {
+                    if f.invalid_b64.is_none() {
+                        f.invalid_b64 = Some(k);
+                    }
+                    quantum = 0;
+                }
+            }
+            acc = 0;
+            bits = 0;
+        } else if f.invalid_b64.is_none() {
+            f.invalid_b64 = Some(k);
+        }
+    }
+    if quantum == 1 && f.invalid_b64.is_none() {
+        f.invalid_b64 = Some(text_len);
+    }
+    if quantum > 1 || (pads_left > 0 && padded) {
+        f.missing_padding = Some(text_len);
+    }
+    f
 }
 
 /// A hex digit's value and whether it was a lower-case letter.

@@ -43,30 +43,7 @@ impl Client {
     }
 
     fn decode_checked(&mut self, bytes: &[u8]) -> Result<Response<'static>, String> {
-        let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
-        let decoded = match decode_response(bytes, &self.opts) {
-            Ok(Status::Complete { value, consumed }) if consumed == bytes.len() => value,
-            Ok(Status::Complete { consumed, .. }) => {
-                return Err(format!(
-                    "decoded {consumed} of {} bytes: {shown:?}",
-                    bytes.len()
-                ))
-            }
-            Ok(Status::Incomplete { .. }) => return Err(format!("incomplete frame: {shown:?}")),
-            Err(e) => return Err(format!("strict decode failed {e}: {shown:?}")),
-        };
-        let value = decoded.value.into_owned();
-        let mut again = Vec::new();
-        value.encode(&mut again);
-        match decode_response(&again, &self.opts) {
-            Ok(Status::Complete { value: v2, .. }) if v2.value == value => {}
-            other => {
-                return Err(format!(
-                    "round trip of {shown:?} via {:?} gave {other:?}",
-                    String::from_utf8_lossy(&again)
-                ))
-            }
-        }
+        let value = check_response(bytes, &self.opts)?;
         self.responses += 1;
         Ok(value)
     }
@@ -117,6 +94,35 @@ impl Client {
             k => Err(format!("{line:?} answered {k:?}")),
         }
     }
+}
+
+/// Decodes one server message strictly and checks that its encoding decodes to the same value.
+fn check_response(bytes: &[u8], opts: &Options) -> Result<Response<'static>, String> {
+    let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
+    let decoded = match decode_response(bytes, opts) {
+        Ok(Status::Complete { value, consumed }) if consumed == bytes.len() => value,
+        Ok(Status::Complete { consumed, .. }) => {
+            return Err(format!(
+                "decoded {consumed} of {} bytes: {shown:?}",
+                bytes.len()
+            ))
+        }
+        Ok(Status::Incomplete { .. }) => return Err(format!("incomplete frame: {shown:?}")),
+        Err(e) => return Err(format!("strict decode failed {e}: {shown:?}")),
+    };
+    let value = decoded.value.into_owned();
+    let mut again = Vec::new();
+    value.encode(&mut again);
+    match decode_response(&again, opts) {
+        Ok(Status::Complete { value: v2, .. }) if v2.value == value => {}
+        other => {
+            return Err(format!(
+                "round trip of {shown:?} via {:?} gave {other:?}",
+                String::from_utf8_lossy(&again)
+            ))
+        }
+    }
+    Ok(value)
 }
 
 /// The testdata messages, as APPEND will upload them.
@@ -241,4 +247,150 @@ pub(crate) fn dovecot_session() -> Result<(), String> {
         c.responses
     );
     Ok(())
+}
+
+/// Decodes a whole recorded server stream (greeting, then responses) strictly; returns how many
+/// messages it held.
+fn check_server_stream(bytes: &[u8], opts: &Options) -> Result<usize, String> {
+    let mut framer = Framer::new(Side::Server, opts);
+    framer.feed(bytes);
+    let mut n = 0;
+    while let Some(frame) = framer
+        .next_frame()
+        .map_err(|e| format!("server framer: {e}"))?
+    {
+        let Frame::Message(m) = frame else {
+            return Err(format!("unexpected server frame {frame:?}"));
+        };
+        if n == 0 {
+            match decode_greeting(m, opts) {
+                Ok(Status::Complete { .. }) => {}
+                other => return Err(format!("greeting {:?}: {other:?}", lossy(m))),
+            }
+        } else {
+            check_response(m, opts)?;
+        }
+        n += 1;
+    }
+    if framer.buffered() > 0 {
+        return Err(format!("{} server bytes left unframed", framer.buffered()));
+    }
+    Ok(n)
+}
+
+/// Decodes a whole recorded client stream strictly: commands (re-encoded and decoded again to
+/// the same value), and the client lines of AUTHENTICATE and IDLE.
+fn check_client_stream(bytes: &[u8], opts: &Options) -> Result<usize, String> {
+    let mut framer = Framer::new(Side::Client, opts);
+    framer.feed(bytes);
+    let mut n = 0;
+    while let Some(frame) = framer
+        .next_frame()
+        .map_err(|e| format!("client framer: {e}"))?
+    {
+        let Frame::Message(m) = frame else { continue };
+        match decode_command(m, opts) {
+            Ok(Status::Complete { value, consumed }) if consumed == m.len() => {
+                let mut again = Vec::new();
+                value.value.encode(&mut again);
+                match decode_command(&again, opts) {
+                    Ok(Status::Complete { value: v2, .. }) if v2.value == value.value => {}
+                    other => {
+                        return Err(format!("round trip of {:?} gave {other:?}", lossy(m)));
+                    }
+                }
+            }
+            first => match mailwire_imap::decode_client_line(m, opts) {
+                Ok(Status::Complete { .. }) => {}
+                _ => return Err(format!("client message {:?}: {first:?}", lossy(m))),
+            },
+        }
+        n += 1;
+    }
+    if framer.buffered() > 0 {
+        return Err(format!("{} client bytes left unframed", framer.buffered()));
+    }
+    Ok(n)
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(&b[..b.len().min(200)]).into_owned()
+}
+
+/// Checks every recorded connection in both directions.
+fn check_recorded(who: &str, conns: &[super::proxy::Recorded]) -> Result<(), String> {
+    let opts = Options::strict();
+    if conns.is_empty() {
+        return Err(format!("{who} made no connection"));
+    }
+    let (mut cn, mut sn) = (0, 0);
+    for (c2s, s2c) in conns {
+        cn += check_client_stream(c2s, &opts).map_err(|e| format!("{who} client side: {e}"))?;
+        sn += check_server_stream(s2c, &opts).map_err(|e| format!("{who} server side: {e}"))?;
+    }
+    println!(
+        "      {who}: {cn} client and {sn} server messages decoded strictly and round-tripped"
+    );
+    Ok(())
+}
+
+const IMAPLIB_SCRIPT: &str = r#"
+import imaplib, sys, time
+M = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+M.login("alice", "secret")
+M.capability()
+M.create("py-box")
+M.list()
+msg = b"From: =?utf-8?q?Jos=C3=A9?= <jose@example.com>\r\nSubject: imaplib\r\n\r\nhello\r\n"
+M.append("INBOX", "(\\Seen)", imaplib.Time2Internaldate(time.time()), msg)
+M.select("INBOX")
+typ, data = M.search(None, "ALL")
+M.fetch("1:*", "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[])")
+M.store("1", "+FLAGS", "(\\Flagged)")
+M.uid("SEARCH", "UNDELETED")
+M.copy("1", "py-box")
+M.status("py-box", "(MESSAGES UIDNEXT)")
+M.expunge()
+M.close()
+M.delete("py-box")
+M.logout()
+"#;
+
+/// Python's imaplib, a real client, through the recording proxy.
+pub(crate) fn python_imaplib() -> Result<(), String> {
+    let conns = super::proxy::record(IMAP_PORT, |port| {
+        crate::run::status(
+            std::process::Command::new("python3")
+                .args(["-c", IMAPLIB_SCRIPT])
+                .arg(port.to_string()),
+        )
+    })?;
+    check_recorded("python imaplib", &conns)
+}
+
+/// mbsync (isync), a real synchronising client, mirroring the mailbox through the proxy.
+pub(crate) fn mbsync() -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("mailwire-mbsync-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("local")).map_err(|e| e.to_string())?;
+    let outcome = super::proxy::record(IMAP_PORT, |port| {
+        let rc = dir.join("mbsyncrc");
+        let local = dir.join("local");
+        let conf = format!(
+            "IMAPAccount t\nHost 127.0.0.1\nPort {port}\nUser alice\nPass secret\nSSLType None\n\
+             AuthMechs LOGIN\n\nIMAPStore remote\nAccount t\n\nMaildirStore local\nPath {l}/\n\
+             Inbox {l}/INBOX\nSubFolders Verbatim\n\nChannel c\nFar :remote:\nNear :local:\n\
+             Patterns *\nCreate Both\nExpunge Both\nSyncState *\n",
+            l = local.display()
+        );
+        std::fs::write(&rc, conf).map_err(|e| e.to_string())?;
+        crate::run::status(
+            std::process::Command::new("mbsync")
+                .arg("-c")
+                .arg(&rc)
+                .args(["-a", "-q"]),
+        )
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    check_recorded("mbsync", &outcome?)
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::{root, run};
 
 mod imap;
+mod proxy;
 
 /// Loopback ports of the private peers (also passed to peers.sh).
 pub(crate) const IMAP_PORT: u16 = 11143;
@@ -121,6 +122,14 @@ const CHECKS: &[Check] = &[
     (
         "imap: a whole Dovecot session, strict decode + round trip of every message",
         imap::dovecot_session,
+    ),
+    (
+        "imap: Python imaplib through a recording proxy, both directions decoded",
+        imap::python_imaplib,
+    ),
+    (
+        "imap: mbsync through a recording proxy, both directions decoded",
+        imap::mbsync,
     ),
 ];
 

@@ -1,0 +1,390 @@
+//! Entry points of the fuzz targets (`fuzz/fuzz_targets/mime_*.rs`), always compiled so that the
+//! committed seeds replay under plain `cargo test` on stable. Each panics when a property the
+//! crate promises does not hold; for any other input it returns quietly.
+
+use mailwire_core::{ErrorKind, Options, Strictness};
+
+use crate::builder::{Content, Entity, HeaderValue};
+use crate::encoding::{encode_base64, encode_qp, Base64Decoder, QpDecoder, MAX_ENCODED_LINE};
+use crate::typed::address::parse_address_list;
+use crate::typed::date::parse_date;
+use crate::typed::msgid::parse_message_ids;
+use crate::typed::{Address, ContentDisposition, ContentType, Mailbox, TransferEncoding};
+use crate::{parse_with, Event, Part, PartKind, StreamParser};
+
+fn small_limits() -> Options {
+    let mut o = Options::default();
+    o.limits.max_depth = 16;
+    o.limits.max_parts = 500;
+    o
+}
+
+/// `mime_parse`: a message through the tree API (lenient and strict) and the streaming parser
+/// (split where the input's own bytes say). Offsets nest, every body and field decodes, strict
+/// mode fails exactly at the first lenient defect, and both APIs agree.
+pub fn parse(data: &[u8]) {
+    let opts = small_limits();
+    let msg = match parse_with(data, &opts) {
+        Ok(m) => m,
+        Err(e) => {
+            assert!(matches!(e.kind, ErrorKind::Limit { .. }), "lenient parse failed: {e}");
+            return;
+        }
+    };
+    let mut strict_opts = opts.clone();
+    strict_opts.strictness = Strictness::Strict;
+    match (parse_with(data, &strict_opts), msg.defects().first()) {
+        (Ok(_), None) => {}
+        (Err(e), Some(d)) => assert_eq!(e.offset, d.offset, "strict error elsewhere: {e} vs {d}"),
+        (Ok(_), Some(d)) => panic!("strict accepted a defect: {d}"),
+        (Err(e), None) => panic!("strict failed without a lenient defect: {e}"),
+    }
+    for part in msg.parts() {
+        check_part(part, data.len());
+    }
+    // The streaming parser, chunked by the input's bytes.
+    let mut p = StreamParser::new(opts).decode_bodies(data.first().is_some_and(|b| b & 1 == 1));
+    let mut ends = Vec::new();
+    let mut pos = 0;
+    let mut step = 1 + usize::from(data.first().copied().unwrap_or(0) % 17);
+    loop {
+        let end = (pos + step).min(data.len());
+        p.push(&data[pos..end]);
+        pos = end;
+        step = 1 + usize::from(data.get(pos).copied().unwrap_or(0) % 31);
+        if pos == data.len() {
+            p.finish();
+        }
+        loop {
+            match p.next_event() {
+                Ok(Some(Event::PartEnd { index, end_offset })) => ends.push((index, end_offset)),
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => panic!("stream failed where the tree did not: {e}"),
+            }
+        }
+        if pos == data.len() {
+            break;
+        }
+    }
+    assert!(p.is_done());
+    ends.sort_unstable();
+    let tree: Vec<(usize, usize)> = msg.parts().map(|p| (p.index(), p.end_offset())).collect();
+    assert_eq!(ends, tree, "stream and tree disagree");
+}
+
+fn check_part(part: Part<'_, '_>, len: usize) {
+    let (h, b, e) = (part.header_offset(), part.body_offset(), part.end_offset());
+    assert!(h <= b && b <= e && e <= len, "offsets {h} {b} {e} of {len}");
+    let mut last = b;
+    for c in part.children() {
+        assert!(c.header_offset() >= last && c.end_offset() <= e, "child outside its parent");
+        last = c.end_offset();
+    }
+    if let Some(m) = part.message() {
+        assert!(m.header_offset() == b && m.end_offset() <= e);
+    }
+    let opts = part.owner().options();
+    for f in part.headers() {
+        f.typed(opts).expect("lenient field parse failed");
+        assert_eq!(f.offset() + f.raw().len(), f.end_offset());
+    }
+    if part.kind() == PartKind::Leaf {
+        part.decoded_body().expect("lenient body decode failed");
+        part.text().expect("lenient text decode failed");
+    }
+    let _ = part.lines();
+    let _ = part.path();
+}
+
+/// `mime_field`: the first byte picks a grammar (addresses, date, message ids, content type,
+/// disposition, transfer encoding, MIME-Version, Received, Return-Path, List-Id, List URLs), the
+/// rest is its value. Lenient parsing never fails; strict parsing fails only where lenient parsing
+/// reported a defect; addresses, dates, message ids and parameters re-encode with the builder and
+/// parse back to the same value.
+pub fn field(data: &[u8]) {
+    let Some((&sel, value)) = data.split_first() else {
+        return;
+    };
+    const NAMES: [&str; 11] = [
+        "To",
+        "Date",
+        "References",
+        "Content-Type",
+        "Content-Disposition",
+        "Content-Transfer-Encoding",
+        "MIME-Version",
+        "Received",
+        "Return-Path",
+        "List-Id",
+        "List-Unsubscribe",
+    ];
+    let name = NAMES[usize::from(sel) % NAMES.len()];
+    let mut raw = format!("{name}:").into_bytes();
+    raw.extend_from_slice(value);
+    raw.extend_from_slice(b"\r\n");
+    let Some(f) = crate::HeaderField::from_raw(&raw, 0) else {
+        return;
+    };
+    let opts = small_limits();
+    let (_, defects) = match f.typed(&opts) {
+        Ok(v) => v,
+        Err(e) => {
+            assert!(matches!(e.kind, ErrorKind::Limit { .. }), "lenient field parse failed: {e}");
+            return;
+        }
+    };
+    if defects.is_empty() {
+        let mut strict = opts.clone();
+        strict.strictness = Strictness::Strict;
+        f.typed(&strict).expect("strict rejected what lenient accepted");
+    }
+    // Re-encode through the builder and parse back.
+    let mut d = opts.defects();
+    let v = f.raw_value();
+    match usize::from(sel) % NAMES.len() {
+        0 => {
+            let Ok(list) = parse_address_list(v, 0, &opts, &mut d) else { return };
+            if list.is_empty() || list.iter().any(|a| matches!(a, Address::Group(g) if g.name.is_empty())) {
+                return;
+            }
+            let Ok(e) = Entity::text("plain", "").and_then(|e| e.addresses("To", list.clone())) else {
+                return;
+            };
+            let built = e.build();
+            let m = crate::parse(&built).expect("built message did not parse");
+            assert_eq!(normalise(m.root().to()), normalise(list), "{}", String::from_utf8_lossy(&built));
+        }
+        1 => {
+            if let Ok(Some(date)) = parse_date(v, 0, &opts, &mut d) {
+                let text = date.to_string();
+                let again = parse_date(text.as_bytes(), 0, &opts, &mut d).expect("date reparse");
+                let again = again.expect("date did not reparse");
+                assert_eq!(again.timestamp(), date.timestamp());
+                assert_eq!(again.offset_minutes, date.offset_minutes);
+            }
+        }
+        2 => {
+            let Ok(ids) = parse_message_ids(v, 0, &opts, &mut d) else { return };
+            let Ok(e) = Entity::text("plain", "").and_then(|e| e.field("References", HeaderValue::MessageIds(ids.clone()))) else {
+                return;
+            };
+            let built = e.build();
+            let m = crate::parse(&built).expect("built message did not parse");
+            assert_eq!(m.root().references(), ids);
+        }
+        3 => {
+            let Ok(ct) = ContentType::parse(v, 0, &opts, &mut d) else { return };
+            let mut e = match Entity::binary("application", "x-fuzz", Vec::new()) {
+                Ok(e) => e,
+                Err(_) => return,
+            };
+            for p in &ct.params {
+                e = match e.param(&p.name, &p.value) {
+                    Ok(e) => e,
+                    Err(_) => return,
+                };
+            }
+            let built = e.build();
+            let m = crate::parse(&built).expect("built message did not parse");
+            assert!(m.defects().is_empty(), "{:?} {}", m.defects(), String::from_utf8_lossy(&built));
+            let got: Vec<(String, String)> = m.root().content_type().params.iter().map(|p| (p.name.clone(), p.value.clone())).collect();
+            let mut want: Vec<(String, String)> = Vec::new();
+            for p in &ct.params {
+                want.retain(|(n, _)| *n != p.name);
+                want.push((p.name.clone(), p.value.clone()));
+            }
+            assert_eq!(got, want, "{}", String::from_utf8_lossy(&built));
+        }
+        4 => {
+            let _ = ContentDisposition::parse(v, 0, &opts, &mut d);
+        }
+        5 => {
+            let _ = TransferEncoding::parse(v, 0, &mut d);
+        }
+        _ => {}
+    }
+}
+
+/// Display names compare after the whitespace normalisation phrases imply.
+fn normalise(list: Vec<Address>) -> Vec<Address> {
+    let fix = |m: Mailbox| Mailbox {
+        name: m.name.map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|n| !n.is_empty()),
+        address: m.address,
+    };
+    list.into_iter()
+        .map(|a| match a {
+            Address::Mailbox(m) => Address::Mailbox(fix(m)),
+            Address::Group(g) => Address::Group(crate::typed::Group {
+                name: g.name.split_whitespace().collect::<Vec<_>>().join(" "),
+                members: g.members.into_iter().map(fix).collect(),
+            }),
+        })
+        .collect()
+}
+
+/// `mime_encoding`: base64 and quoted-printable. Decoding anything never fails leniently and
+/// gives the same bytes whatever the split; encoding then decoding gives the data back, with
+/// lines within 76 characters.
+pub fn encoding(data: &[u8]) {
+    let opts = Options::default();
+    let split = data.first().map_or(0, |&b| usize::from(b)).min(data.len());
+    for qp in [false, true] {
+        let mut whole = Vec::new();
+        let mut parts = Vec::new();
+        let mut d = opts.defects();
+        if qp {
+            let mut a = QpDecoder::new();
+            a.feed(data, 0, &mut whole, &mut d).expect("qp");
+            a.finish(data.len(), &mut whole, &mut d).expect("qp");
+            let mut b = QpDecoder::new();
+            b.feed(&data[..split], 0, &mut parts, &mut d).expect("qp");
+            b.feed(&data[split..], split, &mut parts, &mut d).expect("qp");
+            b.finish(data.len(), &mut parts, &mut d).expect("qp");
+        } else {
+            let mut a = Base64Decoder::new();
+            a.feed(data, 0, &mut whole, &mut d).expect("b64");
+            a.finish(data.len(), &mut whole, &mut d).expect("b64");
+            let mut b = Base64Decoder::new();
+            b.feed(&data[..split], 0, &mut parts, &mut d).expect("b64");
+            b.feed(&data[split..], split, &mut parts, &mut d).expect("b64");
+            b.finish(data.len(), &mut parts, &mut d).expect("b64");
+        }
+        assert_eq!(whole, parts, "split changed the output");
+    }
+    let mut enc = Vec::new();
+    encode_base64(data, &mut enc);
+    let body = crate::encoding::decode_body(&enc, &TransferEncoding::Base64, 0, &mut opts.defects()).expect("b64");
+    assert_eq!(&*body, data);
+    let mut enc = Vec::new();
+    encode_qp(data, false, &mut enc);
+    for line in enc.split(|&b| b == b'\n') {
+        assert!(line.len() <= MAX_ENCODED_LINE + 1);
+    }
+    let mut d = opts.defects();
+    let body = crate::encoding::decode_body(&enc, &TransferEncoding::QuotedPrintable, 0, &mut d).expect("qp");
+    assert_eq!(&*body, data);
+    assert!(d.is_empty());
+}
+
+/// A deterministic reader of the fuzz input (with the `arbitrary` feature, through
+/// `arbitrary::Unstructured`).
+struct Reader<'a> {
+    #[cfg(feature = "arbitrary")]
+    u: arbitrary::Unstructured<'a>,
+    #[cfg(not(feature = "arbitrary"))]
+    data: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        #[cfg(feature = "arbitrary")]
+        {
+            Reader { u: arbitrary::Unstructured::new(data) }
+        }
+        #[cfg(not(feature = "arbitrary"))]
+        {
+            Reader { data }
+        }
+    }
+
+    fn byte(&mut self) -> u8 {
+        #[cfg(feature = "arbitrary")]
+        {
+            self.u.arbitrary::<u8>().unwrap_or(0)
+        }
+        #[cfg(not(feature = "arbitrary"))]
+        {
+            match self.data.split_first() {
+                Some((&b, rest)) => {
+                    self.data = rest;
+                    b
+                }
+                None => 0,
+            }
+        }
+    }
+
+    fn bytes(&mut self, max: usize) -> Vec<u8> {
+        let n = usize::from(self.byte()) % (max + 1);
+        #[cfg(feature = "arbitrary")]
+        {
+            self.u.bytes(n.min(self.u.len())).map(<[u8]>::to_vec).unwrap_or_default()
+        }
+        #[cfg(not(feature = "arbitrary"))]
+        {
+            let n = n.min(self.data.len());
+            let (a, b) = self.data.split_at(n);
+            self.data = b;
+            a.to_vec()
+        }
+    }
+
+    fn text(&mut self, max: usize) -> String {
+        String::from_utf8_lossy(&self.bytes(max)).into_owned()
+    }
+}
+
+fn entity(r: &mut Reader<'_>, depth: usize) -> Option<Entity> {
+    let kind = r.byte() % if depth == 0 { 3 } else { 5 };
+    match kind {
+        0 => Entity::text(if r.byte() & 1 == 0 { "plain" } else { "html" }, &r.text(200)).ok(),
+        1 => Entity::binary("application", "octet-stream", r.bytes(200)).ok(),
+        2 => {
+            let name = r.text(60);
+            Entity::attachment("image", "png", &name, r.bytes(60)).ok()
+        }
+        3 => {
+            let n = 1 + usize::from(r.byte() % 3);
+            let mut parts = Vec::new();
+            for _ in 0..n {
+                parts.push(entity(r, depth - 1)?);
+            }
+            Entity::multipart("mixed", parts).ok()
+        }
+        _ => Entity::message(entity(r, depth - 1)?).ok(),
+    }
+}
+
+/// `mime_build`: an entity tree (at most three levels) with a subject and a sender, built and
+/// parsed back: no defects, the same subject, sender, structure and content.
+pub fn build(data: &[u8]) {
+    let mut r = Reader::new(data);
+    let subject = r.text(100);
+    let name = r.text(40);
+    let Some(e) = entity(&mut r, 3) else { return };
+    let from = Mailbox {
+        name: Some(name.clone()),
+        address: "a@example.com".into(),
+    };
+    let Ok(e) = e.header("Subject", &subject).and_then(|e| e.addresses("From", vec![Address::Mailbox(from)])) else {
+        return;
+    };
+    let built = e.build();
+    let m = crate::parse(&built).expect("built message did not parse");
+    assert!(m.defects().is_empty(), "{:?}\n{}", m.defects(), String::from_utf8_lossy(&built));
+    let root = m.root();
+    let want = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+    let got = root.subject().unwrap_or_default();
+    assert_eq!(got.split_whitespace().collect::<Vec<_>>().join(" "), want);
+    same(&e, root);
+}
+
+fn same(e: &Entity, p: Part<'_, '_>) {
+    match e.content() {
+        Content::Text(t) => {
+            let (text, _) = p.text().expect("text").expect("a text part");
+            let canon = t.replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\r\n");
+            assert_eq!(text, canon);
+        }
+        Content::Bytes(b) => assert_eq!(&*p.decoded_body().expect("body").0, &b[..]),
+        Content::Multipart(parts) => {
+            let kids: Vec<_> = p.children().collect();
+            assert_eq!(kids.len(), parts.len());
+            for (k, e) in kids.into_iter().zip(parts) {
+                same(e, k);
+            }
+        }
+        Content::Message(m) => same(m, p.message().expect("a nested message")),
+    }
+}
