@@ -2,6 +2,9 @@
 //! mail-parser 0.11 (`MessageStream::parse_unstructured`, its public header-value decoder) and
 //! rfc2047-decoder (`decode`), in one criterion group.
 
+// `criterion_group!` generates an undocumented public function.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};

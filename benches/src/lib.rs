@@ -1,6 +1,8 @@
 //! Shared helpers of the mailwire benchmarks: deterministic workload generators, so every run
 //! measures the same bytes without committing large corpora.
 
+pub mod imap;
+pub mod mime;
 pub mod rfc2047;
 
 /// A small deterministic pseudo-random generator (xorshift64*), so generated corpora are the same

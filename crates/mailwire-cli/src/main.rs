@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod common;
+mod imap;
 mod mime;
 mod rfc2047;
 
@@ -25,6 +26,9 @@ enum Cmd {
     /// Inspect RFC 5322 / MIME messages: headers, part tree with offsets, decoded bodies, defects.
     #[command(subcommand)]
     Mime(mime::Command),
+    /// Decode IMAP byte streams (commands or responses) and check typed commands.
+    #[command(subcommand)]
+    Imap(imap::Command),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
     let result: Result<(), common::CliError> = match cli.cmd {
         Cmd::Rfc2047(c) => rfc2047::run(c),
         Cmd::Mime(c) => mime::run(c),
+        Cmd::Imap(c) => imap::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

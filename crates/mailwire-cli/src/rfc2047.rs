@@ -121,9 +121,8 @@ fn decode(args: DecodeArgs) -> Result<(), CliError> {
 
 fn encode(args: EncodeArgs) -> Result<(), CliError> {
     let bytes = value_bytes(&args.text)?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        CliError::at(e.valid_up_to(), "expected UTF-8 text to encode")
-    })?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| CliError::at(e.valid_up_to(), "expected UTF-8 text to encode"))?;
     let wire = mailwire_rfc2047::encode(text, args.context.into(), args.column);
     let mut out = std::io::stdout().lock();
     out.write_all(wire.as_bytes())?;

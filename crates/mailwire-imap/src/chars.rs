@@ -13,7 +13,10 @@ const fn build() -> [u8; 256] {
     while i < 128 {
         let b = i as u8;
         let ctl = b < 0x20 || b == 0x7f;
-        let atom_special = matches!(b, b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']') || ctl;
+        let atom_special = matches!(
+            b,
+            b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'
+        ) || ctl;
         let mut v = 0u8;
         if !atom_special {
             v |= ATOM | ASTRING | LIST;
@@ -78,8 +81,12 @@ mod tests {
 
     #[test]
     fn classes_follow_rfc3501() {
-        assert!(is_atom_char(b'a') && is_atom_char(b'[') && is_atom_char(b'}') && is_atom_char(b'+'));
-        for b in [b'(', b')', b'{', b' ', b'%', b'*', b'"', b'\\', b']', 0, 0x7f, 0x80] {
+        assert!(
+            is_atom_char(b'a') && is_atom_char(b'[') && is_atom_char(b'}') && is_atom_char(b'+')
+        );
+        for b in [
+            b'(', b')', b'{', b' ', b'%', b'*', b'"', b'\\', b']', 0, 0x7f, 0x80,
+        ] {
             assert!(!is_atom_char(b), "{b}");
         }
         assert!(is_astring_char(b']') && !is_astring_char(b'{'));

@@ -4,7 +4,10 @@ use std::borrow::Cow;
 
 use crate::mailbox::Mailbox;
 use crate::response::Section;
-use crate::types::{nstring_owned, AString, Atom, Capability, Date, DateTime, Flag, IString, Literal, NString, SequenceSet, Tag};
+use crate::types::{
+    nstring_owned, AString, Atom, Capability, Date, DateTime, Flag, IString, Literal, NString, Raw,
+    SequenceSet, Tag,
+};
 use std::num::NonZeroU32;
 
 /// A tagged command (RFC 3501 section 9 `command = tag SP (...) CRLF`).
@@ -19,7 +22,10 @@ pub struct Command<'a> {
 impl Command<'_> {
     /// A `'static` copy.
     pub fn into_owned(self) -> Command<'static> {
-        Command { tag: self.tag.into_owned(), body: self.body.into_owned() }
+        Command {
+            tag: self.tag.into_owned(),
+            body: self.body.into_owned(),
+        }
     }
 }
 
@@ -36,7 +42,9 @@ impl<'a> ListMailbox<'a> {
     /// The smallest valid form of `pattern`.
     pub fn from_bytes(pattern: &'a [u8]) -> Result<Self, crate::ValueError> {
         if !pattern.is_empty() && pattern.iter().all(|&b| crate::chars::is_list_char(b)) {
-            return Ok(ListMailbox::Token(Cow::Borrowed(std::str::from_utf8(pattern).unwrap_or_default())));
+            return Ok(ListMailbox::Token(Cow::Borrowed(
+                std::str::from_utf8(pattern).unwrap_or_default(),
+            )));
         }
         Ok(ListMailbox::String(IString::from_bytes(pattern)?))
     }
@@ -60,6 +68,7 @@ impl<'a> ListMailbox<'a> {
 
 /// A STATUS data item name (RFC 3501 `status-att`, RFC 7162 HIGHESTMODSEQ).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StatusAttr<'a> {
     /// `MESSAGES`.
     Messages,
@@ -79,6 +88,7 @@ pub enum StatusAttr<'a> {
 
 /// A FETCH data item (RFC 3501 `fetch-att`, RFC 3516, RFC 7162).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FetchItem<'a> {
     /// `ENVELOPE`.
     Envelope,
@@ -138,8 +148,24 @@ impl FetchItem<'_> {
             FetchItem::Body => FetchItem::Body,
             FetchItem::BodyStructure => FetchItem::BodyStructure,
             FetchItem::Uid => FetchItem::Uid,
-            FetchItem::BodySection { peek, section, partial } => FetchItem::BodySection { peek, section: section.into_owned(), partial },
-            FetchItem::Binary { peek, part, partial } => FetchItem::Binary { peek, part, partial },
+            FetchItem::BodySection {
+                peek,
+                section,
+                partial,
+            } => FetchItem::BodySection {
+                peek,
+                section: section.into_owned(),
+                partial,
+            },
+            FetchItem::Binary {
+                peek,
+                part,
+                partial,
+            } => FetchItem::Binary {
+                peek,
+                part,
+                partial,
+            },
             FetchItem::BinarySize(p) => FetchItem::BinarySize(p),
             FetchItem::ModSeq => FetchItem::ModSeq,
         }
@@ -163,7 +189,7 @@ pub enum FetchItems<'a> {
 
 /// How STORE changes flags (RFC 3501 `store-att-flags`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
 pub enum StoreMode {
     /// `FLAGS`: replace.
     Replace,
@@ -175,6 +201,7 @@ pub enum StoreMode {
 
 /// A search key (RFC 3501 section 6.4.4 `search-key`, RFC 7162 MODSEQ).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SearchKey<'a> {
     /// `ALL`.
     All,
@@ -301,7 +328,10 @@ impl SearchKey<'_> {
             K::Unseen => K::Unseen,
             K::SequenceSet(s) => K::SequenceSet(s),
             K::And(v) => K::And(v.into_iter().map(SearchKey::into_owned).collect()),
-            K::ModSeq { entry, value } => K::ModSeq { entry: entry.map(|(a, b)| (a.into_owned(), b.into_owned())), value },
+            K::ModSeq { entry, value } => K::ModSeq {
+                entry: entry.map(|(a, b)| (a.into_owned(), b.into_owned())),
+                value,
+            },
         }
     }
 }
@@ -318,6 +348,7 @@ pub enum InitialResponse<'a> {
 /// A command (RFC 3501 section 6; RFC 2177, 2342, 2971, 3691, 4315, 4959, 5161, 6154, 6851,
 /// 7162).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CommandBody<'a> {
     /// `CAPABILITY`.
     Capability,
@@ -485,7 +516,7 @@ pub enum CommandBody<'a> {
         /// The command name.
         name: Atom<'a>,
         /// Arguments after the name and its space, as sent.
-        rest: Option<Cow<'a, [u8]>>,
+        rest: Option<Raw<'a>>,
     },
 }
 
@@ -550,22 +581,45 @@ impl CommandBody<'_> {
                 mechanism: mechanism.into_owned(),
                 initial: initial.map(|i| match i {
                     InitialResponse::Empty => InitialResponse::Empty,
-                    InitialResponse::Base64(b) => InitialResponse::Base64(Cow::Owned(b.into_owned())),
+                    InitialResponse::Base64(b) => {
+                        InitialResponse::Base64(Cow::Owned(b.into_owned()))
+                    }
                 }),
             },
-            C::Login { username, password } => C::Login { username: username.into_owned(), password: password.into_owned() },
-            C::Select { mailbox, condstore } => C::Select { mailbox: mb(mailbox), condstore },
-            C::Examine { mailbox, condstore } => C::Examine { mailbox: mb(mailbox), condstore },
-            C::Create { mailbox, special_use } => C::Create {
+            C::Login { username, password } => C::Login {
+                username: username.into_owned(),
+                password: password.into_owned(),
+            },
+            C::Select { mailbox, condstore } => C::Select {
+                mailbox: mb(mailbox),
+                condstore,
+            },
+            C::Examine { mailbox, condstore } => C::Examine {
+                mailbox: mb(mailbox),
+                condstore,
+            },
+            C::Create {
+                mailbox,
+                special_use,
+            } => C::Create {
                 mailbox: mb(mailbox),
                 special_use: special_use.into_iter().map(Atom::into_owned).collect(),
             },
             C::Delete(m) => C::Delete(mb(m)),
-            C::Rename { from, to } => C::Rename { from: mb(from), to: mb(to) },
+            C::Rename { from, to } => C::Rename {
+                from: mb(from),
+                to: mb(to),
+            },
             C::Subscribe(m) => C::Subscribe(mb(m)),
             C::Unsubscribe(m) => C::Unsubscribe(mb(m)),
-            C::List { reference, pattern } => C::List { reference: mb(reference), pattern: pattern.into_owned() },
-            C::Lsub { reference, pattern } => C::Lsub { reference: mb(reference), pattern: pattern.into_owned() },
+            C::List { reference, pattern } => C::List {
+                reference: mb(reference),
+                pattern: pattern.into_owned(),
+            },
+            C::Lsub { reference, pattern } => C::Lsub {
+                reference: mb(reference),
+                pattern: pattern.into_owned(),
+            },
             C::Status { mailbox, items } => C::Status {
                 mailbox: mb(mailbox),
                 items: items
@@ -581,7 +635,12 @@ impl CommandBody<'_> {
                     })
                     .collect(),
             },
-            C::Append { mailbox, flags, date, message } => C::Append {
+            C::Append {
+                mailbox,
+                flags,
+                date,
+                message,
+            } => C::Append {
                 mailbox: mb(mailbox),
                 flags: flags.map(|f| f.into_iter().map(Flag::into_owned).collect()),
                 date,
@@ -594,13 +653,26 @@ impl CommandBody<'_> {
             C::Idle => C::Idle,
             C::Namespace => C::Namespace,
             C::Enable(v) => C::Enable(v.into_iter().map(Capability::into_owned).collect()),
-            C::Id(v) => C::Id(v.map(|v| v.into_iter().map(|(k, x)| (k.into_owned(), nstring_owned(x))).collect())),
-            C::Search { uid, charset, criteria } => C::Search {
+            C::Id(v) => C::Id(v.map(|v| {
+                v.into_iter()
+                    .map(|(k, x)| (k.into_owned(), nstring_owned(x)))
+                    .collect()
+            })),
+            C::Search {
+                uid,
+                charset,
+                criteria,
+            } => C::Search {
                 uid,
                 charset: charset.map(AString::into_owned),
                 criteria: criteria.into_iter().map(SearchKey::into_owned).collect(),
             },
-            C::Fetch { uid, set, items, changed_since } => C::Fetch {
+            C::Fetch {
+                uid,
+                set,
+                items,
+                changed_since,
+            } => C::Fetch {
                 uid,
                 set,
                 items: match items {
@@ -608,11 +680,21 @@ impl CommandBody<'_> {
                     FetchItems::Fast => FetchItems::Fast,
                     FetchItems::Full => FetchItems::Full,
                     FetchItems::Single(i) => FetchItems::Single(i.into_owned()),
-                    FetchItems::List(v) => FetchItems::List(v.into_iter().map(FetchItem::into_owned).collect()),
+                    FetchItems::List(v) => {
+                        FetchItems::List(v.into_iter().map(FetchItem::into_owned).collect())
+                    }
                 },
                 changed_since,
             },
-            C::Store { uid, set, unchanged_since, mode, silent, flags, list } => C::Store {
+            C::Store {
+                uid,
+                set,
+                unchanged_since,
+                mode,
+                silent,
+                flags,
+                list,
+            } => C::Store {
                 uid,
                 set,
                 unchanged_since,
@@ -621,10 +703,21 @@ impl CommandBody<'_> {
                 flags: flags.into_iter().map(Flag::into_owned).collect(),
                 list,
             },
-            C::Copy { uid, set, mailbox } => C::Copy { uid, set, mailbox: mb(mailbox) },
-            C::Move { uid, set, mailbox } => C::Move { uid, set, mailbox: mb(mailbox) },
+            C::Copy { uid, set, mailbox } => C::Copy {
+                uid,
+                set,
+                mailbox: mb(mailbox),
+            },
+            C::Move { uid, set, mailbox } => C::Move {
+                uid,
+                set,
+                mailbox: mb(mailbox),
+            },
             C::UidExpunge(s) => C::UidExpunge(s),
-            C::Other { name, rest } => C::Other { name: name.into_owned(), rest: rest.map(|r| Cow::Owned(r.into_owned())) },
+            C::Other { name, rest } => C::Other {
+                name: name.into_owned(),
+                rest: rest.map(Raw::into_owned),
+            },
         }
     }
 }

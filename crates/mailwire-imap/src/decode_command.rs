@@ -14,12 +14,17 @@ use crate::types::{AString, Atom, Capability, IString};
 
 /// Decodes one command from the start of `input`: `Incomplete` until the whole command (with its
 /// literals) is there.
-pub fn decode_command<'a>(input: &'a [u8], opts: &Options) -> Result<Status<Decoded<Command<'a>>>, DecodeError> {
+pub fn decode_command<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<Status<Decoded<Command<'a>>>, DecodeError> {
     let n = match message_end(input, Side::Client, &opts.limits)? {
         Ok(n) => n,
         Err(needed) => return Ok(Status::Incomplete { needed }),
     };
+    let (n, lit_end) = n;
     let mut p = P::new(&input[..n], opts);
+    p.lit_end = lit_end;
     let c = command(&mut p)?;
     p.line_end()?;
     Ok(Status::complete(p.finish(c), n))
@@ -27,12 +32,17 @@ pub fn decode_command<'a>(input: &'a [u8], opts: &Options) -> Result<Status<Deco
 
 /// Decodes a line a client sends that is not a command: during AUTHENTICATE a base64 response
 /// or `*` (cancel), during IDLE `DONE` (RFC 3501 section 6.2.2, RFC 2177).
-pub fn decode_client_line<'a>(input: &'a [u8], opts: &Options) -> Result<Status<Decoded<ClientLine<'a>>>, DecodeError> {
+pub fn decode_client_line<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<Status<Decoded<ClientLine<'a>>>, DecodeError> {
     let n = match message_end(input, Side::Server, &opts.limits)? {
         Ok(n) => n,
         Err(needed) => return Ok(Status::Incomplete { needed }),
     };
+    let (n, lit_end) = n;
     let mut p = P::new(&input[..n], opts);
+    p.lit_end = lit_end;
     let v = if p.keyword(b"DONE") {
         ClientLine::IdleDone
     } else if p.eat(b'*') {
@@ -50,7 +60,10 @@ fn base64<'a>(p: &mut P<'a>) -> R<&'a [u8]> {
     let d = p.take_while(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/');
     let pad = p.take_while(|c| c == b'=').len();
     if pad > 2 || (d.len() + pad) % 4 != 0 {
-        return Err(DecodeError::syntax(s + d.len() + pad, "base64 (a multiple of 4 characters)"));
+        return Err(DecodeError::syntax(
+            s + d.len() + pad,
+            "base64 (a multiple of 4 characters)",
+        ));
     }
     Ok(&p.b[s..p.i])
 }
@@ -107,12 +120,27 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
             let set = p.sequence_set()?;
             p.sp()?;
             let mailbox = mailbox(p)?;
-            Ok(if is(b"COPY") { C::Copy { uid: true, set, mailbox } } else { C::Move { uid: true, set, mailbox } })
+            Ok(if is(b"COPY") {
+                C::Copy {
+                    uid: true,
+                    set,
+                    mailbox,
+                }
+            } else {
+                C::Move {
+                    uid: true,
+                    set,
+                    mailbox,
+                }
+            })
         } else if is(b"EXPUNGE") {
             p.sp()?;
             Ok(C::UidExpunge(p.sequence_set()?))
         } else {
-            Err(DecodeError::syntax(at, "COPY, MOVE, FETCH, SEARCH, STORE or EXPUNGE after UID"))
+            Err(DecodeError::syntax(
+                at,
+                "COPY, MOVE, FETCH, SEARCH, STORE or EXPUNGE after UID",
+            ))
         };
     }
     if is(b"FETCH") {
@@ -129,7 +157,19 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
         let set = p.sequence_set()?;
         p.sp()?;
         let mailbox = mailbox(p)?;
-        return Ok(if is(b"COPY") { C::Copy { uid: false, set, mailbox } } else { C::Move { uid: false, set, mailbox } });
+        return Ok(if is(b"COPY") {
+            C::Copy {
+                uid: false,
+                set,
+                mailbox,
+            }
+        } else {
+            C::Move {
+                uid: false,
+                set,
+                mailbox,
+            }
+        });
     }
     if is(b"AUTHENTICATE") {
         p.sp()?;
@@ -172,7 +212,11 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
             }
             condstore = true;
         }
-        return Ok(if is(b"SELECT") { C::Select { mailbox, condstore } } else { C::Examine { mailbox, condstore } });
+        return Ok(if is(b"SELECT") {
+            C::Select { mailbox, condstore }
+        } else {
+            C::Examine { mailbox, condstore }
+        });
     }
     if is(b"CREATE") {
         p.sp()?;
@@ -193,10 +237,16 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
             }
             p.expect(b')', "\")\"")?;
         }
-        return Ok(C::Create { mailbox, special_use });
+        return Ok(C::Create {
+            mailbox,
+            special_use,
+        });
     }
     for (k, f) in [
-        (&b"DELETE"[..], C::Delete as fn(Mailbox<'a>) -> CommandBody<'a>),
+        (
+            &b"DELETE"[..],
+            C::Delete as fn(Mailbox<'a>) -> CommandBody<'a>,
+        ),
         (b"SUBSCRIBE", C::Subscribe),
         (b"UNSUBSCRIBE", C::Unsubscribe),
     ] {
@@ -226,7 +276,11 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
                 ListMailbox::Token(Cow::Borrowed(std::str::from_utf8(t).unwrap_or_default()))
             }
         };
-        return Ok(if is(b"LIST") { C::List { reference, pattern } } else { C::Lsub { reference, pattern } });
+        return Ok(if is(b"LIST") {
+            C::List { reference, pattern }
+        } else {
+            C::Lsub { reference, pattern }
+        });
     }
     if is(b"STATUS") {
         p.sp()?;
@@ -269,7 +323,12 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
             None
         };
         let message = p.literal(true)?;
-        return Ok(C::Append { mailbox, flags, date, message });
+        return Ok(C::Append {
+            mailbox,
+            flags,
+            date,
+            message,
+        });
     }
     if is(b"ENABLE") {
         let mut v = Vec::new();
@@ -291,8 +350,10 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
     let rest = if p.eat(b' ') {
         let end = p.content_end().max(p.i);
         let r = &p.b[p.i..end];
+        crate::types::check_line(r)
+            .map_err(|e| DecodeError::syntax(p.i + e.at, "command arguments"))?;
         p.i = end;
-        Some(Cow::Borrowed(r))
+        Some(crate::types::Raw::from_validated(r))
     } else {
         None
     };
@@ -329,8 +390,17 @@ fn fetch<'a>(p: &mut P<'a>, uid: bool) -> R<CommandBody<'a>> {
     } else {
         FetchItems::Single(fetch_item(p)?)
     };
-    let changed_since = if p.more()? { Some(mod_param(p, b"CHANGEDSINCE", "CHANGEDSINCE")?) } else { None };
-    Ok(CommandBody::Fetch { uid, set, items, changed_since })
+    let changed_since = if p.more()? {
+        Some(mod_param(p, b"CHANGEDSINCE", "CHANGEDSINCE")?)
+    } else {
+        None
+    };
+    Ok(CommandBody::Fetch {
+        uid,
+        set,
+        items,
+        changed_since,
+    })
 }
 
 fn partial(p: &mut P<'_>) -> R<Option<(u32, std::num::NonZeroU32)>> {
@@ -351,7 +421,11 @@ fn fetch_item<'a>(p: &mut P<'a>) -> R<FetchItem<'a>> {
     if (is(b"BODY") || is(b"BODY.PEEK")) && p.peek() == Some(b'[') {
         let section = section(p)?;
         let partial = partial(p)?;
-        return Ok(FetchItem::BodySection { peek: is(b"BODY.PEEK"), section, partial });
+        return Ok(FetchItem::BodySection {
+            peek: is(b"BODY.PEEK"),
+            section,
+            partial,
+        });
     }
     if is(b"BINARY") || is(b"BINARY.PEEK") || is(b"BINARY.SIZE") {
         p.expect(b'[', "\"[\"")?;
@@ -367,7 +441,11 @@ fn fetch_item<'a>(p: &mut P<'a>) -> R<FetchItem<'a>> {
         if is(b"BINARY.SIZE") {
             return Ok(FetchItem::BinarySize(part));
         }
-        return Ok(FetchItem::Binary { peek: is(b"BINARY.PEEK"), part, partial: partial(p)? });
+        return Ok(FetchItem::Binary {
+            peek: is(b"BINARY.PEEK"),
+            part,
+            partial: partial(p)?,
+        });
     }
     let items = [
         (&b"ENVELOPE"[..], FetchItem::Envelope),
@@ -428,7 +506,15 @@ fn store<'a>(p: &mut P<'a>, uid: bool) -> R<CommandBody<'a>> {
         }
         (v, false)
     };
-    Ok(CommandBody::Store { uid, set, unchanged_since, mode, silent, flags, list })
+    Ok(CommandBody::Store {
+        uid,
+        set,
+        unchanged_since,
+        mode,
+        silent,
+        flags,
+        list,
+    })
 }
 
 fn search<'a>(p: &mut P<'a>, uid: bool) -> R<CommandBody<'a>> {
@@ -446,7 +532,11 @@ fn search<'a>(p: &mut P<'a>, uid: bool) -> R<CommandBody<'a>> {
         p.check_items(criteria.len())?;
         criteria.push(search_key(p)?);
     }
-    Ok(CommandBody::Search { uid, charset, criteria })
+    Ok(CommandBody::Search {
+        uid,
+        charset,
+        criteria,
+    })
 }
 
 fn search_key<'a>(p: &mut P<'a>) -> R<SearchKey<'a>> {
@@ -487,8 +577,27 @@ fn search_key<'a>(p: &mut P<'a>) -> R<SearchKey<'a>> {
         }
     }
     const WITH_ARGS: [&[u8]; 21] = [
-        b"BCC", b"BODY", b"CC", b"FROM", b"SUBJECT", b"TEXT", b"TO", b"BEFORE", b"ON", b"SINCE", b"SENTBEFORE", b"SENTON",
-        b"SENTSINCE", b"HEADER", b"KEYWORD", b"UNKEYWORD", b"LARGER", b"SMALLER", b"UID", b"NOT", b"OR",
+        b"BCC",
+        b"BODY",
+        b"CC",
+        b"FROM",
+        b"SUBJECT",
+        b"TEXT",
+        b"TO",
+        b"BEFORE",
+        b"ON",
+        b"SINCE",
+        b"SENTBEFORE",
+        b"SENTON",
+        b"SENTSINCE",
+        b"HEADER",
+        b"KEYWORD",
+        b"UNKEYWORD",
+        b"LARGER",
+        b"SMALLER",
+        b"UID",
+        b"NOT",
+        b"OR",
     ];
     if !WITH_ARGS.iter().any(|k| is(k)) && !is(b"MODSEQ") {
         return Err(DecodeError::syntax(at, "search-key"));
@@ -562,7 +671,10 @@ fn search_key<'a>(p: &mut P<'a>) -> R<SearchKey<'a>> {
             let name: IString<'a> = p.string()?;
             p.sp()?;
             let t = p.atom()?;
-            if !["priv", "shared", "all"].iter().any(|k| t.eq_ignore_case(k)) {
+            if !["priv", "shared", "all"]
+                .iter()
+                .any(|k| t.eq_ignore_case(k))
+            {
                 return Err(p.err("entry-type-req"));
             }
             p.sp()?;
@@ -570,7 +682,10 @@ fn search_key<'a>(p: &mut P<'a>) -> R<SearchKey<'a>> {
         } else {
             None
         };
-        return Ok(K::ModSeq { entry, value: p.number64()? });
+        return Ok(K::ModSeq {
+            entry,
+            value: p.number64()?,
+        });
     }
     Err(DecodeError::syntax(at, "search-key"))
 }

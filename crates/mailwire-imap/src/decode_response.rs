@@ -9,17 +9,22 @@ use crate::mailbox::Mailbox;
 use crate::parse::{Decoded, P, R};
 use crate::response::*;
 use crate::scan::{message_end, Side};
-use crate::types::{Capability, IString, Quoted};
+use crate::types::{check_line, check_name, Capability, IString, Quoted, Raw};
 use crate::ImapDefect;
 
 /// Decodes one server response (status, untagged data or continuation request) from the start of
 /// `input`: `Incomplete` until the whole response (with its literals) is there.
-pub fn decode_response<'a>(input: &'a [u8], opts: &Options) -> Result<Status<Decoded<Response<'a>>>, DecodeError> {
+pub fn decode_response<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<Status<Decoded<Response<'a>>>, DecodeError> {
     let n = match message_end(input, Side::Server, &opts.limits)? {
         Ok(n) => n,
         Err(needed) => return Ok(Status::Incomplete { needed }),
     };
+    let (n, lit_end) = n;
     let mut p = P::new(&input[..n], opts);
+    p.lit_end = lit_end;
     let r = response(&mut p)?;
     p.line_end()?;
     Ok(Status::complete(p.finish(r), n))
@@ -27,17 +32,29 @@ pub fn decode_response<'a>(input: &'a [u8], opts: &Options) -> Result<Status<Dec
 
 /// Decodes a greeting (RFC 3501 section 7.1 `greeting = "*" SP (resp-cond-auth / resp-cond-bye)`):
 /// an untagged OK, PREAUTH or BYE.
-pub fn decode_greeting<'a>(input: &'a [u8], opts: &Options) -> Result<Status<Decoded<StatusResponse<'a>>>, DecodeError> {
+pub fn decode_greeting<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<Status<Decoded<StatusResponse<'a>>>, DecodeError> {
     let n = match message_end(input, Side::Server, &opts.limits)? {
         Ok(n) => n,
         Err(needed) => return Ok(Status::Incomplete { needed }),
     };
+    let (n, lit_end) = n;
     let mut p = P::new(&input[..n], opts);
+    p.lit_end = lit_end;
     if p.peek() != Some(b'*') {
         return Err(p.err("\"*\" (a greeting is untagged)"));
     }
     let s = match response(&mut p)? {
-        Response::Status(s) if matches!(s.kind, StatusKind::Ok | StatusKind::PreAuth | StatusKind::Bye) => s,
+        Response::Status(s)
+            if matches!(
+                s.kind,
+                StatusKind::Ok | StatusKind::PreAuth | StatusKind::Bye
+            ) =>
+        {
+            s
+        }
         _ => return Err(DecodeError::syntax(2, "OK, PREAUTH or BYE")),
     };
     p.line_end()?;
@@ -51,11 +68,18 @@ fn response<'a>(p: &mut P<'a>) -> R<Response<'a>> {
             if !p.eat(b' ') {
                 if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
                     p.defect(p.i, ImapDefect::BareContinuation)?;
-                    return Ok(Response::Continue(Continue { code: None, text: Default::default() }));
+                    return Ok(Response::Continue(Continue {
+                        code: None,
+                        text: Default::default(),
+                    }));
                 }
                 return Err(p.err("SP"));
             }
-            let code = if p.peek() == Some(b'[') { resp_code(p)? } else { None };
+            let code = if p.peek() == Some(b'[') {
+                resp_code(p)?
+            } else {
+                None
+            };
             if code.is_some() {
                 after_code(p)?;
             }
@@ -85,7 +109,12 @@ fn response<'a>(p: &mut P<'a>) -> R<Response<'a>> {
                 _ => return Err(DecodeError::syntax(at, "OK, NO or BAD")),
             };
             let (code, text) = resp_text(p)?;
-            Ok(Response::Status(StatusResponse { tag: Some(tag), kind, code, text }))
+            Ok(Response::Status(StatusResponse {
+                tag: Some(tag),
+                kind,
+                code,
+                text,
+            }))
         }
     }
 }
@@ -99,7 +128,11 @@ fn resp_text<'a>(p: &mut P<'a>) -> R<(Option<Code<'a>>, crate::types::Text<'a>)>
         }
         return Err(p.err("SP"));
     }
-    let code = if p.peek() == Some(b'[') { resp_code(p)? } else { None };
+    let code = if p.peek() == Some(b'[') {
+        resp_code(p)?
+    } else {
+        None
+    };
     if code.is_some() {
         after_code(p)?;
     } else if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
@@ -129,14 +162,30 @@ fn resp_code<'a>(p: &mut P<'a>) -> R<Option<Code<'a>>> {
     let name = p.take_while(crate::chars::is_atom_char);
     p.i = start;
     const KNOWN: [&[u8]; 19] = [
-        b"ALERT", b"PARSE", b"READ-ONLY", b"READ-WRITE", b"TRYCREATE", b"NOMODSEQ", b"UIDNOTSTICKY", b"CLOSED", b"BADCHARSET",
-        b"CAPABILITY", b"PERMANENTFLAGS", b"UIDNEXT", b"UIDVALIDITY", b"UNSEEN", b"HIGHESTMODSEQ", b"MODIFIED", b"APPENDUID",
-        b"COPYUID", b"",
+        b"ALERT",
+        b"PARSE",
+        b"READ-ONLY",
+        b"READ-WRITE",
+        b"TRYCREATE",
+        b"NOMODSEQ",
+        b"UIDNOTSTICKY",
+        b"CLOSED",
+        b"BADCHARSET",
+        b"CAPABILITY",
+        b"PERMANENTFLAGS",
+        b"UIDNEXT",
+        b"UIDVALIDITY",
+        b"UNSEEN",
+        b"HIGHESTMODSEQ",
+        b"MODIFIED",
+        b"APPENDUID",
+        b"COPYUID",
+        b"",
     ];
     let known = !name.is_empty() && KNOWN.iter().any(|k| name.eq_ignore_ascii_case(k));
     if known {
         if let Some(c) = p.attempt(ImapDefect::MalformedCode, |p| {
-        let c = known_code(p)?;
+            let c = known_code(p)?;
             p.expect(b']', "\"]\"")?;
             Ok(c)
         })? {
@@ -210,14 +259,21 @@ fn known_code<'a>(p: &mut P<'a>) -> R<Code<'a>> {
         p.sp()?;
         let uid_validity = p.nz_number()?;
         p.sp()?;
-        Code::AppendUid { uid_validity, uids: p.sequence_set()? }
+        Code::AppendUid {
+            uid_validity,
+            uids: p.sequence_set()?,
+        }
     } else if is(b"COPYUID") {
         p.sp()?;
         let uid_validity = p.nz_number()?;
         p.sp()?;
         let source = p.sequence_set()?;
         p.sp()?;
-        Code::CopyUid { uid_validity, source, destination: p.sequence_set()? }
+        Code::CopyUid {
+            uid_validity,
+            source,
+            destination: p.sequence_set()?,
+        }
     } else {
         return Err(DecodeError::syntax(s, "a known response code"));
     };
@@ -246,9 +302,14 @@ fn untagged<'a>(p: &mut P<'a>) -> R<Response<'a>> {
         let digits = p.take_while(|c| c.is_ascii_digit()).len();
         let kw_start = start + digits + 1;
         let kw = p.b.get(kw_start..).unwrap_or_default();
-        let kw = &kw[..kw.iter().position(|&c| !crate::chars::is_atom_char(c)).unwrap_or(kw.len())];
+        let kw = &kw[..kw
+            .iter()
+            .position(|&c| !crate::chars::is_atom_char(c))
+            .unwrap_or(kw.len())];
         p.i = start;
-        let known = [&b"EXISTS"[..], b"RECENT", b"EXPUNGE", b"FETCH"].iter().any(|k| kw.eq_ignore_ascii_case(k));
+        let known = [&b"EXISTS"[..], b"RECENT", b"EXPUNGE", b"FETCH"]
+            .iter()
+            .any(|k| kw.eq_ignore_ascii_case(k));
         if !known {
             return Ok(Response::Data(raw_data(p)?));
         }
@@ -275,9 +336,24 @@ fn untagged<'a>(p: &mut P<'a>) -> R<Response<'a>> {
     };
     if let Some(kind) = kind {
         let (code, text) = resp_text(p)?;
-        return Ok(Response::Status(StatusResponse { tag: None, kind, code, text }));
+        return Ok(Response::Status(StatusResponse {
+            tag: None,
+            kind,
+            code,
+            text,
+        }));
     }
-    let known = [&b"CAPABILITY"[..], b"LIST", b"LSUB", b"STATUS", b"SEARCH", b"FLAGS", b"ENABLED", b"ID", b"NAMESPACE"];
+    let known = [
+        &b"CAPABILITY"[..],
+        b"LIST",
+        b"LSUB",
+        b"STATUS",
+        b"SEARCH",
+        b"FLAGS",
+        b"ENABLED",
+        b"ID",
+        b"NAMESPACE",
+    ];
     if known.iter().any(|k| is(k)) {
         let name = kw;
         if let Some(d) = p.attempt(ImapDefect::MalformedData, |p| known_data(p, name))? {
@@ -300,18 +376,21 @@ fn raw_data<'a>(p: &mut P<'a>) -> R<Data<'a>> {
     } else {
         name
     };
-    if name.is_empty() || name.iter().any(|&c| c == 0 || c >= 0x80 || c < 0x20) {
-        return Err(p.err("response name"));
-    }
+    let name_at = p.i - name.len();
+    check_name(name).map_err(|e| DecodeError::syntax(name_at + e.at, "response name"))?;
     let rest = if p.eat(b' ') {
         let end = p.content_end().max(p.i);
         let r = &p.b[p.i..end];
+        check_line(r).map_err(|e| DecodeError::syntax(p.i + e.at, "TEXT-CHAR"))?;
         p.i = end;
-        Some(Cow::Borrowed(r))
+        Some(Raw::from_validated(r))
     } else {
         None
     };
-    Ok(Data::Other { name: Cow::Borrowed(name), rest })
+    Ok(Data::Other {
+        name: Raw::from_validated(name),
+        rest,
+    })
 }
 
 fn numbered<'a>(p: &mut P<'a>) -> R<Data<'a>> {
@@ -325,7 +404,9 @@ fn numbered<'a>(p: &mut P<'a>) -> R<Data<'a>> {
     } else if is(b"RECENT") {
         Ok(Data::Recent(n))
     } else if is(b"EXPUNGE") {
-        Ok(Data::Expunge(NonZeroU32::new(n).ok_or_else(|| DecodeError::syntax(at, "nz-number"))?))
+        Ok(Data::Expunge(
+            NonZeroU32::new(n).ok_or_else(|| DecodeError::syntax(at, "nz-number"))?,
+        ))
     } else if is(b"FETCH") {
         let seq = NonZeroU32::new(n).ok_or_else(|| DecodeError::syntax(at, "nz-number"))?;
         p.sp()?;
@@ -384,8 +465,16 @@ fn known_data<'a>(p: &mut P<'a>, kw: &[u8]) -> R<Data<'a>> {
         let delimiter = p.delimiter()?;
         p.sp()?;
         let mailbox = Mailbox::from_astring(p.astring()?);
-        let l = MailboxList { attributes, delimiter, mailbox };
-        return Ok(if is(b"LIST") { Data::List(l) } else { Data::Lsub(l) });
+        let l = MailboxList {
+            attributes,
+            delimiter,
+            mailbox,
+        };
+        return Ok(if is(b"LIST") {
+            Data::List(l)
+        } else {
+            Data::Lsub(l)
+        });
     }
     if is(b"STATUS") {
         let mailbox = Mailbox::from_astring(p.astring()?);
@@ -394,7 +483,8 @@ fn known_data<'a>(p: &mut P<'a>, kw: &[u8]) -> R<Data<'a>> {
             let a = p.atom()?;
             p.sp()?;
             let n = p.number64()?;
-            let small = |n: u64| u32::try_from(n).map_err(|_| DecodeError::syntax(0, "number (32 bits)"));
+            let small =
+                |n: u64| u32::try_from(n).map_err(|_| DecodeError::syntax(0, "number (32 bits)"));
             let s = a.as_str();
             Ok(if s.eq_ignore_ascii_case("MESSAGES") {
                 StatusItem::Messages(small(n)?)
@@ -423,11 +513,17 @@ fn known_data<'a>(p: &mut P<'a>, kw: &[u8]) -> R<Data<'a>> {
     let other = namespace(p)?;
     p.sp()?;
     let shared = namespace(p)?;
-    Ok(Data::Namespace { personal, other, shared })
+    Ok(Data::Namespace {
+        personal,
+        other,
+        shared,
+    })
 }
 
 /// `id-params-list` (RFC 2971): `"(" [string SP nstring *(SP string SP nstring)] ")" / nil`.
-pub(crate) fn id_params<'a>(p: &mut P<'a>) -> R<Option<Vec<(IString<'a>, crate::types::NString<'a>)>>> {
+pub(crate) fn id_params<'a>(
+    p: &mut P<'a>,
+) -> R<Option<Vec<(IString<'a>, crate::types::NString<'a>)>>> {
     if p.nil() {
         return Ok(None);
     }
@@ -460,7 +556,11 @@ fn namespace<'a>(p: &mut P<'a>) -> R<Option<Vec<NamespaceDescr<'a>>>> {
             extensions.push((name, vals));
         }
         p.expect(b')', "\")\"")?;
-        v.push(NamespaceDescr { prefix, delimiter, extensions });
+        v.push(NamespaceDescr {
+            prefix,
+            delimiter,
+            extensions,
+        });
         if p.peek() == Some(b' ') && p.peek_at(1) == Some(b'(') {
             p.defect(p.i, ImapDefect::SpaceBetweenItems)?;
             p.i += 1;
@@ -486,31 +586,56 @@ fn attr_name<'a>(p: &mut P<'a>) -> R<&'a [u8]> {
     Ok(n)
 }
 
-const KNOWN_ATTRS: [&[u8]; 14] = [
-    b"FLAGS",
-    b"UID",
-    b"RFC822.SIZE",
-    b"INTERNALDATE",
-    b"RFC822",
-    b"RFC822.HEADER",
-    b"RFC822.TEXT",
-    b"ENVELOPE",
-    b"BODY",
-    b"BODYSTRUCTURE",
-    b"MODSEQ",
-    b"BINARY",
-    b"BINARY.SIZE",
-    b"BODY.PEEK",
-];
+/// The FETCH attributes the grammar knows, identified once by their upper-cased name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attr {
+    Flags,
+    Uid,
+    Rfc822Size,
+    InternalDate,
+    Rfc822,
+    Rfc822Header,
+    Rfc822Text,
+    Envelope,
+    Body,
+    BodyStructure,
+    ModSeq,
+    Binary,
+    BinarySize,
+}
+
+fn attr_id(name: &[u8]) -> Option<Attr> {
+    let mut buf = [0u8; 13];
+    let up = buf.get_mut(..name.len())?;
+    for (d, s) in up.iter_mut().zip(name) {
+        *d = s.to_ascii_uppercase();
+    }
+    Some(match &*up {
+        b"FLAGS" => Attr::Flags,
+        b"UID" => Attr::Uid,
+        b"RFC822.SIZE" => Attr::Rfc822Size,
+        b"INTERNALDATE" => Attr::InternalDate,
+        b"RFC822" => Attr::Rfc822,
+        b"RFC822.HEADER" => Attr::Rfc822Header,
+        b"RFC822.TEXT" => Attr::Rfc822Text,
+        b"ENVELOPE" => Attr::Envelope,
+        b"BODY" => Attr::Body,
+        b"BODYSTRUCTURE" => Attr::BodyStructure,
+        b"MODSEQ" => Attr::ModSeq,
+        b"BINARY" => Attr::Binary,
+        b"BINARY.SIZE" => Attr::BinarySize,
+        _ => return None,
+    })
+}
 
 fn fetch_attr<'a>(p: &mut P<'a>) -> R<FetchAttr<'a>> {
     let start = p.i;
     let name = attr_name(p)?;
-    p.i = start;
-    if !KNOWN_ATTRS[..13].iter().any(|k| name.eq_ignore_ascii_case(k)) {
+    let Some(id) = attr_id(name) else {
+        p.i = start;
         return other_fetch_attr(p);
-    }
-    if let Some(a) = p.attempt(ImapDefect::MalformedData, known_fetch_attr)? {
+    };
+    if let Some(a) = p.attempt(ImapDefect::MalformedData, |p| known_fetch_attr(p, id))? {
         return Ok(a);
     }
     p.i = start;
@@ -529,12 +654,13 @@ fn other_fetch_attr<'a>(p: &mut P<'a>) -> R<FetchAttr<'a>> {
         p.i += close + 1;
     }
     let name = &p.b[start..p.i];
-    if name.iter().any(|&c| c < 0x21 || c >= 0x7f) {
-        return Err(DecodeError::syntax(start, "msg-att name"));
-    }
+    check_name(name).map_err(|e| DecodeError::syntax(start + e.at, "msg-att name"))?;
     p.sp()?;
     let value = p.raw_value()?;
-    Ok(FetchAttr::Other { name: Cow::Borrowed(name), value: Cow::Borrowed(value) })
+    Ok(FetchAttr::Other {
+        name: Raw::from_validated(name),
+        value: Raw::from_validated(value),
+    })
 }
 
 fn part_path(p: &mut P<'_>) -> R<Vec<NonZeroU32>> {
@@ -605,64 +731,72 @@ fn origin(p: &mut P<'_>) -> R<Option<u32>> {
     }
 }
 
-fn known_fetch_attr<'a>(p: &mut P<'a>) -> R<FetchAttr<'a>> {
-    let at = p.i;
-    let name = attr_name(p)?;
-    let is = |k: &[u8]| name.eq_ignore_ascii_case(k);
-    if is(b"BODY") && p.peek() == Some(b'[') {
-        let section = section(p)?;
-        let origin = origin(p)?;
-        p.sp()?;
-        return Ok(FetchAttr::BodySection { section, origin, data: p.nstring()? });
-    }
-    if is(b"BINARY") {
-        let part = binary_part(p)?;
-        let origin = origin(p)?;
-        p.sp()?;
-        return Ok(FetchAttr::Binary { part, origin, data: p.nstring8()? });
-    }
-    if is(b"BINARY.SIZE") {
-        let part = binary_part(p)?;
-        p.sp()?;
-        return Ok(FetchAttr::BinarySize { part, size: p.number()? });
+/// A known attribute after its name.
+fn known_fetch_attr<'a>(p: &mut P<'a>, id: Attr) -> R<FetchAttr<'a>> {
+    match id {
+        Attr::Body if p.peek() == Some(b'[') => {
+            let section = section(p)?;
+            let origin = origin(p)?;
+            p.sp()?;
+            return Ok(FetchAttr::BodySection {
+                section,
+                origin,
+                data: p.nstring()?,
+            });
+        }
+        Attr::Binary => {
+            let part = binary_part(p)?;
+            let origin = origin(p)?;
+            p.sp()?;
+            return Ok(FetchAttr::Binary {
+                part,
+                origin,
+                data: p.nstring8()?,
+            });
+        }
+        Attr::BinarySize => {
+            let part = binary_part(p)?;
+            p.sp()?;
+            return Ok(FetchAttr::BinarySize {
+                part,
+                size: p.number()?,
+            });
+        }
+        _ => {}
     }
     p.sp()?;
-    Ok(if is(b"FLAGS") {
-        FetchAttr::Flags(p.flag_list(false)?)
-    } else if is(b"UID") {
-        FetchAttr::Uid(p.nz_number()?)
-    } else if is(b"RFC822.SIZE") {
-        FetchAttr::Rfc822Size(p.number()?)
-    } else if is(b"INTERNALDATE") {
-        FetchAttr::InternalDate(p.date_time()?)
-    } else if is(b"RFC822") {
-        FetchAttr::Rfc822(p.nstring()?)
-    } else if is(b"RFC822.HEADER") {
-        FetchAttr::Rfc822Header(p.nstring()?)
-    } else if is(b"RFC822.TEXT") {
-        FetchAttr::Rfc822Text(p.nstring()?)
-    } else if is(b"ENVELOPE") {
-        p.loose_quotes = true;
-        let e = envelope(p);
-        p.loose_quotes = false;
-        FetchAttr::Envelope(Box::new(e?))
-    } else if is(b"BODY") || is(b"BODYSTRUCTURE") {
-        p.loose_quotes = true;
-        let b = body(p);
-        p.loose_quotes = false;
-        let b = Box::new(b?);
-        if is(b"BODY") {
-            FetchAttr::Body(b)
-        } else {
-            FetchAttr::BodyStructure(b)
+    Ok(match id {
+        Attr::Flags => FetchAttr::Flags(p.flag_list(false)?),
+        Attr::Uid => FetchAttr::Uid(p.nz_number()?),
+        Attr::Rfc822Size => FetchAttr::Rfc822Size(p.number()?),
+        Attr::InternalDate => FetchAttr::InternalDate(p.date_time()?),
+        Attr::Rfc822 => FetchAttr::Rfc822(p.nstring()?),
+        Attr::Rfc822Header => FetchAttr::Rfc822Header(p.nstring()?),
+        Attr::Rfc822Text => FetchAttr::Rfc822Text(p.nstring()?),
+        Attr::Envelope => {
+            p.loose_quotes = true;
+            let e = envelope(p);
+            p.loose_quotes = false;
+            FetchAttr::Envelope(Box::new(e?))
         }
-    } else if is(b"MODSEQ") {
-        p.expect(b'(', "\"(\"")?;
-        let n = p.number64()?;
-        p.expect(b')', "\")\"")?;
-        FetchAttr::ModSeq(n)
-    } else {
-        return Err(DecodeError::syntax(at, "a known msg-att"));
+        Attr::Body | Attr::BodyStructure => {
+            p.loose_quotes = true;
+            let b = body(p);
+            p.loose_quotes = false;
+            let b = Box::new(b?);
+            if id == Attr::Body {
+                FetchAttr::Body(b)
+            } else {
+                FetchAttr::BodyStructure(b)
+            }
+        }
+        Attr::ModSeq => {
+            p.expect(b'(', "\"(\"")?;
+            let n = p.number64()?;
+            p.expect(b')', "\")\"")?;
+            FetchAttr::ModSeq(n)
+        }
+        Attr::Binary | Attr::BinarySize => return Err(p.err("\"[\"")),
     })
 }
 
@@ -693,7 +827,18 @@ pub(crate) fn envelope<'a>(p: &mut P<'a>) -> R<Envelope<'a>> {
         return Err(p.err("\")\""));
     }
     p.leave();
-    Ok(Envelope { date, subject, from, sender, reply_to, to, cc, bcc, in_reply_to, message_id })
+    Ok(Envelope {
+        date,
+        subject,
+        from,
+        sender,
+        reply_to,
+        to,
+        cc,
+        bcc,
+        in_reply_to,
+        message_id,
+    })
 }
 
 fn addresses<'a>(p: &mut P<'a>) -> R<Vec<Address<'a>>> {
@@ -717,7 +862,12 @@ fn addresses<'a>(p: &mut P<'a>) -> R<Vec<Address<'a>>> {
         p.sp()?;
         let host = p.nstring()?;
         p.expect(b')', "\")\"")?;
-        v.push(Address { name, adl, mailbox, host });
+        v.push(Address {
+            name,
+            adl,
+            mailbox,
+            host,
+        });
         if p.peek() == Some(b' ') && p.peek_at(1) == Some(b'(') {
             p.defect(p.i, ImapDefect::SpaceBetweenItems)?;
             p.i += 1;
@@ -753,7 +903,9 @@ fn string_or_nil<'a>(p: &mut P<'a>) -> R<IString<'a>> {
     let at = p.i;
     if p.nil() {
         p.defect(at, ImapDefect::NilForList)?;
-        return Ok(IString::Quoted(Quoted::from_validated(Cow::Borrowed(&b""[..]))));
+        return Ok(IString::Quoted(Quoted::from_validated(Cow::Borrowed(
+            &b""[..],
+        ))));
     }
     p.string()
 }
@@ -768,15 +920,26 @@ fn body_fields<'a>(p: &mut P<'a>) -> R<BodyFields<'a>> {
     let encoding = string_or_nil(p)?;
     p.sp()?;
     let octets = p.lenient_number()?;
-    Ok(BodyFields { params, id, description, encoding, octets })
+    Ok(BodyFields {
+        params,
+        id,
+        description,
+        encoding,
+        octets,
+    })
 }
 
 fn body_extension<'a>(p: &mut P<'a>) -> R<BodyExtension<'a>> {
     match p.peek() {
         Some(b'(') => {
+            let at = p.i;
             p.enter()?;
             let v = p.paren_list(body_extension)?;
             p.leave();
+            if v.is_empty() {
+                p.defect(at, ImapDefect::EmptyListForNil)?;
+                return Ok(BodyExtension::NString(None));
+            }
             Ok(BodyExtension::List(v))
         }
         Some(c) if c.is_ascii_digit() => Ok(BodyExtension::Number(p.number()?)),
@@ -850,7 +1013,12 @@ pub(crate) fn body<'a>(p: &mut P<'a>) -> R<BodyStructure<'a>> {
         } else {
             (None, BodyExtTail::default())
         };
-        BodyStructure::Multi { parts, subtype, params, ext }
+        BodyStructure::Multi {
+            parts,
+            subtype,
+            params,
+            ext,
+        }
     } else {
         let media_type = string_or_nil(p)?;
         p.sp()?;
@@ -860,9 +1028,13 @@ pub(crate) fn body<'a>(p: &mut P<'a>) -> R<BodyStructure<'a>> {
         let t = media_type.as_bytes();
         let kind = if t.eq_ignore_ascii_case(b"TEXT") {
             p.sp()?;
-            SinglePartKind::Text { subtype, lines: p.lenient_number()? }
+            SinglePartKind::Text {
+                subtype,
+                lines: p.lenient_number()?,
+            }
         } else if t.eq_ignore_ascii_case(b"MESSAGE")
-            && (subtype.as_bytes().eq_ignore_ascii_case(b"RFC822") || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"))
+            && (subtype.as_bytes().eq_ignore_ascii_case(b"RFC822")
+                || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"))
             && p.peek() == Some(b' ')
             && p.peek_at(1) == Some(b'(')
         {
@@ -871,9 +1043,17 @@ pub(crate) fn body<'a>(p: &mut P<'a>) -> R<BodyStructure<'a>> {
             p.sp()?;
             let body = Box::new(body(p)?);
             p.sp()?;
-            SinglePartKind::Message { subtype, envelope, body, lines: p.lenient_number()? }
+            SinglePartKind::Message {
+                subtype,
+                envelope,
+                body,
+                lines: p.lenient_number()?,
+            }
         } else {
-            SinglePartKind::Basic { media_type, subtype }
+            SinglePartKind::Basic {
+                media_type,
+                subtype,
+            }
         };
         let (md5, ext) = if p.list_more()? {
             let md5 = p.nstring()?;
@@ -881,7 +1061,12 @@ pub(crate) fn body<'a>(p: &mut P<'a>) -> R<BodyStructure<'a>> {
         } else {
             (None, BodyExtTail::default())
         };
-        BodyStructure::Single { kind, fields, md5, ext }
+        BodyStructure::Single {
+            kind,
+            fields,
+            md5,
+            ext,
+        }
     };
     p.expect(b')', "\")\"")?;
     p.leave();

@@ -5,7 +5,7 @@ use mailwire_core::DefectKind;
 /// A tolerated deviation from the RFC 3501 grammar that real servers and clients commit. Strict
 /// mode turns each into a positioned [`mailwire_core::DecodeError`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub enum ImapDefect {
     /// Spaces before the line end (seed 000: `A UNSUBSCRIBE "Junk"   `).
@@ -38,8 +38,6 @@ pub enum ImapDefect {
     MalformedData,
     /// No space after `*` (`*52 FETCH`).
     MissingSpaceAfterStar,
-    /// A zero where the grammar requires `nz-number`.
-    ZeroNumber,
     /// A `NUL` byte inside a literal that is not a `literal8`.
     NulInLiteral,
     /// A continuation request `+` without the space and text after it.
@@ -69,7 +67,6 @@ impl DefectKind for ImapDefect {
             ImapDefect::MalformedCode => "malformed-code",
             ImapDefect::MalformedData => "malformed-data",
             ImapDefect::MissingSpaceAfterStar => "missing-space-after-star",
-            ImapDefect::ZeroNumber => "zero-number",
             ImapDefect::NulInLiteral => "nul-in-literal",
             ImapDefect::BareContinuation => "bare-continuation",
             ImapDefect::UnpaddedDay => "unpadded-day",
@@ -94,7 +91,6 @@ impl DefectKind for ImapDefect {
             ImapDefect::MalformedCode => "resp-text-code",
             ImapDefect::MalformedData => "response-data",
             ImapDefect::MissingSpaceAfterStar => "SP after \"*\"",
-            ImapDefect::ZeroNumber => "nz-number",
             ImapDefect::NulInLiteral => "CHAR8 (no NUL in a literal)",
             ImapDefect::BareContinuation => "\"+\" SP text",
             ImapDefect::UnpaddedDay => "date-day-fixed",
@@ -125,14 +121,15 @@ mod tests {
             ImapDefect::MalformedCode,
             ImapDefect::MalformedData,
             ImapDefect::MissingSpaceAfterStar,
-            ImapDefect::ZeroNumber,
             ImapDefect::NulInLiteral,
             ImapDefect::BareContinuation,
             ImapDefect::UnpaddedDay,
             ImapDefect::SpaceBetweenItems,
         ];
         let mut codes: Vec<_> = all.iter().map(|d| d.code()).collect();
-        assert!(codes.iter().all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')));
+        assert!(codes
+            .iter()
+            .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')));
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), all.len());

@@ -29,7 +29,10 @@ pub(crate) struct W<'o> {
 
 impl<'o> W<'o> {
     pub(crate) fn new(out: &'o mut Vec<u8>) -> Self {
-        W { out, pauses: Vec::new() }
+        W {
+            out,
+            pauses: Vec::new(),
+        }
     }
     #[inline]
     fn b(&mut self, s: &[u8]) {
@@ -172,7 +175,8 @@ impl<'o> W<'o> {
         self.c(b'-');
         self.b(month_name(d.month()).as_bytes());
         self.c(b'-');
-        self.num(u64::from(d.year()));
+        self.two((d.year() / 100) as u8);
+        self.two((d.year() % 100) as u8);
     }
     fn date_time(&mut self, t: &DateTime) {
         let d = t.date();
@@ -262,7 +266,20 @@ impl<'o> W<'o> {
                 self.b(b"BADCHARSET");
                 if !v.is_empty() {
                     self.sp();
-                    self.list(v, |w, a| w.astring(a));
+                    // A status line is framed as text, so a code cannot carry a literal: a
+                    // literal charset name is written quoted (without CR, LF or NUL).
+                    self.list(v, |w, a| match a {
+                        AString::String(IString::Literal(l)) => {
+                            let q: Vec<u8> = l
+                                .data()
+                                .iter()
+                                .copied()
+                                .filter(|&b| b != b'\r' && b != b'\n' && b != 0)
+                                .collect();
+                            w.quoted(&q);
+                        }
+                        _ => w.astring(a),
+                    });
                 }
             }
             Code::Capability(v) => {
@@ -304,7 +321,11 @@ impl<'o> W<'o> {
                 self.sp();
                 self.seq(uids);
             }
-            Code::CopyUid { uid_validity, source, destination } => {
+            Code::CopyUid {
+                uid_validity,
+                source,
+                destination,
+            } => {
                 self.b(b"COPYUID ");
                 self.nz(*uid_validity);
                 self.sp();
@@ -426,9 +447,17 @@ impl<'o> W<'o> {
     pub(crate) fn body(&mut self, b: &BodyStructure<'_>) {
         self.c(b'(');
         match b {
-            BodyStructure::Single { kind, fields, md5, ext } => {
+            BodyStructure::Single {
+                kind,
+                fields,
+                md5,
+                ext,
+            } => {
                 match kind {
-                    SinglePartKind::Basic { media_type, subtype } => {
+                    SinglePartKind::Basic {
+                        media_type,
+                        subtype,
+                    } => {
                         self.string(media_type);
                         self.sp();
                         self.string(subtype);
@@ -458,7 +487,12 @@ impl<'o> W<'o> {
                         self.sp();
                         self.num(u64::from(*lines));
                     }
-                    SinglePartKind::Message { envelope, body, lines, .. } => {
+                    SinglePartKind::Message {
+                        envelope,
+                        body,
+                        lines,
+                        ..
+                    } => {
                         self.sp();
                         self.envelope(envelope);
                         self.sp();
@@ -473,7 +507,12 @@ impl<'o> W<'o> {
                     self.ext_tail(ext);
                 }
             }
-            BodyStructure::Multi { parts, subtype, params, ext } => {
+            BodyStructure::Multi {
+                parts,
+                subtype,
+                params,
+                ext,
+            } => {
                 for p in parts {
                     self.body(p);
                 }
@@ -526,7 +565,11 @@ impl<'o> W<'o> {
                 self.b(b"BODYSTRUCTURE ");
                 self.body(b);
             }
-            FetchAttr::BodySection { section, origin, data } => {
+            FetchAttr::BodySection {
+                section,
+                origin,
+                data,
+            } => {
                 self.b(b"BODY");
                 self.section(section);
                 if let Some(o) = origin {
@@ -564,9 +607,9 @@ impl<'o> W<'o> {
                 self.c(b')');
             }
             FetchAttr::Other { name, value } => {
-                self.b(name);
+                self.b(name.as_bytes());
                 self.sp();
-                self.b(value);
+                self.b(value.as_bytes());
             }
         }
     }
@@ -720,7 +763,11 @@ impl<'o> W<'o> {
                 self.b(b"ID ");
                 self.id_params(v);
             }
-            Data::Namespace { personal, other, shared } => {
+            Data::Namespace {
+                personal,
+                other,
+                shared,
+            } => {
                 self.b(b"NAMESPACE ");
                 self.namespace(personal);
                 self.sp();
@@ -729,10 +776,10 @@ impl<'o> W<'o> {
                 self.namespace(shared);
             }
             Data::Other { name, rest } => {
-                self.b(name);
+                self.b(name.as_bytes());
                 if let Some(r) = rest {
                     self.sp();
-                    self.b(r);
+                    self.b(r.as_bytes());
                 }
             }
         }
@@ -765,12 +812,20 @@ impl<'o> W<'o> {
             FetchItem::BodyStructure => self.b(b"BODYSTRUCTURE"),
             FetchItem::Uid => self.b(b"UID"),
             FetchItem::ModSeq => self.b(b"MODSEQ"),
-            FetchItem::BodySection { peek, section, partial: p } => {
+            FetchItem::BodySection {
+                peek,
+                section,
+                partial: p,
+            } => {
                 self.b(if *peek { b"BODY.PEEK" } else { b"BODY" });
                 self.section(section);
                 partial(self, p);
             }
-            FetchItem::Binary { peek, part, partial: p } => {
+            FetchItem::Binary {
+                peek,
+                part,
+                partial: p,
+            } => {
                 self.b(if *peek { b"BINARY.PEEK" } else { b"BINARY" });
                 self.part(part);
                 partial(self, p);
@@ -805,7 +860,12 @@ impl<'o> W<'o> {
             K::Subject(a) => (b"SUBJECT", Some(a)),
             K::Text(a) => (b"TEXT", Some(a)),
             K::To(a) => (b"TO", Some(a)),
-            K::Before(d) | K::On(d) | K::Since(d) | K::SentBefore(d) | K::SentOn(d) | K::SentSince(d) => {
+            K::Before(d)
+            | K::On(d)
+            | K::Since(d)
+            | K::SentBefore(d)
+            | K::SentOn(d)
+            | K::SentSince(d) => {
                 self.b(match k {
                     K::Before(_) => b"BEFORE ",
                     K::On(_) => b"ON ",
@@ -825,12 +885,20 @@ impl<'o> W<'o> {
                 return;
             }
             K::Keyword(a) | K::Unkeyword(a) => {
-                self.b(if matches!(k, K::Keyword(_)) { b"KEYWORD " } else { b"UNKEYWORD " });
+                self.b(if matches!(k, K::Keyword(_)) {
+                    b"KEYWORD "
+                } else {
+                    b"UNKEYWORD "
+                });
                 self.b(a.as_bytes());
                 return;
             }
             K::Larger(n) | K::Smaller(n) => {
-                self.b(if matches!(k, K::Larger(_)) { b"LARGER " } else { b"SMALLER " });
+                self.b(if matches!(k, K::Larger(_)) {
+                    b"LARGER "
+                } else {
+                    b"SMALLER "
+                });
                 self.num(u64::from(*n));
                 return;
             }
@@ -883,7 +951,16 @@ impl<'o> W<'o> {
         self.sp();
         self.b(c.body.name().as_bytes());
         match &c.body {
-            C::Capability | C::Noop | C::Logout | C::StartTls | C::Check | C::Close | C::Expunge | C::Unselect | C::Idle | C::Namespace => {}
+            C::Capability
+            | C::Noop
+            | C::Logout
+            | C::StartTls
+            | C::Check
+            | C::Close
+            | C::Expunge
+            | C::Unselect
+            | C::Idle
+            | C::Namespace => {}
             C::Authenticate { mechanism, initial } => {
                 self.sp();
                 self.b(mechanism.as_bytes());
@@ -909,7 +986,10 @@ impl<'o> W<'o> {
                     self.b(b" (CONDSTORE)");
                 }
             }
-            C::Create { mailbox, special_use } => {
+            C::Create {
+                mailbox,
+                special_use,
+            } => {
                 self.sp();
                 self.mailbox(mailbox);
                 if !special_use.is_empty() {
@@ -953,7 +1033,12 @@ impl<'o> W<'o> {
                     })
                 });
             }
-            C::Append { mailbox, flags, date, message } => {
+            C::Append {
+                mailbox,
+                flags,
+                date,
+                message,
+            } => {
                 self.sp();
                 self.mailbox(mailbox);
                 if let Some(f) = flags {
@@ -972,7 +1057,9 @@ impl<'o> W<'o> {
                 self.sp();
                 self.id_params(v);
             }
-            C::Search { charset, criteria, .. } => {
+            C::Search {
+                charset, criteria, ..
+            } => {
                 if let Some(cs) = charset {
                     self.b(b" CHARSET ");
                     self.astring(cs);
@@ -982,7 +1069,12 @@ impl<'o> W<'o> {
                     self.search_key(k);
                 }
             }
-            C::Fetch { set, items, changed_since, .. } => {
+            C::Fetch {
+                set,
+                items,
+                changed_since,
+                ..
+            } => {
                 self.sp();
                 self.seq(set);
                 self.sp();
@@ -999,7 +1091,15 @@ impl<'o> W<'o> {
                     self.c(b')');
                 }
             }
-            C::Store { set, unchanged_since, mode, silent, flags, list, .. } => {
+            C::Store {
+                set,
+                unchanged_since,
+                mode,
+                silent,
+                flags,
+                list,
+                ..
+            } => {
                 self.sp();
                 self.seq(set);
                 if let Some(n) = unchanged_since {
@@ -1038,7 +1138,7 @@ impl<'o> W<'o> {
             C::Other { rest, .. } => {
                 if let Some(r) = rest {
                     self.sp();
-                    self.b(r);
+                    self.b(r.as_bytes());
                 }
             }
         }

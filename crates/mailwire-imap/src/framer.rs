@@ -36,7 +36,10 @@ pub enum Frame<'a> {
     LiteralPiece(&'a [u8]),
 }
 
-/// The incremental framer (see the module documentation).
+/// The incremental framer (see the module documentation). Limits: a line longer than
+/// `max_line` or a literal larger than `max_literal` is an error as soon as it is announced or
+/// seen, and a whole message (lines and literals) is bounded by `max_literal + max_line`;
+/// streamed literals (see [`Framer::with_streaming`]) are exempt, as they are never buffered.
 #[derive(Debug, Clone)]
 pub struct Framer {
     side: Side,
@@ -78,6 +81,7 @@ impl Framer {
     #[must_use]
     pub fn with_streaming(mut self, threshold: usize) -> Self {
         self.stream_threshold = Some(threshold.max(1));
+        self.scan.stream_from = self.stream_threshold;
         self
     }
 
@@ -94,16 +98,18 @@ impl Framer {
             self.start += self.pending_consume;
             self.pending_consume = 0;
         }
-        // Compact when the consumed prefix dominates: amortised linear.
-        if self.start > 0 && self.start >= self.buf.len() / 2 {
-            self.buf.drain(..self.start);
-            self.start = 0;
-        }
     }
 
     /// Appends received bytes.
     pub fn feed(&mut self, data: &[u8]) {
         self.settle();
+        // Compact only here, and only when the consumed prefix dominates: each byte moves at
+        // most a bounded number of times (amortised linear), and usually only the tail of a
+        // partial message moves.
+        if self.start > 0 && self.start >= self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
         self.buf.extend_from_slice(data);
     }
 
@@ -113,6 +119,7 @@ impl Framer {
         self.settle();
         self.buf.truncate(self.start);
         self.scan = ScanState::default();
+        self.scan.stream_from = self.stream_threshold;
         self.stream_left = 0;
     }
 
@@ -159,7 +166,11 @@ impl Framer {
                     if h.binary {
                         header.push(b'~');
                     }
-                    header.extend_from_slice(if h.mode == LiteralMode::NonSync { b"{0+}\r\n" } else { b"{0}\r\n" });
+                    header.extend_from_slice(if h.mode == LiteralMode::NonSync {
+                        b"{0+}\r\n"
+                    } else {
+                        b"{0}\r\n"
+                    });
                     let (a, b) = (self.start + h.header_start, self.start + h.data_start);
                     let removed = b - a;
                     self.buf.splice(a..b, header.iter().copied());
@@ -172,7 +183,11 @@ impl Framer {
                     return Ok(Some(Frame::LiteralStart { length: h.length }));
                 }
                 if self.side == Side::Client {
-                    return Ok(Some(Frame::LiteralAnnounced { length: h.length, mode: h.mode, binary: h.binary }));
+                    return Ok(Some(Frame::LiteralAnnounced {
+                        length: h.length,
+                        mode: h.mode,
+                        binary: h.binary,
+                    }));
                 }
                 self.next_frame()
             }
@@ -206,8 +221,20 @@ mod tests {
 
     #[test]
     fn frames_messages_and_literals() {
-        let got = frames(Side::Client, &[b"a LOGIN {3}\r\nbob {2+}\r\npw\r\nb NOOP\r\n"], None);
-        assert_eq!(got, vec!["A:3:Sync", "A:2:NonSync", "M:a LOGIN {3}\r\nbob {2+}\r\npw\r\n", "M:b NOOP\r\n"]);
+        let got = frames(
+            Side::Client,
+            &[b"a LOGIN {3}\r\nbob {2+}\r\npw\r\nb NOOP\r\n"],
+            None,
+        );
+        assert_eq!(
+            got,
+            vec![
+                "A:3:Sync",
+                "A:2:NonSync",
+                "M:a LOGIN {3}\r\nbob {2+}\r\npw\r\n",
+                "M:b NOOP\r\n"
+            ]
+        );
     }
 
     #[test]
@@ -218,8 +245,53 @@ mod tests {
 
     #[test]
     fn streams_large_literals_in_pieces() {
-        let got = frames(Side::Server, &[b"* 1 FETCH (BODY[] {10}\r\n01234", b"56789 UID 4)\r\n"], Some(8));
-        assert_eq!(got, vec!["S:10", "P:01234", "P:56789", "M:* 1 FETCH (BODY[] {0}\r\n UID 4)\r\n"]);
+        let got = frames(
+            Side::Server,
+            &[b"* 1 FETCH (BODY[] {10}\r\n01234", b"56789 UID 4)\r\n"],
+            Some(8),
+        );
+        assert_eq!(
+            got,
+            vec![
+                "S:10",
+                "P:01234",
+                "P:56789",
+                "M:* 1 FETCH (BODY[] {0}\r\n UID 4)\r\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn streamed_literals_may_exceed_max_literal() {
+        let mut o = Options::default();
+        o.limits.max_literal = 4;
+        let mut f = Framer::new(Side::Server, &o).with_streaming(4);
+        f.feed(b"* 1 FETCH (BODY[] {10}\r\n0123456789)\r\n");
+        let mut got = Vec::new();
+        while let Some(fr) = f.next_frame().unwrap() {
+            got.push(format!("{fr:?}"));
+        }
+        assert_eq!(got.len(), 3, "{got:?}");
+        let mut f = Framer::new(Side::Server, &o);
+        f.feed(b"* 1 FETCH (BODY[] {10}\r\n0123456789)\r\n");
+        assert!(f.next_frame().is_err());
+    }
+
+    #[test]
+    fn discard_after_rejected_literal() {
+        let mut f = Framer::new(Side::Client, &Options::default());
+        f.feed(b"A044 BLURDYBLOOP {102856}\r\n");
+        assert!(matches!(
+            f.next_frame().unwrap(),
+            Some(Frame::LiteralAnnounced { length: 102856, .. })
+        ));
+        assert_eq!(f.next_frame().unwrap(), None);
+        f.discard_message();
+        f.feed(b"A045 NOOP\r\n");
+        assert_eq!(
+            f.next_frame().unwrap(),
+            Some(Frame::Message(b"A045 NOOP\r\n"))
+        );
     }
 
     #[test]

@@ -20,11 +20,27 @@ pub fn response_roundtrip(data: &[u8]) {
         let mut out = Vec::new();
         value.value.encode(&mut out);
         match decode_response(&out, &o) {
-            Ok(Status::Complete { value: again, consumed }) => {
-                assert_eq!(consumed, out.len(), "re-encoding not consumed whole: {:?}", String::from_utf8_lossy(&out));
-                assert_eq!(again.value, value.value, "round trip changed the value: {:?}", String::from_utf8_lossy(&out));
+            Ok(Status::Complete {
+                value: again,
+                consumed,
+            }) => {
+                assert_eq!(
+                    consumed,
+                    out.len(),
+                    "re-encoding not consumed whole: {:?}",
+                    String::from_utf8_lossy(&out)
+                );
+                assert_eq!(
+                    again.value,
+                    value.value,
+                    "round trip changed the value: {:?}",
+                    String::from_utf8_lossy(&out)
+                );
             }
-            other => panic!("re-encoding does not decode: {other:?} {:?}", String::from_utf8_lossy(&out)),
+            other => panic!(
+                "re-encoding does not decode: {other:?} {:?}",
+                String::from_utf8_lossy(&out)
+            ),
         }
     }
 }
@@ -37,7 +53,10 @@ pub fn greeting_roundtrip(data: &[u8]) {
         value.value.encode(&mut out);
         match decode_greeting(&out, &o) {
             Ok(Status::Complete { value: again, .. }) => assert_eq!(again.value, value.value),
-            other => panic!("re-encoding does not decode: {other:?} {:?}", String::from_utf8_lossy(&out)),
+            other => panic!(
+                "re-encoding does not decode: {other:?} {:?}",
+                String::from_utf8_lossy(&out)
+            ),
         }
     }
 }
@@ -49,11 +68,22 @@ pub fn command_roundtrip(data: &[u8]) {
         let mut out = Vec::new();
         value.value.encode(&mut out);
         match decode_command(&out, &o) {
-            Ok(Status::Complete { value: again, consumed }) => {
+            Ok(Status::Complete {
+                value: again,
+                consumed,
+            }) => {
                 assert_eq!(consumed, out.len());
-                assert_eq!(again.value, value.value, "round trip changed the value: {:?}", String::from_utf8_lossy(&out));
+                assert_eq!(
+                    again.value,
+                    value.value,
+                    "round trip changed the value: {:?}",
+                    String::from_utf8_lossy(&out)
+                );
             }
-            other => panic!("re-encoding does not decode: {other:?} {:?}", String::from_utf8_lossy(&out)),
+            other => panic!(
+                "re-encoding does not decode: {other:?} {:?}",
+                String::from_utf8_lossy(&out)
+            ),
         }
     }
 }
@@ -88,8 +118,14 @@ fn frame_all(side: Side, data: &[u8], cuts: &[usize]) -> (Vec<Vec<u8>>, bool) {
 /// Frames `data` in one piece and in the chunks the first bytes choose: the messages must be the
 /// same, and each complete message must also be what the one-shot decoder consumes.
 pub fn framer_chunking(data: &[u8]) {
-    let Some((&sel, rest)) = data.split_first() else { return };
-    let side = if sel & 1 == 0 { Side::Server } else { Side::Client };
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let side = if sel & 1 == 0 {
+        Side::Server
+    } else {
+        Side::Client
+    };
     let mut cuts = Vec::new();
     let mut pos = 0usize;
     for &b in rest.iter().take(16) {
@@ -115,8 +151,13 @@ pub fn command_arbitrary(data: &[u8]) {
             let mut out = Vec::new();
             c.encode(&mut out);
             match decode_command(&out, &opts()) {
-                Ok(Status::Complete { value, .. }) => assert_eq!(value.value, c, "{:?}", String::from_utf8_lossy(&out)),
-                other => panic!("encoding does not decode: {other:?} {:?}", String::from_utf8_lossy(&out)),
+                Ok(Status::Complete { value, .. }) => {
+                    assert_eq!(value.value, c, "{:?}", String::from_utf8_lossy(&out))
+                }
+                other => panic!(
+                    "encoding does not decode: {other:?} {:?}",
+                    String::from_utf8_lossy(&out)
+                ),
             }
         }
     }
@@ -133,8 +174,13 @@ pub fn response_arbitrary(data: &[u8]) {
             let mut out = Vec::new();
             r.encode(&mut out);
             match decode_response(&out, &opts()) {
-                Ok(Status::Complete { value, .. }) => assert_eq!(value.value, r, "{:?}", String::from_utf8_lossy(&out)),
-                other => panic!("encoding does not decode: {other:?} {:?}", String::from_utf8_lossy(&out)),
+                Ok(Status::Complete { value, .. }) => {
+                    assert_eq!(value.value, r, "{:?}", String::from_utf8_lossy(&out))
+                }
+                other => panic!(
+                    "encoding does not decode: {other:?} {:?}",
+                    String::from_utf8_lossy(&out)
+                ),
             }
         }
     }

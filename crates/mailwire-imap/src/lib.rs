@@ -20,6 +20,8 @@
 //! Unknown response codes, untagged responses, FETCH attributes and commands are kept raw.
 #![forbid(unsafe_code)]
 
+#[cfg(any(test, feature = "arbitrary"))]
+mod arb;
 mod chars;
 pub mod command;
 mod decode_command;

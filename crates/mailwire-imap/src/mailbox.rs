@@ -29,7 +29,9 @@ impl<'a> Mailbox<'a> {
     /// The mailbox named `name` (Unicode), encoded in modified UTF-7 and in its smallest form.
     pub fn from_utf8(name: &str) -> Result<Mailbox<'static>, ValueError> {
         let enc = encode_utf7(name);
-        Ok(Mailbox::from_astring(AString::from_bytes(enc.into_bytes())?))
+        Ok(Mailbox::from_astring(AString::from_bytes(
+            enc.into_bytes(),
+        )?))
     }
 
     /// The wire form of the name (`INBOX` for [`Mailbox::Inbox`]).
@@ -57,7 +59,9 @@ impl<'a> Mailbox<'a> {
 impl<'a> TryFrom<&'a str> for Mailbox<'a> {
     type Error = ValueError;
     fn try_from(s: &'a str) -> Result<Self, ValueError> {
-        Ok(Mailbox::from_astring(AString::from_bytes(Cow::Borrowed(s.as_bytes()))?))
+        Ok(Mailbox::from_astring(AString::from_bytes(Cow::Borrowed(
+            s.as_bytes(),
+        ))?))
     }
 }
 
@@ -120,7 +124,10 @@ pub fn encode_utf7(name: &str) -> String {
 /// forbids: raw non-printable or 8-bit bytes, an unterminated shift, bad padding, encoded
 /// printable ASCII and unpaired surrogates.
 pub fn decode_utf7(wire: &[u8]) -> Result<String, ValueError> {
-    let err = |at| ValueError { what: "modified UTF-7", at };
+    let err = |at| ValueError {
+        what: "modified UTF-7",
+        at,
+    };
     let mut out = String::with_capacity(wire.len());
     let mut i = 0;
     while i < wire.len() {
@@ -182,8 +189,14 @@ mod tests {
     #[test]
     fn known_answers() {
         // RFC 3501 section 5.1.3 example.
-        assert_eq!(encode_utf7("~peter/mail/台北/日本語"), "~peter/mail/&U,BTFw-/&ZeVnLIqe-");
-        assert_eq!(decode_utf7(b"~peter/mail/&U,BTFw-/&ZeVnLIqe-").unwrap(), "~peter/mail/台北/日本語");
+        assert_eq!(
+            encode_utf7("~peter/mail/台北/日本語"),
+            "~peter/mail/&U,BTFw-/&ZeVnLIqe-"
+        );
+        assert_eq!(
+            decode_utf7(b"~peter/mail/&U,BTFw-/&ZeVnLIqe-").unwrap(),
+            "~peter/mail/台北/日本語"
+        );
         assert_eq!(encode_utf7("a&b"), "a&-b");
         assert_eq!(decode_utf7(b"a&-b").unwrap(), "a&b");
         assert_eq!(encode_utf7("Entwürfe"), "Entw&APw-rfe");
@@ -198,7 +211,10 @@ mod tests {
     #[test]
     fn inbox_is_case_insensitive() {
         assert_eq!(Mailbox::try_from("inBox").unwrap(), Mailbox::Inbox);
-        assert_eq!(Mailbox::from_utf8("Entwürfe").unwrap().as_bytes(), b"Entw&APw-rfe");
+        assert_eq!(
+            Mailbox::from_utf8("Entwürfe").unwrap().as_bytes(),
+            b"Entw&APw-rfe"
+        );
     }
 
     proptest! {

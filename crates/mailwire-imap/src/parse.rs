@@ -8,8 +8,8 @@ use mailwire_core::{DecodeError, Defect, Defects, Options, Strictness};
 
 use crate::chars::{is_astring_char, is_atom_char, is_tag_char};
 use crate::types::{
-    month_from, AString, Atom, AtomExt, Date, DateTime, Flag, IString, Literal, LiteralMode, NString, Quoted, SeqNumber, SeqRange,
-    SequenceSet, Tag, Text,
+    month_from, AString, Atom, AtomExt, Date, DateTime, Flag, IString, Literal, LiteralMode,
+    NString, Quoted, SeqNumber, SeqRange, SequenceSet, Tag, Text,
 };
 use crate::ImapDefect;
 
@@ -35,6 +35,8 @@ pub(crate) struct P<'a> {
     pub(crate) strict: bool,
     /// Inside ENVELOPE / BODYSTRUCTURE: tolerate unescaped quotes in quoted strings.
     pub(crate) loose_quotes: bool,
+    /// Where the data of the message's last literal ends: the final line end comes after it.
+    pub(crate) lit_end: usize,
 }
 
 impl<'a> P<'a> {
@@ -49,6 +51,7 @@ impl<'a> P<'a> {
             max_literal: opts.limits.max_literal,
             strict: opts.strictness == Strictness::Strict,
             loose_quotes: false,
+            lit_end: 0,
         }
     }
 
@@ -238,7 +241,7 @@ impl<'a> P<'a> {
     /// The offset where the final line terminator starts.
     pub(crate) fn content_end(&self) -> usize {
         let n = self.b.len();
-        if n >= 2 && self.b[n - 2] == b'\r' && self.b[n - 1] == b'\n' {
+        if n >= 2 && n - 2 >= self.lit_end && self.b[n - 2] == b'\r' && self.b[n - 1] == b'\n' {
             n - 2
         } else if n >= 1 && self.b[n - 1] == b'\n' {
             n - 1
@@ -282,7 +285,10 @@ impl<'a> P<'a> {
     /// Case-insensitive keyword, which must not be followed by an atom character.
     pub(crate) fn keyword(&mut self, kw: &[u8]) -> bool {
         let end = self.i + kw.len();
-        if self.b.get(self.i..end).is_some_and(|s| s.eq_ignore_ascii_case(kw))
+        if self
+            .b
+            .get(self.i..end)
+            .is_some_and(|s| s.eq_ignore_ascii_case(kw))
             && !self.b.get(end).is_some_and(|&c| is_atom_char(c))
         {
             self.i = end;
@@ -342,6 +348,18 @@ impl<'a> P<'a> {
     pub(crate) fn quoted(&mut self) -> R<Quoted<'a>> {
         self.expect(b'"', "DQUOTE")?;
         let start = self.i;
+        // Fast path: most quoted strings are short and plain, a table loop beats memchr there.
+        let mut j = start;
+        while let Some(&c) = self.b.get(j) {
+            if !crate::chars::is_quoted_plain(c) {
+                if c == b'"' && (!self.loose_quotes || self.plausible_close_at(j)) {
+                    self.i = j + 1;
+                    return Ok(Quoted::from_validated(Cow::Borrowed(&self.b[start..j])));
+                }
+                break;
+            }
+            j += 1;
+        }
         let mut owned: Option<Vec<u8>> = None;
         let mut seg = start;
         loop {
@@ -395,11 +413,23 @@ impl<'a> P<'a> {
     }
 
     fn plausible_close(&self) -> bool {
-        match self.peek_at(1) {
+        self.plausible_close_at(self.i)
+    }
+
+    /// Whether the `"` at `at` can be a closing quote (see [`P::quoted`]).
+    fn plausible_close_at(&self, at: usize) -> bool {
+        let next = |k: usize| self.b.get(at + k).copied();
+        match next(1) {
             None | Some(b')') | Some(b'\r') | Some(b'\n') => true,
             Some(b' ') => matches!(
-                self.peek_at(2),
-                Some(b'"') | Some(b'(') | Some(b'{') | Some(b'N') | Some(b'n') | Some(b'0'..=b'9') | Some(b'-')
+                next(2),
+                Some(b'"')
+                    | Some(b'(')
+                    | Some(b'{')
+                    | Some(b'N')
+                    | Some(b'n')
+                    | Some(b'0'..=b'9')
+                    | Some(b'-')
             ),
             _ => false,
         }
@@ -415,7 +445,11 @@ impl<'a> P<'a> {
         }
         self.expect(b'{', "\"{\"")?;
         let n = self.number()? as usize;
-        let mode = if self.eat(b'+') { LiteralMode::NonSync } else { LiteralMode::Sync };
+        let mode = if self.eat(b'+') {
+            LiteralMode::NonSync
+        } else {
+            LiteralMode::Sync
+        };
         self.expect(b'}', "\"}\"")?;
         if n > self.max_literal {
             return Err(DecodeError::limit(at, "max_literal", self.max_literal));
@@ -428,7 +462,11 @@ impl<'a> P<'a> {
         } else {
             return Err(self.err("CRLF after literal length"));
         }
-        let end = self.i.checked_add(n).filter(|&e| e <= self.b.len()).ok_or_else(|| self.err("literal data"))?;
+        let end = self
+            .i
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or_else(|| self.err("literal data"))?;
         let data = &self.b[self.i..end];
         if !binary {
             if let Some(z) = memchr::memchr(0, data) {
@@ -505,13 +543,17 @@ impl<'a> P<'a> {
         if a.is_empty() {
             return Err(self.err("flag"));
         }
-        let atom = if memchr::memchr(b']', a).is_some() || memchr::memchr(b'[', a).is_some() {
+        let atom = if a.iter().any(|&c| c == b']' || c == b'[') {
             self.defect(s, ImapDefect::BracketInFlag)?;
             Atom::from_lenient(a)
         } else {
             Atom::from_validated(a)
         };
-        Ok(if system { Flag::system(atom) } else { Flag::Keyword(atom) })
+        Ok(if system {
+            Flag::system(atom)
+        } else {
+            Flag::Keyword(atom)
+        })
     }
 
     /// `flag-list`.
@@ -557,7 +599,11 @@ impl<'a> P<'a> {
     }
 
     fn month(&mut self) -> R<u8> {
-        let m = self.b.get(self.i..self.i + 3).and_then(month_from).ok_or_else(|| self.err("date-month"))?;
+        let m = self
+            .b
+            .get(self.i..self.i + 3)
+            .and_then(month_from)
+            .ok_or_else(|| self.err("date-month"))?;
         self.i += 3;
         Ok(m)
     }
@@ -571,7 +617,8 @@ impl<'a> P<'a> {
         let month = self.month()?;
         self.expect(b'-', "\"-\"")?;
         let year = self.digits(4, 4, "date-year")?;
-        let d = Date::new(year as u16, month, day as u8).map_err(|_| DecodeError::syntax(s, "a valid date"))?;
+        let d = Date::new(year as u16, month, day as u8)
+            .map_err(|_| DecodeError::syntax(s, "a valid date"))?;
         if q {
             self.expect(b'"', "DQUOTE")?;
         }
@@ -611,9 +658,16 @@ impl<'a> P<'a> {
         let z = self.digits(4, 4, "zone")?;
         let zone = (z / 100 * 60 + z % 100) as i16;
         self.expect(b'"', "DQUOTE")?;
-        let date = Date::new(year as u16, month, day as u8).map_err(|_| DecodeError::syntax(s, "a valid date"))?;
-        DateTime::new(date, h as u8, m as u8, sec as u8, if neg { -zone } else { zone })
-            .map_err(|_| DecodeError::syntax(s, "a valid date-time"))
+        let date = Date::new(year as u16, month, day as u8)
+            .map_err(|_| DecodeError::syntax(s, "a valid date"))?;
+        DateTime::new(
+            date,
+            h as u8,
+            m as u8,
+            sec as u8,
+            if neg { -zone } else { zone },
+        )
+        .map_err(|_| DecodeError::syntax(s, "a valid date-time"))
     }
 
     /// A hierarchy delimiter: `DQUOTE QUOTED-CHAR DQUOTE / nil`.
@@ -690,15 +744,24 @@ impl<'a> P<'a> {
     }
 
     pub(crate) fn finish<T>(self, value: T) -> Decoded<T> {
-        Decoded { value, defects: self.d.into_vec() }
+        Decoded {
+            value,
+            defects: self.d.into_vec(),
+        }
     }
 
     /// Runs `f`; on failure in lenient mode, rewinds and returns `None` after reporting `k`.
-    pub(crate) fn attempt<T>(&mut self, k: ImapDefect, f: impl FnOnce(&mut Self) -> R<T>) -> R<Option<T>> {
+    pub(crate) fn attempt<T>(
+        &mut self,
+        k: ImapDefect,
+        f: impl FnOnce(&mut Self) -> R<T>,
+    ) -> R<Option<T>> {
         let (i, d, depth) = (self.i, self.d.clone(), self.depth);
         match f(self) {
             Ok(v) => Ok(Some(v)),
-            Err(e) if self.strict || matches!(e.kind, mailwire_core::ErrorKind::Limit { .. }) => Err(e),
+            Err(e) if self.strict || matches!(e.kind, mailwire_core::ErrorKind::Limit { .. }) => {
+                Err(e)
+            }
             Err(_) => {
                 self.i = i;
                 self.d = d;

@@ -1,10 +1,12 @@
 //! Server responses (RFC 3501 section 7 and the extensions' response grammar).
 
-use std::borrow::Cow;
 use std::num::NonZeroU32;
 
 use crate::mailbox::Mailbox;
-use crate::types::{nstring_owned, AString, Atom, Capability, DateTime, Flag, IString, NString, SequenceSet, Tag, Text};
+use crate::types::{
+    nstring_owned, AString, Atom, Capability, DateTime, Flag, IString, NString, Raw, SequenceSet,
+    Tag, Text,
+};
 
 /// One server response (RFC 3501 section 9 `response` pieces: `continue-req`,
 /// `response-data`, `response-tagged`, `response-fatal`), or a greeting.
@@ -31,7 +33,7 @@ impl Response<'_> {
 
 /// The condition of a status response (RFC 3501 section 7.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
 pub enum StatusKind {
     /// `OK`.
     Ok,
@@ -97,16 +99,21 @@ pub struct Continue<'a> {
 impl Continue<'_> {
     /// A `'static` copy.
     pub fn into_owned(self) -> Continue<'static> {
-        Continue { code: self.code.map(Code::into_owned), text: self.text.into_owned() }
+        Continue {
+            code: self.code.map(Code::into_owned),
+            text: self.text.into_owned(),
+        }
     }
 }
 
 /// A response code (RFC 3501 section 9 `resp-text-code`, plus RFC 4315, RFC 7162 codes).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Code<'a> {
     /// `ALERT`.
     Alert,
-    /// `BADCHARSET [(charsets)]`.
+    /// `BADCHARSET [(charsets)]`. A status line is framed as text (no literals), so a literal
+    /// charset name is encoded as a quoted string.
     BadCharset(Vec<AString<'a>>),
     /// `CAPABILITY ...`.
     Capability(Vec<Capability<'a>>),
@@ -166,10 +173,16 @@ impl Code<'_> {
     pub fn into_owned(self) -> Code<'static> {
         match self {
             Code::Alert => Code::Alert,
-            Code::BadCharset(v) => Code::BadCharset(v.into_iter().map(AString::into_owned).collect()),
-            Code::Capability(v) => Code::Capability(v.into_iter().map(Capability::into_owned).collect()),
+            Code::BadCharset(v) => {
+                Code::BadCharset(v.into_iter().map(AString::into_owned).collect())
+            }
+            Code::Capability(v) => {
+                Code::Capability(v.into_iter().map(Capability::into_owned).collect())
+            }
             Code::Parse => Code::Parse,
-            Code::PermanentFlags(v) => Code::PermanentFlags(v.into_iter().map(Flag::into_owned).collect()),
+            Code::PermanentFlags(v) => {
+                Code::PermanentFlags(v.into_iter().map(Flag::into_owned).collect())
+            }
             Code::ReadOnly => Code::ReadOnly,
             Code::ReadWrite => Code::ReadWrite,
             Code::TryCreate => Code::TryCreate,
@@ -180,10 +193,21 @@ impl Code<'_> {
             Code::NoModSeq => Code::NoModSeq,
             Code::Modified(s) => Code::Modified(s),
             Code::AppendUid { uid_validity, uids } => Code::AppendUid { uid_validity, uids },
-            Code::CopyUid { uid_validity, source, destination } => Code::CopyUid { uid_validity, source, destination },
+            Code::CopyUid {
+                uid_validity,
+                source,
+                destination,
+            } => Code::CopyUid {
+                uid_validity,
+                source,
+                destination,
+            },
             Code::UidNotSticky => Code::UidNotSticky,
             Code::Closed => Code::Closed,
-            Code::Other { name, data } => Code::Other { name: name.into_owned(), data: data.map(Text::into_owned) },
+            Code::Other { name, data } => Code::Other {
+                name: name.into_owned(),
+                data: data.map(Text::into_owned),
+            },
         }
     }
 }
@@ -191,6 +215,7 @@ impl Code<'_> {
 /// A mailbox attribute of a LIST/LSUB response (RFC 3501 `mbx-list-flags`, RFC 3348 CHILDREN,
 /// RFC 5258, RFC 6154 SPECIAL-USE). All are `"\" atom`; unknown ones are kept.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MailboxAttribute<'a> {
     /// `\Noinferiors`.
     Noinferiors,
@@ -293,7 +318,11 @@ impl MailboxList<'_> {
     /// A `'static` copy.
     pub fn into_owned(self) -> MailboxList<'static> {
         MailboxList {
-            attributes: self.attributes.into_iter().map(MailboxAttribute::into_owned).collect(),
+            attributes: self
+                .attributes
+                .into_iter()
+                .map(MailboxAttribute::into_owned)
+                .collect(),
             delimiter: self.delimiter,
             mailbox: self.mailbox.into_owned(),
         }
@@ -302,6 +331,7 @@ impl MailboxList<'_> {
 
 /// One item of a STATUS response (RFC 3501 `status-att-list`, RFC 7162 HIGHESTMODSEQ).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StatusItem<'a> {
     /// `MESSAGES n`.
     Messages(u32),
@@ -354,7 +384,12 @@ impl NamespaceDescr<'_> {
             extensions: self
                 .extensions
                 .into_iter()
-                .map(|(n, v)| (n.into_owned(), v.into_iter().map(IString::into_owned).collect()))
+                .map(|(n, v)| {
+                    (
+                        n.into_owned(),
+                        v.into_iter().map(IString::into_owned).collect(),
+                    )
+                })
                 .collect(),
         }
     }
@@ -366,6 +401,7 @@ fn ns_owned(v: Option<Vec<NamespaceDescr<'_>>>) -> Option<Vec<NamespaceDescr<'st
 
 /// Untagged data (RFC 3501 section 7.2-7.4 and the extensions').
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Data<'a> {
     /// `* CAPABILITY ...`.
     Capability(Vec<Capability<'a>>),
@@ -419,9 +455,9 @@ pub enum Data<'a> {
     /// name and its space, without the line end; literals included as sent).
     Other {
         /// The response name (the first atom, or for `* n NAME` the number and name).
-        name: Cow<'a, [u8]>,
+        name: Raw<'a>,
         /// The rest, or `None` if nothing followed the name.
-        rest: Option<Cow<'a, [u8]>>,
+        rest: Option<Raw<'a>>,
     },
 }
 
@@ -429,7 +465,9 @@ impl Data<'_> {
     /// A `'static` copy.
     pub fn into_owned(self) -> Data<'static> {
         match self {
-            Data::Capability(v) => Data::Capability(v.into_iter().map(Capability::into_owned).collect()),
+            Data::Capability(v) => {
+                Data::Capability(v.into_iter().map(Capability::into_owned).collect())
+            }
             Data::List(l) => Data::List(l.into_owned()),
             Data::Lsub(l) => Data::Lsub(l.into_owned()),
             Data::Status { mailbox, items } => Data::Status {
@@ -441,17 +479,28 @@ impl Data<'_> {
             Data::Exists(n) => Data::Exists(n),
             Data::Recent(n) => Data::Recent(n),
             Data::Expunge(n) => Data::Expunge(n),
-            Data::Fetch { seq, items } => Data::Fetch { seq, items: items.into_iter().map(FetchAttr::into_owned).collect() },
+            Data::Fetch { seq, items } => Data::Fetch {
+                seq,
+                items: items.into_iter().map(FetchAttr::into_owned).collect(),
+            },
             Data::Enabled(v) => Data::Enabled(v.into_iter().map(Capability::into_owned).collect()),
-            Data::Id(v) => Data::Id(v.map(|v| v.into_iter().map(|(k, x)| (k.into_owned(), nstring_owned(x))).collect())),
-            Data::Namespace { personal, other, shared } => Data::Namespace {
+            Data::Id(v) => Data::Id(v.map(|v| {
+                v.into_iter()
+                    .map(|(k, x)| (k.into_owned(), nstring_owned(x)))
+                    .collect()
+            })),
+            Data::Namespace {
+                personal,
+                other,
+                shared,
+            } => Data::Namespace {
                 personal: ns_owned(personal),
                 other: ns_owned(other),
                 shared: ns_owned(shared),
             },
             Data::Other { name, rest } => Data::Other {
-                name: Cow::Owned(name.into_owned()),
-                rest: rest.map(|r| Cow::Owned(r.into_owned())),
+                name: name.into_owned(),
+                rest: rest.map(Raw::into_owned),
             },
         }
     }
@@ -482,11 +531,24 @@ pub struct Section<'a> {
 
 impl<'a> Section<'a> {
     /// A section; `MIME` needs a part path, and header lists must not be empty.
-    pub fn new(part: Vec<NonZeroU32>, text: Option<SectionText<'a>>) -> Result<Self, crate::ValueError> {
+    pub fn new(
+        part: Vec<NonZeroU32>,
+        text: Option<SectionText<'a>>,
+    ) -> Result<Self, crate::ValueError> {
         match &text {
-            Some(SectionText::Mime) if part.is_empty() => return Err(crate::ValueError { what: "section", at: 0 }),
-            Some(SectionText::HeaderFields(v) | SectionText::HeaderFieldsNot(v)) if v.is_empty() => {
-                return Err(crate::ValueError { what: "section", at: 0 })
+            Some(SectionText::Mime) if part.is_empty() => {
+                return Err(crate::ValueError {
+                    what: "section",
+                    at: 0,
+                })
+            }
+            Some(SectionText::HeaderFields(v) | SectionText::HeaderFieldsNot(v))
+                if v.is_empty() =>
+            {
+                return Err(crate::ValueError {
+                    what: "section",
+                    at: 0,
+                })
             }
             _ => {}
         }
@@ -595,7 +657,9 @@ impl Envelope<'_> {
 pub type BodyParams<'a> = Vec<(IString<'a>, IString<'a>)>;
 
 fn params_owned(p: BodyParams<'_>) -> BodyParams<'static> {
-    p.into_iter().map(|(a, b)| (a.into_owned(), b.into_owned())).collect()
+    p.into_iter()
+        .map(|(a, b)| (a.into_owned(), b.into_owned()))
+        .collect()
 }
 
 /// The fields every non-multipart body has (RFC 3501 `body-fields`).
@@ -673,7 +737,9 @@ impl BodyExtension<'_> {
         match self {
             BodyExtension::NString(s) => BodyExtension::NString(nstring_owned(s)),
             BodyExtension::Number(n) => BodyExtension::Number(n),
-            BodyExtension::List(v) => BodyExtension::List(v.into_iter().map(BodyExtension::into_owned).collect()),
+            BodyExtension::List(v) => {
+                BodyExtension::List(v.into_iter().map(BodyExtension::into_owned).collect())
+            }
         }
     }
 }
@@ -716,14 +782,23 @@ impl BodyExtTail<'_> {
     pub fn into_owned(self) -> BodyExtTail<'static> {
         BodyExtTail {
             disposition: self.disposition.map(|d| {
-                d.map(|d| Disposition { kind: d.kind.into_owned(), params: params_owned(d.params) })
+                d.map(|d| Disposition {
+                    kind: d.kind.into_owned(),
+                    params: params_owned(d.params),
+                })
             }),
             language: self.language.map(|l| match l {
                 Language::Single(s) => Language::Single(nstring_owned(s)),
-                Language::List(v) => Language::List(v.into_iter().map(IString::into_owned).collect()),
+                Language::List(v) => {
+                    Language::List(v.into_iter().map(IString::into_owned).collect())
+                }
             }),
             location: self.location.map(nstring_owned),
-            extensions: self.extensions.into_iter().map(BodyExtension::into_owned).collect(),
+            extensions: self
+                .extensions
+                .into_iter()
+                .map(BodyExtension::into_owned)
+                .collect(),
         }
     }
 }
@@ -759,14 +834,30 @@ impl BodyStructure<'_> {
     /// A `'static` copy.
     pub fn into_owned(self) -> BodyStructure<'static> {
         match self {
-            BodyStructure::Single { kind, fields, md5, ext } => BodyStructure::Single {
+            BodyStructure::Single {
+                kind,
+                fields,
+                md5,
+                ext,
+            } => BodyStructure::Single {
                 kind: match kind {
-                    SinglePartKind::Basic { media_type, subtype } => SinglePartKind::Basic {
+                    SinglePartKind::Basic {
+                        media_type,
+                        subtype,
+                    } => SinglePartKind::Basic {
                         media_type: media_type.into_owned(),
                         subtype: subtype.into_owned(),
                     },
-                    SinglePartKind::Text { subtype, lines } => SinglePartKind::Text { subtype: subtype.into_owned(), lines },
-                    SinglePartKind::Message { subtype, envelope, body, lines } => SinglePartKind::Message {
+                    SinglePartKind::Text { subtype, lines } => SinglePartKind::Text {
+                        subtype: subtype.into_owned(),
+                        lines,
+                    },
+                    SinglePartKind::Message {
+                        subtype,
+                        envelope,
+                        body,
+                        lines,
+                    } => SinglePartKind::Message {
                         subtype: subtype.into_owned(),
                         envelope: Box::new(envelope.into_owned()),
                         body: Box::new(body.into_owned()),
@@ -777,7 +868,12 @@ impl BodyStructure<'_> {
                 md5: md5.map(nstring_owned),
                 ext: ext.into_owned(),
             },
-            BodyStructure::Multi { parts, subtype, params, ext } => BodyStructure::Multi {
+            BodyStructure::Multi {
+                parts,
+                subtype,
+                params,
+                ext,
+            } => BodyStructure::Multi {
                 parts: parts.into_iter().map(BodyStructure::into_owned).collect(),
                 subtype: subtype.into_owned(),
                 params: params.map(params_owned),
@@ -790,6 +886,7 @@ impl BodyStructure<'_> {
 /// A message attribute of a FETCH response (RFC 3501 section 7.4.2 `msg-att`, RFC 7162 MODSEQ,
 /// RFC 3516 BINARY).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FetchAttr<'a> {
     /// `FLAGS (...)`.
     Flags(Vec<Flag<'a>>),
@@ -841,9 +938,9 @@ pub enum FetchAttr<'a> {
     /// An unknown attribute, kept raw: its name and its value as sent.
     Other {
         /// The name (an atom, possibly with a bracketed section).
-        name: Cow<'a, [u8]>,
+        name: Raw<'a>,
         /// The value's wire form (a number, string, list...).
-        value: Cow<'a, [u8]>,
+        value: Raw<'a>,
     },
 }
 
@@ -860,18 +957,26 @@ impl FetchAttr<'_> {
             FetchAttr::Envelope(e) => FetchAttr::Envelope(Box::new(e.into_owned())),
             FetchAttr::Body(b) => FetchAttr::Body(Box::new(b.into_owned())),
             FetchAttr::BodyStructure(b) => FetchAttr::BodyStructure(Box::new(b.into_owned())),
-            FetchAttr::BodySection { section, origin, data } => FetchAttr::BodySection {
+            FetchAttr::BodySection {
+                section,
+                origin,
+                data,
+            } => FetchAttr::BodySection {
                 section: section.into_owned(),
                 origin,
                 data: nstring_owned(data),
             },
-            FetchAttr::Binary { part, origin, data } => FetchAttr::Binary { part, origin, data: nstring_owned(data) },
+            FetchAttr::Binary { part, origin, data } => FetchAttr::Binary {
+                part,
+                origin,
+                data: nstring_owned(data),
+            },
             FetchAttr::BinarySize { part, size } => FetchAttr::BinarySize { part, size },
             FetchAttr::Uid(n) => FetchAttr::Uid(n),
             FetchAttr::ModSeq(n) => FetchAttr::ModSeq(n),
             FetchAttr::Other { name, value } => FetchAttr::Other {
-                name: Cow::Owned(name.into_owned()),
-                value: Cow::Owned(value.into_owned()),
+                name: name.into_owned(),
+                value: value.into_owned(),
             },
         }
     }

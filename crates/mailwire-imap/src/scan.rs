@@ -56,6 +56,8 @@ pub(crate) struct ScanState {
     literals: bool,
     /// End of a pending literal's data.
     literal_end: Option<usize>,
+    /// Literals this large are streamed by the framer, so the size limits do not apply.
+    pub(crate) stream_from: Option<usize>,
 }
 
 /// `{n}`, `{n+}` or `~{n}` at the end of `line` (terminator excluded): (start, length, mode, binary).
@@ -72,7 +74,7 @@ pub(crate) fn literal_suffix(line: &[u8]) -> Option<(usize, u32, LiteralMode, bo
     if digits == 0 || digits > 10 {
         return None;
     }
-    let brace = rest.len() - digits - 1;
+    let brace = rest.len().checked_sub(digits + 1)?;
     if rest.get(brace) != Some(&b'{') {
         return None;
     }
@@ -90,84 +92,122 @@ pub(crate) fn literal_suffix(line: &[u8]) -> Option<(usize, u32, LiteralMode, bo
 
 /// True if a server line is a status response or continuation request: free text to its end.
 fn server_text_line(line: &[u8]) -> bool {
-    if line.first() == Some(&b'+') {
-        return true;
-    }
-    let Some(sp) = memchr::memchr(b' ', line) else {
-        return false;
-    };
-    let rest = &line[sp + 1..];
-    let kw_end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
-    let kw = &rest[..kw_end];
-    let tagged = &line[..sp] != b"*";
-    if tagged {
-        kw.eq_ignore_ascii_case(b"OK") || kw.eq_ignore_ascii_case(b"NO") || kw.eq_ignore_ascii_case(b"BAD")
-    } else {
-        [&b"OK"[..], b"NO", b"BAD", b"BYE", b"PREAUTH"].iter().any(|k| kw.eq_ignore_ascii_case(k))
+    let word = |b: &[u8]| -> usize { b.iter().position(|&c| c == b' ').unwrap_or(b.len()) };
+    match line.first() {
+        Some(b'+') => true,
+        Some(b'*') => {
+            // `* KEYWORD`, or leniently `*KEYWORD`: the same keyword either way.
+            let rest = &line[1..];
+            let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+            let kw = &rest[..word(rest)];
+            [&b"OK"[..], b"NO", b"BAD", b"BYE", b"PREAUTH"]
+                .iter()
+                .any(|k| kw.eq_ignore_ascii_case(k))
+        }
+        _ => {
+            let t = word(line);
+            let rest = line.get(t + 1..).unwrap_or_default();
+            let kw = &rest[..word(rest)];
+            [&b"OK"[..], b"NO", b"BAD"]
+                .iter()
+                .any(|k| kw.eq_ignore_ascii_case(k))
+        }
     }
 }
 
 impl ScanState {
     /// Scans `msg` (the message's bytes so far, from its start) for its end.
-    pub(crate) fn step(&mut self, msg: &[u8], side: Side, limits: &Limits) -> Result<Step, DecodeError> {
-        loop {
-            if let Some(end) = self.literal_end {
-                if msg.len() < end {
-                    return Ok(Step::Incomplete(Needed::bytes(end - msg.len())));
-                }
-                self.literal_end = None;
-                self.pos = end;
-                self.line_start = end;
+    pub(crate) fn step(
+        &mut self,
+        msg: &[u8],
+        side: Side,
+        limits: &Limits,
+    ) -> Result<Step, DecodeError> {
+        if let Some(end) = self.literal_end {
+            if msg.len() < end {
+                return Ok(Step::Incomplete(Needed::bytes(end - msg.len())));
             }
-            let from = self.pos.min(msg.len());
-            let Some(i) = memchr::memchr(b'\n', &msg[from..]) else {
-                self.pos = msg.len();
-                if msg.len() - self.line_start >= limits.max_line {
-                    return Err(DecodeError::limit(self.line_start + limits.max_line, "max_line", limits.max_line));
-                }
-                return Ok(Step::Incomplete(Needed::Unknown));
-            };
-            let lf = from + i;
-            if lf + 1 - self.line_start > limits.max_line {
-                return Err(DecodeError::limit(self.line_start + limits.max_line, "max_line", limits.max_line));
-            }
-            let content_end = if lf > self.line_start && msg[lf - 1] == b'\r' { lf - 1 } else { lf };
-            let line = &msg[self.line_start..content_end];
-            if !self.classified {
-                self.classified = true;
-                self.literals = match side {
-                    Side::Client => true,
-                    Side::Server => !server_text_line(line),
-                };
-            }
-            if self.literals {
-                if let Some((start, length, mode, binary)) = literal_suffix(line) {
-                    let len = length as usize;
-                    if len > limits.max_literal {
-                        return Err(DecodeError::limit(self.line_start + start, "max_literal", limits.max_literal));
-                    }
-                    let data_start = lf + 1;
-                    let end = data_start.saturating_add(len);
-                    if end > limits.max_literal.saturating_add(limits.max_line) {
-                        return Err(DecodeError::limit(data_start, "max_literal", limits.max_literal));
-                    }
-                    self.literal_end = Some(end);
-                    return Ok(Step::Literal(LiteralHeader {
-                        header_start: self.line_start + start,
-                        data_start,
-                        length,
-                        mode,
-                        binary,
-                    }));
-                }
-            }
-            *self = ScanState::default();
-            return Ok(Step::Complete(lf + 1));
+            self.literal_end = None;
+            self.pos = end;
+            self.line_start = end;
         }
+        let from = self.pos.min(msg.len());
+        let Some(i) = memchr::memchr(b'\n', &msg[from..]) else {
+            self.pos = msg.len();
+            if msg.len() - self.line_start >= limits.max_line {
+                return Err(DecodeError::limit(
+                    self.line_start + limits.max_line,
+                    "max_line",
+                    limits.max_line,
+                ));
+            }
+            return Ok(Step::Incomplete(Needed::Unknown));
+        };
+        let lf = from + i;
+        if lf + 1 - self.line_start > limits.max_line {
+            return Err(DecodeError::limit(
+                self.line_start + limits.max_line,
+                "max_line",
+                limits.max_line,
+            ));
+        }
+        let content_end = if lf > self.line_start && msg[lf - 1] == b'\r' {
+            lf - 1
+        } else {
+            lf
+        };
+        let line = &msg[self.line_start..content_end];
+        if !self.classified {
+            self.classified = true;
+            self.literals = match side {
+                Side::Client => true,
+                Side::Server => !server_text_line(line),
+            };
+        }
+        if self.literals {
+            if let Some((start, length, mode, binary)) = literal_suffix(line) {
+                let len = length as usize;
+                let streamed = self.stream_from.is_some_and(|t| len >= t);
+                if len > limits.max_literal && !streamed {
+                    return Err(DecodeError::limit(
+                        self.line_start + start,
+                        "max_literal",
+                        limits.max_literal,
+                    ));
+                }
+                let data_start = lf + 1;
+                let end = data_start.saturating_add(len);
+                if end > limits.max_literal.saturating_add(limits.max_line) && !streamed {
+                    return Err(DecodeError::limit(
+                        data_start,
+                        "max_literal",
+                        limits.max_literal,
+                    ));
+                }
+                self.literal_end = Some(end);
+                return Ok(Step::Literal(LiteralHeader {
+                    header_start: self.line_start + start,
+                    data_start,
+                    length,
+                    mode,
+                    binary,
+                }));
+            }
+        }
+        *self = ScanState {
+            stream_from: self.stream_from,
+            ..ScanState::default()
+        };
+        Ok(Step::Complete(lf + 1))
     }
 
     /// Moves the pending literal's end by `delta` bytes back (the framer removed streamed data).
-    pub(crate) fn skip_literal_data(&mut self, removed_header: usize, added_header: usize, data: usize) {
+    pub(crate) fn skip_literal_data(
+        &mut self,
+        removed_header: usize,
+        added_header: usize,
+        data: usize,
+    ) {
         // The header was rewritten and `data` bytes dropped: everything after moves.
         if let Some(end) = self.literal_end {
             let end = end + added_header - removed_header - data;
@@ -176,14 +216,20 @@ impl ScanState {
     }
 }
 
-/// Finds the end of the message at the start of `buf` in one go.
-pub(crate) fn message_end(buf: &[u8], side: Side, limits: &Limits) -> Result<Result<usize, Needed>, DecodeError> {
+/// Finds the end of the message at the start of `buf` in one go: its length and where the data
+/// of its last literal ends (0 without literals).
+pub(crate) fn message_end(
+    buf: &[u8],
+    side: Side,
+    limits: &Limits,
+) -> Result<Result<(usize, usize), Needed>, DecodeError> {
     let mut st = ScanState::default();
+    let mut lit_end = 0;
     loop {
         match st.step(buf, side, limits)? {
-            Step::Complete(n) => return Ok(Ok(n)),
+            Step::Complete(n) => return Ok(Ok((n, lit_end))),
             Step::Incomplete(n) => return Ok(Err(n)),
-            Step::Literal(_) => {}
+            Step::Literal(h) => lit_end = h.data_start + h.length as usize,
         }
     }
 }
@@ -193,16 +239,29 @@ mod tests {
     use super::*;
 
     fn end(b: &[u8], side: Side) -> Result<usize, Needed> {
-        message_end(b, side, &Limits::default()).unwrap()
+        message_end(b, side, &Limits::default())
+            .unwrap()
+            .map(|(n, _)| n)
     }
 
     #[test]
     fn literal_suffixes() {
-        assert_eq!(literal_suffix(b"A LOGIN {5}"), Some((8, 5, LiteralMode::Sync, false)));
-        assert_eq!(literal_suffix(b"x {5+}"), Some((2, 5, LiteralMode::NonSync, false)));
-        assert_eq!(literal_suffix(b"x ~{12}"), Some((2, 12, LiteralMode::Sync, true)));
+        assert_eq!(
+            literal_suffix(b"A LOGIN {5}"),
+            Some((8, 5, LiteralMode::Sync, false))
+        );
+        assert_eq!(
+            literal_suffix(b"x {5+}"),
+            Some((2, 5, LiteralMode::NonSync, false))
+        );
+        assert_eq!(
+            literal_suffix(b"x ~{12}"),
+            Some((2, 12, LiteralMode::Sync, true))
+        );
         assert_eq!(literal_suffix(b"x {}"), None);
         assert_eq!(literal_suffix(b"x 5}"), None);
+        assert_eq!(literal_suffix(b"5}"), None);
+        assert_eq!(literal_suffix(b"}"), None);
         assert_eq!(literal_suffix(b"x {99999999999}"), None);
     }
 
@@ -211,7 +270,12 @@ mod tests {
         assert_eq!(end(b"* OK hello {5}\r\nabcde", Side::Server), Ok(16));
         assert_eq!(end(b"a1 NO bad {5}\r\n", Side::Server), Ok(15));
         assert_eq!(end(b"+ {5}\r\n", Side::Server), Ok(7));
-        assert_eq!(end(b"* 1 FETCH (BODY[] {5}\r\nabcde)\r\n", Side::Server), Ok(31));
+        assert_eq!(end(b"*OK hi {5}\r\n", Side::Server), Ok(12));
+        assert_eq!(end(b"*c1 OK {1}\r\nx\r\n", Side::Server), Ok(15));
+        assert_eq!(
+            end(b"* 1 FETCH (BODY[] {5}\r\nabcde)\r\n", Side::Server),
+            Ok(31)
+        );
         assert!(end(b"* 1 FETCH (BODY[] {5}\r\nabc", Side::Server).is_err());
         assert_eq!(end(b"A LOGIN {1}\r\na {2}\r\nbc\r\n", Side::Client), Ok(24));
     }

@@ -1,8 +1,7 @@
 //! The `.trace` format of `testdata/imap/` (documented in `testdata/imap/FORMAT.md`): a protocol
 //! session as direction-prefixed lines, `C: ` for what the client sends and `S: ` for what the
-//! server sends, each line's bytes followed by an implied CRLF. Escapes (`\\`, `\r`, `\n`, `\t`,
-//! `\xHH`) express any byte, and a line ending in a lone `\` gets no CRLF, so any byte stream can
-//! be written. `#` starts a comment line; `!` starts a directive about the next message of one
+//! server sends, each line's bytes followed by an implied CRLF. The escape `\x{HH..}` writes any
+//! bytes, and a line ending in `\x{}` gets no CRLF, so any byte stream can be written. `#` starts a comment line; `!` starts a directive about the next message of one
 //! direction. Nothing in the format is IMAP-specific, so line-based protocols (SMTP, POP3) can
 //! reuse it; [`replay`] is the IMAP interpretation.
 
@@ -68,18 +67,37 @@ pub fn parse(text: &[u8]) -> Result<Vec<Entry>, TraceError> {
             _ => None,
         };
         if let Some(rest) = raw.strip_prefix(b"! ") {
-            let dir = rest.first().copied().and_then(dir_of).ok_or(TraceError { line, what: "directive without C or S" })?;
+            let dir = rest.first().copied().and_then(dir_of).ok_or(TraceError {
+                line,
+                what: "directive without C or S",
+            })?;
             let t = rest.get(2..).unwrap_or_default();
-            out.push(Entry::Directive { dir, line, text: String::from_utf8_lossy(t).trim().to_string() });
+            out.push(Entry::Directive {
+                dir,
+                line,
+                text: String::from_utf8_lossy(t).trim().to_string(),
+            });
             continue;
         }
-        let dir = raw.first().copied().and_then(dir_of).ok_or(TraceError { line, what: "expected C:, S:, ! or #" })?;
+        let dir = raw.first().copied().and_then(dir_of).ok_or(TraceError {
+            line,
+            what: "expected C:, S:, ! or #",
+        })?;
         let body = match raw.get(1..) {
             Some(b":") => &b""[..],
             Some(r) if r.starts_with(b": ") => &r[2..],
-            _ => return Err(TraceError { line, what: "expected \": \" after the direction" }),
+            _ => {
+                return Err(TraceError {
+                    line,
+                    what: "expected \": \" after the direction",
+                })
+            }
         };
-        out.push(Entry::Data { dir, line, bytes: unescape(body).map_err(|what| TraceError { line, what })? });
+        out.push(Entry::Data {
+            dir,
+            line,
+            bytes: unescape(body).map_err(|what| TraceError { line, what })?,
+        });
     }
     Ok(out)
 }
@@ -88,42 +106,51 @@ fn hex(b: u8) -> Option<u8> {
     mailwire_core::abnf::hex_value(b)
 }
 
-/// Resolves the escapes of one line's text and appends the implied CRLF (unless the line ends
-/// in a lone `\`).
+/// Resolves the escapes of one line's text and appends the implied CRLF. The one escape is
+/// `\x{HH..}` (hex byte pairs); an empty `\x{}` at the end of the line suppresses the CRLF.
+/// Every other byte, backslashes included, stands for itself, so IMAP's `\Seen` needs no escape.
 pub fn unescape(body: &[u8]) -> Result<Vec<u8>, &'static str> {
     let mut v = Vec::with_capacity(body.len() + 2);
     let mut i = 0;
+    let mut crlf = true;
     while i < body.len() {
-        let c = body[i];
-        if c != b'\\' {
-            v.push(c);
-            i += 1;
-            continue;
-        }
-        match body.get(i + 1) {
-            None => return Ok(v),
-            Some(b'\\') => v.push(b'\\'),
-            Some(b'r') => v.push(b'\r'),
-            Some(b'n') => v.push(b'\n'),
-            Some(b't') => v.push(b'\t'),
-            Some(b'x') => {
-                let h = body.get(i + 2).copied().and_then(hex).ok_or("bad \\x escape")?;
-                let l = body.get(i + 3).copied().and_then(hex).ok_or("bad \\x escape")?;
-                v.push(h * 16 + l);
-                i += 2;
+        if body[i..].starts_with(b"\\x{") {
+            let close = memchr::memchr(b'}', &body[i..]).ok_or("unterminated \\x{ escape")? + i;
+            let hexes = &body[i + 3..close];
+            if hexes.is_empty() {
+                if close + 1 != body.len() {
+                    return Err("\\x{} is only allowed at the end of a line");
+                }
+                crlf = false;
             }
-            Some(_) => return Err("unknown escape"),
+            if hexes.len() % 2 != 0 {
+                return Err("odd number of hex digits in \\x{}");
+            }
+            for pair in hexes.chunks(2) {
+                let h = hex(pair[0]).ok_or("bad hex digit in \\x{}")?;
+                let l = hex(pair[1]).ok_or("bad hex digit in \\x{}")?;
+                v.push(h * 16 + l);
+            }
+            i = close + 1;
+        } else {
+            v.push(body[i]);
+            i += 1;
         }
-        i += 2;
     }
-    v.extend_from_slice(b"\r\n");
+    if crlf {
+        v.extend_from_slice(b"\r\n");
+    }
     Ok(v)
 }
 
 /// Writes `bytes` as trace lines of direction `dir` (the inverse of [`parse`]).
 pub fn escape(dir: Direction, bytes: &[u8]) -> String {
     let mut s = String::new();
-    let prefix = if dir == Direction::Client { "C: " } else { "S: " };
+    let prefix = if dir == Direction::Client {
+        "C: "
+    } else {
+        "S: "
+    };
     let mut rest = bytes;
     while !rest.is_empty() {
         s.push_str(prefix);
@@ -131,18 +158,25 @@ pub fn escape(dir: Direction, bytes: &[u8]) -> String {
             Some(k) => (&rest[..k], true, &rest[k + 2..]),
             None => (rest, false, &b""[..]),
         };
-        for &b in line {
-            match b {
-                b'\\' => s.push_str("\\\\"),
-                b'\r' => s.push_str("\\r"),
-                b'\n' => s.push_str("\\n"),
-                b'\t' => s.push_str("\\t"),
-                0x20..=0x7e => s.push(char::from(b)),
-                _ => s.push_str(&format!("\\x{b:02x}")),
+        let mut k = 0;
+        while k < line.len() {
+            let b = line[k];
+            if (0x20..=0x7e).contains(&b) && !line[k..].starts_with(b"\\x{") {
+                s.push(char::from(b));
+                k += 1;
+                continue;
             }
+            s.push_str("\\x{");
+            while k < line.len()
+                && (!(0x20..=0x7e).contains(&line[k]) || line[k..].starts_with(b"\\x{"))
+            {
+                s.push_str(&format!("{:02x}", line[k]));
+                k += 1;
+            }
+            s.push('}');
         }
         if !crlf {
-            s.push('\\');
+            s.push_str("\\x{}");
         }
         s.push('\n');
         rest = next;
@@ -180,11 +214,17 @@ pub fn replay(entries: &[Entry]) -> Vec<MessageReport> {
         let mut directives: Vec<(usize, String)> = Vec::new(); // (offset, text)
         for e in entries {
             match e {
-                Entry::Data { dir: d, line, bytes } if *d == dir => {
+                Entry::Data {
+                    dir: d,
+                    line,
+                    bytes,
+                } if *d == dir => {
                     starts.push((stream.len(), *line));
                     stream.extend_from_slice(bytes);
                 }
-                Entry::Directive { dir: d, text, .. } if *d == dir => directives.push((stream.len(), text.clone())),
+                Entry::Directive { dir: d, text, .. } if *d == dir => {
+                    directives.push((stream.len(), text.clone()))
+                }
                 _ => {}
             }
         }
@@ -202,8 +242,18 @@ fn line_at(starts: &[(usize, usize)], off: usize) -> usize {
     }
 }
 
-fn replay_stream(dir: Direction, stream: &[u8], starts: &[(usize, usize)], directives: &[(usize, String)], out: &mut Vec<MessageReport>) {
-    let side = if dir == Direction::Client { Side::Client } else { Side::Server };
+fn replay_stream(
+    dir: Direction,
+    stream: &[u8],
+    starts: &[(usize, usize)],
+    directives: &[(usize, String)],
+    out: &mut Vec<MessageReport>,
+) {
+    let side = if dir == Direction::Client {
+        Side::Client
+    } else {
+        Side::Server
+    };
     let opts = Options::default();
     let mut framer = Framer::new(side, &opts);
     framer.feed(stream);
@@ -217,7 +267,11 @@ fn replay_stream(dir: Direction, stream: &[u8], starts: &[(usize, usize)], direc
             Ok(Some(_)) => continue,
             Ok(None) => {
                 if off < stream.len() {
-                    out.push(report_err(dir, line_at(starts, off), "incomplete message at the end of the trace".into()));
+                    out.push(report_err(
+                        dir,
+                        line_at(starts, off),
+                        "incomplete message at the end of the trace".into(),
+                    ));
                 }
                 break;
             }
@@ -227,7 +281,11 @@ fn replay_stream(dir: Direction, stream: &[u8], starts: &[(usize, usize)], direc
             }
         };
         let line = line_at(starts, off);
-        let expect: Vec<&str> = directives.iter().filter(|(o, _)| *o == off).map(|(_, t)| t.as_str()).collect();
+        let expect: Vec<&str> = directives
+            .iter()
+            .filter(|(o, _)| *o == off)
+            .map(|(_, t)| t.as_str())
+            .collect();
         off += msg.len();
         let mut r = decode_one(dir, &msg, first, &mut in_auth, &mut in_idle);
         first = false;
@@ -238,7 +296,15 @@ fn replay_stream(dir: Direction, stream: &[u8], starts: &[(usize, usize)], direc
 }
 
 fn report_err(dir: Direction, line: usize, e: String) -> MessageReport {
-    MessageReport { dir, line, kind: "error", defects: Vec::new(), error: Some(e), round_trip: false, mismatch: None }
+    MessageReport {
+        dir,
+        line,
+        kind: "error",
+        defects: Vec::new(),
+        error: Some(e),
+        round_trip: false,
+        mismatch: None,
+    }
 }
 
 fn codes<K: DefectKind>(d: &[mailwire_core::Defect<K>]) -> Vec<&'static str> {
@@ -246,9 +312,23 @@ fn codes<K: DefectKind>(d: &[mailwire_core::Defect<K>]) -> Vec<&'static str> {
 }
 
 /// Decodes one framed message the way its position in the session says.
-fn decode_one(dir: Direction, msg: &[u8], first: bool, in_auth: &mut bool, in_idle: &mut bool) -> MessageReport {
+fn decode_one(
+    dir: Direction,
+    msg: &[u8],
+    first: bool,
+    in_auth: &mut bool,
+    in_idle: &mut bool,
+) -> MessageReport {
     let o = Options::default();
-    let mut r = MessageReport { dir, line: 0, kind: "error", defects: Vec::new(), error: None, round_trip: false, mismatch: None };
+    let mut r = MessageReport {
+        dir,
+        line: 0,
+        kind: "error",
+        defects: Vec::new(),
+        error: None,
+        round_trip: false,
+        mismatch: None,
+    };
     if dir == Direction::Server {
         if first {
             if let Ok(Status::Complete { value, .. }) = decode_greeting(msg, &o) {
@@ -311,7 +391,13 @@ fn decode_one(dir: Direction, msg: &[u8], first: bool, in_auth: &mut bool, in_id
     r
 }
 
-fn check_directives(r: &mut MessageReport, expect: &[&str], msg: &[u8], dir: Direction, _first: bool) {
+fn check_directives(
+    r: &mut MessageReport,
+    expect: &[&str],
+    msg: &[u8],
+    dir: Direction,
+    _first: bool,
+) {
     let mut want_error = false;
     let mut want_defects: Vec<&str> = Vec::new();
     let mut want_strict_ok = true;
@@ -342,7 +428,10 @@ fn check_directives(r: &mut MessageReport, expect: &[&str], msg: &[u8], dir: Dir
         return;
     }
     if r.defects != want_defects {
-        r.mismatch = Some(format!("defects {:?}, expected {:?}", r.defects, want_defects));
+        r.mismatch = Some(format!(
+            "defects {:?}, expected {:?}",
+            r.defects, want_defects
+        ));
         return;
     }
     // Without expected defects, strict mode must accept the message too.
@@ -364,7 +453,7 @@ mod tests {
 
     #[test]
     fn escapes_round_trip() {
-        let bytes = b"a\\b\x00\xff\tc\r\nlast\nno-crlf";
+        let bytes = b"a\\b\x00\xff\tc\\x{\r\nlast\nno-crlf";
         let text = escape(Direction::Client, bytes);
         let entries = parse(text.as_bytes()).unwrap();
         let joined: Vec<u8> = entries
@@ -376,7 +465,15 @@ mod tests {
             .collect();
         assert_eq!(joined, bytes);
         assert!(parse(b"X: nope").is_err());
-        assert!(parse(b"C: bad \\q").is_err());
+        assert!(parse(b"C: bad \\x{1}").is_err());
+        assert_eq!(
+            parse(b"C: \\Seen \\x{0a}\\x{}").unwrap(),
+            vec![Entry::Data {
+                dir: Direction::Client,
+                line: 1,
+                bytes: b"\\Seen \n".to_vec()
+            }]
+        );
     }
 
     #[test]
@@ -384,8 +481,27 @@ mod tests {
         let t = b"S: * OK ready\nC: a LOGIN {3}\nS: + go\nC: bob pw\nS: a OK done\n! C error\nC: LIST \"\" \"*\"\nC: b AUTHENTICATE PLAIN\n! S defects=bare-continuation\nS: +\nC: dGVzdA==\nS: b OK\n";
         let r = replay(&parse(t).unwrap());
         let kinds: Vec<_> = r.iter().map(|m| m.kind).collect();
-        assert_eq!(kinds, vec!["greeting", "command", "response", "response", "error", "command", "response", "client-line", "response"]);
-        assert!(r[..8].iter().all(|m| m.mismatch.is_none() && m.round_trip), "{r:?}");
-        assert_eq!(r[8].mismatch.as_deref(), Some("defects [\"missing-text\"], expected []"));
+        assert_eq!(
+            kinds,
+            vec![
+                "greeting",
+                "command",
+                "response",
+                "response",
+                "error",
+                "command",
+                "response",
+                "client-line",
+                "response"
+            ]
+        );
+        assert!(
+            r[..8].iter().all(|m| m.mismatch.is_none() && m.round_trip),
+            "{r:?}"
+        );
+        assert_eq!(
+            r[8].mismatch.as_deref(),
+            Some("defects [\"missing-text\"], expected []")
+        );
     }
 }

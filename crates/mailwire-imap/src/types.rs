@@ -167,7 +167,7 @@ impl fmt::Debug for Quoted<'_> {
 /// How a literal is announced on the wire (RFC 3501 `literal`, RFC 7888 `literal+`, RFC 3516
 /// `literal8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
 pub enum LiteralMode {
     /// `{n}`: synchronising; a client waits for the server's `+` before sending the data.
     #[default]
@@ -191,25 +191,46 @@ impl<'a> Literal<'a> {
     pub fn new(data: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
         let data = data.into();
         if let Some(at) = memchr::memchr(0, &data) {
-            return Err(ValueError { what: "literal", at });
+            return Err(ValueError {
+                what: "literal",
+                at,
+            });
         }
         if u32::try_from(data.len()).is_err() {
-            return Err(ValueError { what: "literal", at: u32::MAX as usize });
+            return Err(ValueError {
+                what: "literal",
+                at: u32::MAX as usize,
+            });
         }
-        Ok(Literal { data, mode: LiteralMode::Sync, binary: false })
+        Ok(Literal {
+            data,
+            mode: LiteralMode::Sync,
+            binary: false,
+        })
     }
 
     /// A `literal8` (RFC 3516): any octets, including NUL.
     pub fn binary(data: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
         let data = data.into();
         if u32::try_from(data.len()).is_err() {
-            return Err(ValueError { what: "literal8", at: u32::MAX as usize });
+            return Err(ValueError {
+                what: "literal8",
+                at: u32::MAX as usize,
+            });
         }
-        Ok(Literal { data, mode: LiteralMode::Sync, binary: true })
+        Ok(Literal {
+            data,
+            mode: LiteralMode::Sync,
+            binary: true,
+        })
     }
 
     pub(crate) fn from_validated(data: &'a [u8], mode: LiteralMode, binary: bool) -> Self {
-        Literal { data: Cow::Borrowed(data), mode, binary }
+        Literal {
+            data: Cow::Borrowed(data),
+            mode,
+            binary,
+        }
     }
 
     /// The same literal announced with `mode`.
@@ -236,7 +257,11 @@ impl<'a> Literal<'a> {
 
     /// A `'static` copy.
     pub fn into_owned(self) -> Literal<'static> {
-        Literal { data: Cow::Owned(self.data.into_owned()), mode: self.mode, binary: self.binary }
+        Literal {
+            data: Cow::Owned(self.data.into_owned()),
+            mode: self.mode,
+            binary: self.binary,
+        }
     }
 }
 
@@ -246,7 +271,11 @@ impl fmt::Debug for Literal<'_> {
             f,
             "Literal{}{}({:?})",
             if self.binary { "8" } else { "" },
-            if self.mode == LiteralMode::NonSync { "+" } else { "" },
+            if self.mode == LiteralMode::NonSync {
+                "+"
+            } else {
+                ""
+            },
             String::from_utf8_lossy(&self.data)
         )
     }
@@ -497,7 +526,7 @@ impl<'a> Capability<'a> {
 
 /// One end of a sequence range: a number or `*` (RFC 3501 section 9 `seq-number`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
 pub enum SeqNumber {
     /// A message sequence number or UID.
     Value(NonZeroU32),
@@ -508,7 +537,7 @@ pub enum SeqNumber {
 /// An element of a sequence set: a number or a range (RFC 3501 section 9 `seq-range`; the two
 /// ends may come in either order and are kept as sent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
 pub enum SeqRange {
     /// One number.
     Single(SeqNumber),
@@ -524,27 +553,45 @@ impl SequenceSet {
     /// A set of the given ranges (at least one).
     pub fn new(ranges: Vec<SeqRange>) -> Result<Self, ValueError> {
         if ranges.is_empty() {
-            return Err(ValueError { what: "sequence-set", at: 0 });
+            return Err(ValueError {
+                what: "sequence-set",
+                at: 0,
+            });
         }
         Ok(SequenceSet(ranges))
     }
 
     /// The set of one number (`0` is not a sequence number).
     pub fn single(n: u32) -> Result<Self, ValueError> {
-        let v = NonZeroU32::new(n).ok_or(ValueError { what: "sequence-set", at: 0 })?;
+        let v = NonZeroU32::new(n).ok_or(ValueError {
+            what: "sequence-set",
+            at: 0,
+        })?;
         Ok(SequenceSet(vec![SeqRange::Single(SeqNumber::Value(v))]))
     }
 
     /// `a:b` (both non-zero).
     pub fn range(a: u32, b: u32) -> Result<Self, ValueError> {
-        let a = NonZeroU32::new(a).ok_or(ValueError { what: "sequence-set", at: 0 })?;
-        let b = NonZeroU32::new(b).ok_or(ValueError { what: "sequence-set", at: 0 })?;
-        Ok(SequenceSet(vec![SeqRange::Range(SeqNumber::Value(a), SeqNumber::Value(b))]))
+        let a = NonZeroU32::new(a).ok_or(ValueError {
+            what: "sequence-set",
+            at: 0,
+        })?;
+        let b = NonZeroU32::new(b).ok_or(ValueError {
+            what: "sequence-set",
+            at: 0,
+        })?;
+        Ok(SequenceSet(vec![SeqRange::Range(
+            SeqNumber::Value(a),
+            SeqNumber::Value(b),
+        )]))
     }
 
     /// `1:*`.
     pub fn all() -> Self {
-        SequenceSet(vec![SeqRange::Range(SeqNumber::Value(NonZeroU32::MIN), SeqNumber::Largest)])
+        SequenceSet(vec![SeqRange::Range(
+            SeqNumber::Value(NonZeroU32::MIN),
+            SeqNumber::Largest,
+        )])
     }
 
     /// The ranges, as sent.
@@ -561,11 +608,140 @@ impl SequenceSet {
         self.0.iter().any(|r| match *r {
             SeqRange::Single(s) => v(s) == n,
             SeqRange::Range(a, b) => {
-                let (lo, hi) = if v(a) <= v(b) { (v(a), v(b)) } else { (v(b), v(a)) };
+                let (lo, hi) = if v(a) <= v(b) {
+                    (v(a), v(b))
+                } else {
+                    (v(b), v(a))
+                };
                 (lo..=hi).contains(&n)
             }
         })
     }
+}
+
+/// Wire bytes of something the grammar does not know (an extension's response, FETCH item or
+/// command), kept exactly as sent. The constructors check that the bytes re-encode to the same
+/// message: they are the only way to build one, so an encoder never emits a broken line.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Raw<'a>(Cow<'a, [u8]>);
+
+fn raw_err(at: usize) -> ValueError {
+    ValueError { what: "raw", at }
+}
+
+impl<'a> Raw<'a> {
+    /// The rest of a line: no NUL, and line breaks only as the CRLF after a literal announcement
+    /// (`{n}`, `{n+}`, `~{n}`) followed by its `n` bytes; the last line must not end in one.
+    pub fn line(b: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let b = b.into();
+        check_line(&b)?;
+        Ok(Raw(b))
+    }
+
+    /// A name: 1*(printable ASCII but `(`, `)`, `{`, `"`, `\`, SP), optionally preceded by a
+    /// number and SP (`5 XFOO`), with brackets only as one `[...]` section after the name.
+    pub fn name(b: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let b = b.into();
+        check_name(&b)?;
+        Ok(Raw(b))
+    }
+
+    /// One generic value: a number, atom, string or parenthesised list (RFC 3501 section 4).
+    pub fn value(b: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let b = b.into();
+        let mut p = crate::parse::P::new(&b, &mailwire_core::Options::default());
+        match p.raw_value() {
+            Ok(v) if v.len() == b.len() => {}
+            _ => return Err(raw_err(p.i)),
+        }
+        Ok(Raw(b))
+    }
+
+    pub(crate) fn from_validated(b: &'a [u8]) -> Self {
+        Raw(Cow::Borrowed(b))
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> Raw<'static> {
+        Raw(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl fmt::Debug for Raw<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Raw({:?})", String::from_utf8_lossy(&self.0))
+    }
+}
+
+/// See [`Raw::line`].
+pub(crate) fn check_line(b: &[u8]) -> Result<(), ValueError> {
+    let mut i = 0;
+    let mut seg = 0;
+    while i < b.len() {
+        match b[i] {
+            0 => return Err(raw_err(i)),
+            b'\r' | b'\n' => {
+                if b[i] == b'\n' || b.get(i + 1) != Some(&b'\n') {
+                    return Err(raw_err(i));
+                }
+                let (_, n, _, _) = crate::scan::literal_suffix(&b[seg..i]).ok_or(raw_err(i))?;
+                let end = (i + 2)
+                    .checked_add(n as usize)
+                    .filter(|&e| e <= b.len())
+                    .ok_or(raw_err(i))?;
+                i = end;
+                seg = end;
+            }
+            _ => i += 1,
+        }
+    }
+    if crate::scan::literal_suffix(&b[seg..]).is_some() {
+        return Err(raw_err(seg));
+    }
+    Ok(())
+}
+
+/// See [`Raw::name`].
+pub(crate) fn check_name(b: &[u8]) -> Result<(), ValueError> {
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let rest = if digits > 0 && b.get(digits) == Some(&b' ') {
+        &b[digits + 1..]
+    } else {
+        b
+    };
+    let base = b.len() - rest.len();
+    let plain = |c: u8| {
+        (0x21..0x7f).contains(&c) && !matches!(c, b'(' | b')' | b'{' | b'"' | b'\\' | b'[' | b']')
+    };
+    let n = rest.iter().take_while(|&&c| plain(c)).count();
+    if n == 0 {
+        return Err(raw_err(base));
+    }
+    let mut i = n;
+    if rest.get(i) == Some(&b'[') {
+        let close = rest[i..]
+            .iter()
+            .position(|&c| c == b']')
+            .ok_or(raw_err(base + i))?;
+        if rest[i + 1..i + close]
+            .iter()
+            .any(|&c| !(0x20..0x7f).contains(&c) || c == b'[')
+        {
+            return Err(raw_err(base + i));
+        }
+        i += close + 1;
+        let m = rest[i..].iter().take_while(|&&c| plain(c)).count();
+        i += m;
+    }
+    if i != rest.len() {
+        return Err(raw_err(base + i));
+    }
+    Ok(())
 }
 
 /// A month of the Gregorian calendar, for [`Date`] and [`DateTime`].
@@ -574,11 +750,17 @@ const MONTHS: [&str; 12] = [
 ];
 
 pub(crate) fn month_from(b: &[u8]) -> Option<u8> {
-    MONTHS.iter().position(|m| m.as_bytes().eq_ignore_ascii_case(b)).map(|i| i as u8 + 1)
+    MONTHS
+        .iter()
+        .position(|m| m.as_bytes().eq_ignore_ascii_case(b))
+        .map(|i| i as u8 + 1)
 }
 
 pub(crate) fn month_name(m: u8) -> &'static str {
-    MONTHS.get(usize::from(m.saturating_sub(1))).copied().unwrap_or("Jan")
+    MONTHS
+        .get(usize::from(m.saturating_sub(1)))
+        .copied()
+        .unwrap_or("Jan")
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -603,10 +785,16 @@ impl Date {
     /// A valid date (year 4 digits, month 1-12, day in the month).
     pub fn new(year: u16, month: u8, day: u8) -> Result<Self, ValueError> {
         if year > 9999 || !(1..=12).contains(&month) {
-            return Err(ValueError { what: "date", at: 0 });
+            return Err(ValueError {
+                what: "date",
+                at: 0,
+            });
         }
         if day == 0 || day > days_in_month(year, month) {
-            return Err(ValueError { what: "date", at: 0 });
+            return Err(ValueError {
+                what: "date",
+                at: 0,
+            });
         }
         Ok(Date { year, month, day })
     }
@@ -638,11 +826,26 @@ pub struct DateTime {
 
 impl DateTime {
     /// A valid date-time (`zone_minutes` within +-99:59, as `zone` can express).
-    pub fn new(date: Date, hour: u8, minute: u8, second: u8, zone_minutes: i16) -> Result<Self, ValueError> {
+    pub fn new(
+        date: Date,
+        hour: u8,
+        minute: u8,
+        second: u8,
+        zone_minutes: i16,
+    ) -> Result<Self, ValueError> {
         if hour > 23 || minute > 59 || second > 60 || zone_minutes.unsigned_abs() > 99 * 60 + 59 {
-            return Err(ValueError { what: "date-time", at: 0 });
+            return Err(ValueError {
+                what: "date-time",
+                at: 0,
+            });
         }
-        Ok(DateTime { date, hour, minute, second, zone: zone_minutes })
+        Ok(DateTime {
+            date,
+            hour,
+            minute,
+            second,
+            zone: zone_minutes,
+        })
     }
 
     /// The date.
@@ -666,7 +869,10 @@ mod tests {
     #[test]
     fn constructors_validate() {
         assert!(Tag::new("A001").is_ok());
-        assert_eq!(Tag::new("A+1").unwrap_err(), ValueError { what: "tag", at: 1 });
+        assert_eq!(
+            Tag::new("A+1").unwrap_err(),
+            ValueError { what: "tag", at: 1 }
+        );
         assert!(Tag::new("").is_err());
         assert!(Atom::new("a b").is_err());
         assert!(Atom::new("x]").is_err());
@@ -684,29 +890,74 @@ mod tests {
 
     #[test]
     fn smallest_forms() {
-        assert!(matches!(AString::from_bytes(&b"INBOX"[..]).unwrap(), AString::Atom(_)));
-        assert!(matches!(AString::from_bytes(&b"a b"[..]).unwrap(), AString::String(IString::Quoted(_))));
-        assert!(matches!(AString::from_bytes(&b""[..]).unwrap(), AString::String(IString::Quoted(_))));
-        assert!(matches!(AString::from_bytes(&b"nil"[..]).unwrap(), AString::String(_)));
-        assert!(matches!(AString::from_bytes(&b"a\r\nb"[..]).unwrap(), AString::String(IString::Literal(_))));
-        assert!(matches!(IString::from_bytes("é".as_bytes()).unwrap(), IString::Literal(_)));
+        assert!(matches!(
+            AString::from_bytes(&b"INBOX"[..]).unwrap(),
+            AString::Atom(_)
+        ));
+        assert!(matches!(
+            AString::from_bytes(&b"a b"[..]).unwrap(),
+            AString::String(IString::Quoted(_))
+        ));
+        assert!(matches!(
+            AString::from_bytes(&b""[..]).unwrap(),
+            AString::String(IString::Quoted(_))
+        ));
+        assert!(matches!(
+            AString::from_bytes(&b"nil"[..]).unwrap(),
+            AString::String(_)
+        ));
+        assert!(matches!(
+            AString::from_bytes(&b"a\r\nb"[..]).unwrap(),
+            AString::String(IString::Literal(_))
+        ));
+        assert!(matches!(
+            IString::from_bytes("é".as_bytes()).unwrap(),
+            IString::Literal(_)
+        ));
     }
 
     #[test]
     fn flags_and_capabilities() {
         assert_eq!(Flag::parse("\\seen").unwrap(), Flag::Seen);
         assert_eq!(Flag::parse("\\*").unwrap(), Flag::Wildcard);
-        assert!(matches!(Flag::parse("\\HasChildren").unwrap(), Flag::Extension(_)));
-        assert!(matches!(Flag::parse("$Forwarded").unwrap(), Flag::Keyword(_)));
+        assert!(matches!(
+            Flag::parse("\\HasChildren").unwrap(),
+            Flag::Extension(_)
+        ));
+        assert!(matches!(
+            Flag::parse("$Forwarded").unwrap(),
+            Flag::Keyword(_)
+        ));
         let c = Capability(Atom::new("auth=PLAIN").unwrap());
         assert_eq!(c.auth_mechanism(), Some("PLAIN"));
         assert!(Capability(Atom::new("imap4REV1").unwrap()).is("IMAP4rev1"));
     }
 
     #[test]
+    fn raw_constructors_keep_lines_intact() {
+        assert!(Raw::line(&b"a b (c) \"d\""[..]).is_ok());
+        assert!(Raw::line(&b"x {3}\r\nabc y"[..]).is_ok());
+        assert_eq!(Raw::line(&b"x\r\ny"[..]).unwrap_err().at, 1);
+        assert!(Raw::line(&b"ends in {5}"[..]).is_err());
+        assert!(Raw::line(&b"x {9}\r\nabc"[..]).is_err());
+        assert!(Raw::name(&b"X-GM-LABELS"[..]).is_ok());
+        assert!(Raw::name(&b"5 XFOO"[..]).is_ok());
+        assert!(Raw::name(&b"X[1 2]<0>"[..]).is_ok());
+        assert!(Raw::name(&b"a b"[..]).is_err());
+        assert!(Raw::name(&b"(x"[..]).is_err());
+        assert!(Raw::value(&b"(1 \"two\" (3))"[..]).is_ok());
+        assert!(Raw::value(&b"{2}\r\nab"[..]).is_ok());
+        assert!(Raw::value(&b"1 2"[..]).is_err());
+        assert!(Raw::value(&b"(1"[..]).is_err());
+    }
+
+    #[test]
     fn sequence_set_contains() {
         let s = SequenceSet::new(vec![
-            SeqRange::Range(SeqNumber::Value(NonZeroU32::new(5).unwrap()), SeqNumber::Value(NonZeroU32::new(2).unwrap())),
+            SeqRange::Range(
+                SeqNumber::Value(NonZeroU32::new(5).unwrap()),
+                SeqNumber::Value(NonZeroU32::new(2).unwrap()),
+            ),
             SeqRange::Single(SeqNumber::Largest),
         ])
         .unwrap();

@@ -104,19 +104,39 @@ fn typed_values() {
     let d = resp(b"* OK [UNSEEN 20] First unseen.\r\n");
     assert_eq!(
         d.value,
-        Response::Status(StatusResponse { tag: None, kind: StatusKind::Ok, code: Some(Code::Unseen(nz(20))), text: Text::try_from("First unseen.").unwrap() })
+        Response::Status(StatusResponse {
+            tag: None,
+            kind: StatusKind::Ok,
+            code: Some(Code::Unseen(nz(20))),
+            text: Text::try_from("First unseen.").unwrap()
+        })
     );
     let d = resp(b"* 10 EXPUNGE\r\n");
     assert_eq!(d.value, Response::Data(Data::Expunge(nz(10))));
     let d = resp(b"* LIST (\\HasNoChildren) \".\" INBOX\r\n");
-    let Response::Data(Data::List(l)) = d.value else { panic!() };
+    let Response::Data(Data::List(l)) = d.value else {
+        panic!()
+    };
     assert_eq!(l.mailbox, Mailbox::Inbox);
     assert_eq!(l.delimiter, Some(b'.'));
     assert_eq!(l.attributes, vec![MailboxAttribute::HasNoChildren]);
     let d = resp(b"* 1 FETCH (INTERNALDATE \" 7-Feb-1994 21:52:25 -0800\")\r\n");
-    let Response::Data(Data::Fetch { items, .. }) = d.value else { panic!() };
-    let FetchAttr::InternalDate(t) = items[0] else { panic!() };
-    assert_eq!((t.date().day(), t.date().month(), t.date().year(), t.time(), t.zone_minutes()), (7, 2, 1994, (21, 52, 25), -480));
+    let Response::Data(Data::Fetch { items, .. }) = d.value else {
+        panic!()
+    };
+    let FetchAttr::InternalDate(t) = items[0] else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            t.date().day(),
+            t.date().month(),
+            t.date().year(),
+            t.time(),
+            t.zone_minutes()
+        ),
+        (7, 2, 1994, (21, 52, 25), -480)
+    );
 }
 
 #[test]
@@ -124,14 +144,28 @@ fn rfc3501_fetch_full_envelope_and_body() {
     let input = b"* 12 FETCH (FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" RFC822.SIZE 4286 ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \"IMAP4rev1 WG mtg summary and minutes\" ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((NIL NIL \"imap\" \"cac.washington.edu\")) ((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\")(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) NIL NIL \"<B27397-0100000@cac.washington.edu>\") BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n";
     let d = resp(input);
     assert!(d.defects.is_empty());
-    let Response::Data(Data::Fetch { seq, items }) = &d.value else { panic!() };
+    let Response::Data(Data::Fetch { seq, items }) = &d.value else {
+        panic!()
+    };
     assert_eq!(seq.get(), 12);
-    let FetchAttr::Envelope(e) = &items[3] else { panic!() };
+    let FetchAttr::Envelope(e) = &items[3] else {
+        panic!()
+    };
     assert_eq!(e.cc.len(), 2);
     assert_eq!(e.cc[1].name.as_ref().unwrap().as_bytes(), b"John Klensin");
     assert!(e.bcc.is_empty());
-    let FetchAttr::Body(b) = &items[4] else { panic!() };
-    let BodyStructure::Single { kind: SinglePartKind::Text { lines, .. }, fields, md5: None, .. } = &**b else { panic!() };
+    let FetchAttr::Body(b) = &items[4] else {
+        panic!()
+    };
+    let BodyStructure::Single {
+        kind: SinglePartKind::Text { lines, .. },
+        fields,
+        md5: None,
+        ..
+    } = &**b
+    else {
+        panic!()
+    };
     assert_eq!((*lines, fields.octets), (92, 3028));
     assert_eq!(enc_r(&d.value).as_bytes(), &input[..]);
 }
@@ -141,15 +175,43 @@ fn bodystructure_nesting_and_extensions() {
     let input = b"* 1 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 10 1 NIL NIL NIL NIL)(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 300 (NIL \"sub\" NIL NIL NIL NIL NIL NIL NIL NIL) ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 2 1)(\"APPLICATION\" \"PDF\" (\"NAME\" \"a.pdf\") NIL NIL \"BASE64\" 100 NIL (\"attachment\" (\"filename\" \"a.pdf\")) (\"en\" \"de\") \"loc\" 5 (1 \"x\")) \"MIXED\" (\"BOUNDARY\" \"b\") NIL NIL NIL) 12 NIL (\"inline\" NIL) NIL NIL) \"MIXED\" (\"BOUNDARY\" \"a\") NIL \"en\" NIL))\r\n";
     let d = resp(input);
     assert!(d.defects.is_empty(), "{:?}", d.defects);
-    let Response::Data(Data::Fetch { items, .. }) = &d.value else { panic!() };
-    let FetchAttr::BodyStructure(b) = &items[0] else { panic!() };
-    let BodyStructure::Multi { parts, ext, .. } = &**b else { panic!() };
+    let Response::Data(Data::Fetch { items, .. }) = &d.value else {
+        panic!()
+    };
+    let FetchAttr::BodyStructure(b) = &items[0] else {
+        panic!()
+    };
+    let BodyStructure::Multi { parts, ext, .. } = &**b else {
+        panic!()
+    };
     assert_eq!(parts.len(), 2);
-    assert_eq!(ext.language, Some(Language::Single(Some(IString::try_from("en").unwrap()))));
-    let BodyStructure::Single { kind: SinglePartKind::Message { body, .. }, .. } = &parts[1] else { panic!() };
-    let BodyStructure::Multi { parts: inner, .. } = &**body else { panic!() };
-    let BodyStructure::Single { ext, .. } = &inner[1] else { panic!() };
-    assert_eq!(ext.extensions, vec![BodyExtension::Number(5), BodyExtension::List(vec![BodyExtension::Number(1), BodyExtension::NString(Some(IString::try_from("x").unwrap()))])]);
+    assert_eq!(
+        ext.language,
+        Some(Language::Single(Some(IString::try_from("en").unwrap())))
+    );
+    let BodyStructure::Single {
+        kind: SinglePartKind::Message { body, .. },
+        ..
+    } = &parts[1]
+    else {
+        panic!()
+    };
+    let BodyStructure::Multi { parts: inner, .. } = &**body else {
+        panic!()
+    };
+    let BodyStructure::Single { ext, .. } = &inner[1] else {
+        panic!()
+    };
+    assert_eq!(
+        ext.extensions,
+        vec![
+            BodyExtension::Number(5),
+            BodyExtension::List(vec![
+                BodyExtension::Number(1),
+                BodyExtension::NString(Some(IString::try_from("x").unwrap()))
+            ])
+        ]
+    );
     assert_eq!(resp(enc_r(&d.value).as_bytes()).value, d.value);
 }
 
@@ -266,7 +328,9 @@ fn commands_decode_and_reencode_canonically() {
 fn trailing_spaces_in_commands() {
     let d = cmd(b"A UNSUBSCRIBE \"Junk\"                 \r\n");
     assert_eq!(codes(&d), vec!["trailing-space"]);
-    let CommandBody::Unsubscribe(m) = d.value.body else { panic!() };
+    let CommandBody::Unsubscribe(m) = d.value.body else {
+        panic!()
+    };
     assert_eq!(m.as_bytes(), b"Junk");
 }
 
@@ -274,7 +338,10 @@ fn trailing_spaces_in_commands() {
 fn encoder_pauses_at_sync_literals() {
     let c = Command {
         tag: Tag::new("B").unwrap(),
-        body: CommandBody::Login { username: AString::from_bytes(&b"a b\r\n"[..]).unwrap(), password: AString::from_bytes(&b"x"[..]).unwrap() },
+        body: CommandBody::Login {
+            username: AString::from_bytes(&b"a b\r\n"[..]).unwrap(),
+            password: AString::from_bytes(&b"x"[..]).unwrap(),
+        },
     };
     let mut out = Vec::new();
     let p = c.encode(&mut out);
@@ -285,17 +352,49 @@ fn encoder_pauses_at_sync_literals() {
 #[test]
 fn client_lines() {
     let o = Options::default();
-    let d = decode_client_line(b"ZHJpY2hhcmRz\r\n", &o).unwrap().complete_value().unwrap().0;
+    let d = decode_client_line(b"ZHJpY2hhcmRz\r\n", &o)
+        .unwrap()
+        .complete_value()
+        .unwrap()
+        .0;
     assert_eq!(d.value, ClientLine::AuthData((&b"ZHJpY2hhcmRz"[..]).into()));
-    assert_eq!(decode_client_line(b"*\r\n", &o).unwrap().complete_value().unwrap().0.value, ClientLine::AuthCancel);
-    assert_eq!(decode_client_line(b"DONE\r\n", &o).unwrap().complete_value().unwrap().0.value, ClientLine::IdleDone);
-    assert_eq!(decode_client_line(b"\r\n", &o).unwrap().complete_value().unwrap().0.value, ClientLine::AuthData((&b""[..]).into()));
+    assert_eq!(
+        decode_client_line(b"*\r\n", &o)
+            .unwrap()
+            .complete_value()
+            .unwrap()
+            .0
+            .value,
+        ClientLine::AuthCancel
+    );
+    assert_eq!(
+        decode_client_line(b"DONE\r\n", &o)
+            .unwrap()
+            .complete_value()
+            .unwrap()
+            .0
+            .value,
+        ClientLine::IdleDone
+    );
+    assert_eq!(
+        decode_client_line(b"\r\n", &o)
+            .unwrap()
+            .complete_value()
+            .unwrap()
+            .0
+            .value,
+        ClientLine::AuthData((&b""[..]).into())
+    );
     assert!(decode_client_line(b"abc\r\n", &o).is_err());
 }
 
 #[test]
 fn every_prefix_is_incomplete() {
-    let all: Vec<&str> = RESPONSES.iter().map(|r| r.0).chain(LENIENT.iter().map(|l| l.0)).collect();
+    let all: Vec<&str> = RESPONSES
+        .iter()
+        .map(|r| r.0)
+        .chain(LENIENT.iter().map(|l| l.0))
+        .collect();
     for input in all {
         let b = input.as_bytes();
         for k in 0..b.len() {
@@ -308,7 +407,13 @@ fn every_prefix_is_incomplete() {
     for (input, _) in COMMANDS {
         let b = input.as_bytes();
         for k in 0..b.len() {
-            assert!(matches!(decode_command(&b[..k], &Options::default()), Ok(Status::Incomplete { .. })), "{input:?} {k}");
+            assert!(
+                matches!(
+                    decode_command(&b[..k], &Options::default()),
+                    Ok(Status::Incomplete { .. })
+                ),
+                "{input:?} {k}"
+            );
         }
     }
 }
@@ -319,7 +424,11 @@ fn framer_split_anywhere() {
     let whole = frame(&stream, &[stream.len()], Side::Server);
     assert_eq!(whole.len(), RESPONSES.len());
     for cut in 0..stream.len() {
-        assert_eq!(frame(&stream, &[cut, stream.len()], Side::Server), whole, "cut {cut}");
+        assert_eq!(
+            frame(&stream, &[cut, stream.len()], Side::Server),
+            whole,
+            "cut {cut}"
+        );
     }
     let ones: Vec<usize> = (1..=stream.len()).collect();
     assert_eq!(frame(&stream, &ones, Side::Server), whole);
@@ -358,7 +467,10 @@ fn many_literals_are_linear() {
     let d = resp(&msg);
     assert!(matches!(d.value, Response::Data(Data::Fetch { .. })));
     // Through the framer in 7-byte pieces.
-    let cuts: Vec<usize> = (7..msg.len()).step_by(7).chain(std::iter::once(msg.len())).collect();
+    let cuts: Vec<usize> = (7..msg.len())
+        .step_by(7)
+        .chain(std::iter::once(msg.len()))
+        .collect();
     assert_eq!(frame(&msg, &cuts, Side::Server), vec![msg.clone()]);
     assert!(t.elapsed().as_secs() < 5);
 }

@@ -84,9 +84,8 @@ pub struct Entity {
 
 fn is_token(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| {
-            b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b)
-        })
+        && s.bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
 }
 
 fn check_token(s: &str) -> Result<(), BuildError> {
@@ -134,10 +133,18 @@ impl Entity {
 
     /// An attachment: `Content-Disposition: attachment` with `filename` (RFC 2231 encoded when
     /// not ASCII) and the same `name` on the content type for old readers.
-    pub fn attachment(mime_type: &str, subtype: &str, filename: &str, bytes: Vec<u8>) -> Result<Self, BuildError> {
+    pub fn attachment(
+        mime_type: &str,
+        subtype: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Self, BuildError> {
         let mut e = Entity::binary(mime_type, subtype, bytes)?;
         e.params.push(("name".into(), filename.to_string()));
-        e.disposition = Some(("attachment".into(), vec![("filename".into(), filename.to_string())]));
+        e.disposition = Some((
+            "attachment".into(),
+            vec![("filename".into(), filename.to_string())],
+        ));
         Ok(e)
     }
 
@@ -152,8 +159,12 @@ impl Entity {
     }
 
     /// Adds a content-type parameter (`charset`, `name`, `type` for multipart/related, ...).
+    /// The name is an RFC 2231 `attribute`: a token without `*`, `'` or `%`.
     pub fn param(mut self, name: &str, value: &str) -> Result<Self, BuildError> {
         check_token(name)?;
+        if name.contains(['*', '\'', '%']) {
+            return Err(BuildError::Token(name.to_string()));
+        }
         let lower = name.to_ascii_lowercase();
         self.params.retain(|(n, _)| *n != lower);
         self.params.push((lower, value.to_string()));
@@ -207,15 +218,23 @@ impl Entity {
                 Entity::new(&ct.mime_type, &ct.subtype, Content::Multipart(parts))?
             }
             PartKind::Message => match part.message() {
-                Some(m) => Entity::new(&ct.mime_type, &ct.subtype, Content::Message(Box::new(Entity::from_part(m)?)))?,
+                Some(m) => Entity::new(
+                    &ct.mime_type,
+                    &ct.subtype,
+                    Content::Message(Box::new(Entity::from_part(m)?)),
+                )?,
                 None => Entity::new("application", "octet-stream", Content::Bytes(Vec::new()))?,
             },
             PartKind::Leaf => match part.text() {
                 Ok(Some((text, _))) => Entity::text(&ct.subtype, &text)?,
                 _ => {
-                    let body = part.decoded_body().map(|(b, _)| b.into_owned()).unwrap_or_default();
+                    let body = part
+                        .decoded_body()
+                        .map(|(b, _)| b.into_owned())
+                        .unwrap_or_default();
                     let keep = ct.mime_type != "multipart"
-                        && !(ct.mime_type == "message" && (ct.subtype == "rfc822" || ct.subtype == "global"));
+                        && !(ct.mime_type == "message"
+                            && (ct.subtype == "rfc822" || ct.subtype == "global"));
                     let (t, s) = if !keep {
                         // Not parsed as such (no boundary, or encoded): keep it as bytes.
                         ("application", "octet-stream")
@@ -227,7 +246,9 @@ impl Entity {
             },
         };
         for p in &ct.params {
-            let skip = p.name == "boundary" || (p.name == "charset" && ct.mime_type == "text");
+            let skip = p.name == "boundary"
+                || (p.name == "charset" && ct.mime_type == "text")
+                || p.name.contains(['*', '\'', '%']);
             if !skip && is_token(&p.name) {
                 e.params.push((p.name.clone(), p.value.clone()));
             }
@@ -237,7 +258,7 @@ impl Entity {
                 let params = d
                     .params
                     .iter()
-                    .filter(|p| is_token(&p.name))
+                    .filter(|p| is_token(&p.name) && !p.name.contains(['*', '\'', '%']))
                     .map(|p| (p.name.clone(), p.value.clone()))
                     .collect();
                 e.disposition = Some((d.disposition, params));
@@ -250,7 +271,9 @@ impl Entity {
                 continue;
             }
             let lower = name.to_ascii_lowercase();
-            if lower.starts_with("content-") && lower != "content-id" && lower != "content-description"
+            if lower.starts_with("content-")
+                && lower != "content-id"
+                && lower != "content-description"
                 || lower == "mime-version"
             {
                 continue;
@@ -259,14 +282,24 @@ impl Entity {
             let value = match typed {
                 Some(FieldValue::Addresses(a)) if !a.is_empty() => HeaderValue::Addresses(a),
                 Some(FieldValue::Date(Some(d))) => HeaderValue::Date(d),
-                Some(FieldValue::MessageIds(ids)) if !ids.is_empty() => HeaderValue::MessageIds(ids),
-                _ => HeaderValue::Text(f.text(opts).map(|(t, _)| t.into_owned()).unwrap_or_default()),
+                Some(FieldValue::MessageIds(ids)) if !ids.is_empty() => {
+                    HeaderValue::MessageIds(ids)
+                }
+                _ => HeaderValue::Text(
+                    f.text(opts)
+                        .map(|(t, _)| t.into_owned())
+                        .unwrap_or_default(),
+                ),
             };
             // A value the builder cannot write typed (an address without a domain) is kept as
             // its text.
             let value = match check_field(&name, &value) {
                 Ok(()) => value,
-                Err(_) => HeaderValue::Text(f.text(opts).map(|(t, _)| t.into_owned()).unwrap_or_default()),
+                Err(_) => HeaderValue::Text(
+                    f.text(opts)
+                        .map(|(t, _)| t.into_owned())
+                        .unwrap_or_default(),
+                ),
             };
             e = e.field(&name, value)?;
         }
@@ -398,10 +431,7 @@ fn check_field(name: &str, value: &HeaderValue) -> Result<(), BuildError> {
         HeaderValue::MessageIds(ids) => {
             for id in ids {
                 let s = id.as_str();
-                let ok = s.contains('@')
-                    && !s.is_empty()
-                    && s.bytes().all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>');
-                if !ok {
+                if !valid_msg_id(s) {
                     return Err(BuildError::MessageId(s.to_string()));
                 }
             }
@@ -409,6 +439,23 @@ fn check_field(name: &str, value: &HeaderValue) -> Result<(), BuildError> {
         _ => {}
     }
     Ok(())
+}
+
+/// RFC 5322 3.6.4 without the brackets: `id-left "@" id-right`, id-left a dot-atom-text,
+/// id-right a dot-atom-text or a no-fold-literal (`"[" *dtext "]"`).
+fn valid_msg_id(s: &str) -> bool {
+    let Some((left, right)) = s.rsplit_once('@') else {
+        return false;
+    };
+    let dot_atom = |t: &str| t.is_ascii() && crate::typed::address::is_dot_atom(t);
+    let literal = right
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .is_some_and(|d| {
+            d.bytes()
+                .all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b))
+        });
+    dot_atom(left) && (dot_atom(right) || literal)
 }
 
 fn mix(x: u64) -> u64 {
@@ -419,11 +466,36 @@ fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// RFC 5322 3.4.1 `addr-spec` (RFC 6532: UTF-8 allowed): a dot-atom or quoted-string local
+/// part (as [`crate::typed::Mailbox::address`] writes it), `@`, a dot-atom or domain-literal
+/// domain.
 fn check_address(a: &str) -> Result<(), BuildError> {
-    let ok = a.contains('@')
-        && !a.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'<' | b'>' | b',' | b' ' | b'\t') && !a.starts_with('"'))
-        && !a.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'<' | b'>'));
-    if ok {
+    let valid = a.rsplit_once('@').is_some_and(|(local, domain)| {
+        let dot_atom = crate::typed::address::is_dot_atom;
+        let local_ok = dot_atom(local)
+            || local
+                .strip_prefix('"')
+                .and_then(|l| l.strip_suffix('"'))
+                .is_some_and(|q| {
+                    // qtext or quoted-pair, no controls.
+                    let mut esc = false;
+                    q.chars().all(|c| {
+                        let ok = !c.is_control() && (esc || c != '"');
+                        esc = !esc && c == '\\';
+                        ok
+                    }) && !esc
+                });
+        let domain_ok = dot_atom(domain)
+            || domain
+                .strip_prefix('[')
+                .and_then(|d| d.strip_suffix(']'))
+                .is_some_and(|d| {
+                    d.bytes()
+                        .all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b))
+                });
+        local_ok && domain_ok
+    });
+    if valid {
         Ok(())
     } else {
         Err(BuildError::Address(a.to_string()))
@@ -524,7 +596,9 @@ impl Line {
     fn start(out: &mut Vec<u8>, name: &str) -> Line {
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b":");
-        Line { col: name.len() + 1 }
+        Line {
+            col: name.len() + 1,
+        }
     }
 
     /// Writes a space (or a fold) and `word`; `glue` writes it without the space.
@@ -568,7 +642,9 @@ fn write_field(out: &mut Vec<u8>, name: &str, value: &HeaderValue) {
             for (i, a) in list.iter().enumerate() {
                 let last = i + 1 == n;
                 match a {
-                    Address::Mailbox(m) => write_mailbox(out, &mut line, m, if last { "" } else { "," }),
+                    Address::Mailbox(m) => {
+                        write_mailbox(out, &mut line, m, if last { "" } else { "," })
+                    }
                     Address::Group(g) => {
                         let name = mailwire_rfc2047::encode(&g.name, Context::Phrase, line.col + 1);
                         line.word(out, &format!("{name}:"), false);
@@ -601,8 +677,10 @@ fn write_mailbox(out: &mut Vec<u8>, line: &mut Line, m: &Mailbox, sep: &str) {
 fn write_params(out: &mut Vec<u8>, line: &mut Line, params: &[(String, String)]) {
     for (name, value) in params {
         line.word(out, ";", true);
+        // Text that a reader could take for an RFC 2047 encoded word goes RFC 2231 too.
         let plain = value.is_ascii()
             && !value.bytes().any(|b| b.is_ascii_control())
+            && !crate::words::has_encoded_word(value.as_bytes())
             && name.len() + value.len() + 3 < FOLD_AT - 2;
         if plain {
             let v = if is_token(value) {

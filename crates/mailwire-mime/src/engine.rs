@@ -134,6 +134,7 @@ pub(crate) struct Engine {
     header_count: usize,
     region_start: usize,
     scan_from: usize,
+    finder: memchr::memmem::Finder<'static>,
 }
 
 impl Engine {
@@ -152,6 +153,7 @@ impl Engine {
             header_count: 0,
             region_start: 0,
             scan_from: 0,
+            finder: memchr::memmem::Finder::new(b"\n--"),
         }
     }
 
@@ -161,7 +163,9 @@ impl Engine {
         let mut min = self.pos;
         for ev in &self.queue {
             let start = match ev {
-                Ev::MboxFrom { start, .. } | Ev::Field { start, .. } | Ev::Body { start, .. } => *start,
+                Ev::MboxFrom { start, .. } | Ev::Field { start, .. } | Ev::Body { start, .. } => {
+                    *start
+                }
                 _ => continue,
             };
             min = min.min(start);
@@ -176,7 +180,12 @@ impl Engine {
     /// The next event. `buf` holds the message bytes from absolute offset `base` (which must not
     /// be past [`Engine::pos`]); `eof` says no more will follow. `Ok(None)`: more input needed (or
     /// done, see [`Engine::is_done`]).
-    pub(crate) fn next(&mut self, buf: &[u8], base: usize, eof: bool) -> Result<Option<Ev>, DecodeError> {
+    pub(crate) fn next(
+        &mut self,
+        buf: &[u8],
+        base: usize,
+        eof: bool,
+    ) -> Result<Option<Ev>, DecodeError> {
         loop {
             if let Some(ev) = self.queue.pop_front() {
                 return Ok(Some(ev));
@@ -212,15 +221,20 @@ impl Engine {
         }
         // `From ` starts an mbox separator line; `From  :` is a header field (obs-optional).
         let after = w.get(4..).unwrap_or_default();
-        let ws = after.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+        let ws = after
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
         let is_field = match after.get(ws) {
             Some(b':') => true,
             Some(_) => false,
             None => {
-                if !eof && ws == after.len() && w.len() < self.opts.limits.max_line {
-                    if w.starts_with(b"From ") {
-                        return Ok(false);
-                    }
+                if !eof
+                    && ws == after.len()
+                    && w.len() < self.opts.limits.max_line
+                    && w.starts_with(b"From ")
+                {
+                    return Ok(false);
                 }
                 false
             }
@@ -237,7 +251,11 @@ impl Engine {
                 }
                 None if !eof => {
                     if w.len() >= self.opts.limits.max_line {
-                        return Err(DecodeError::limit(self.pos, "max_line", self.opts.limits.max_line));
+                        return Err(DecodeError::limit(
+                            self.pos,
+                            "max_line",
+                            self.opts.limits.max_line,
+                        ));
                     }
                     return Ok(false);
                 }
@@ -250,10 +268,18 @@ impl Engine {
 
     fn open_part(&mut self, parent: Option<usize>) -> Result<(), DecodeError> {
         if self.parts >= self.opts.limits.max_parts {
-            return Err(DecodeError::limit(self.pos, "max_parts", self.opts.limits.max_parts));
+            return Err(DecodeError::limit(
+                self.pos,
+                "max_parts",
+                self.opts.limits.max_parts,
+            ));
         }
         if self.stack.len() >= self.opts.limits.max_depth {
-            return Err(DecodeError::limit(self.pos, "max_depth", self.opts.limits.max_depth));
+            return Err(DecodeError::limit(
+                self.pos,
+                "max_depth",
+                self.opts.limits.max_depth,
+            ));
         }
         let digest = parent
             .and_then(|_| self.stack.last())
@@ -280,13 +306,18 @@ impl Engine {
 
     fn headers(&mut self, buf: &[u8], base: usize, eof: bool) -> Result<bool, DecodeError> {
         let w = self.window(buf, base);
-        let max = self.opts.limits.max_header_size.saturating_sub(self.header_bytes);
+        let max = self
+            .opts
+            .limits
+            .max_header_size
+            .saturating_sub(self.header_bytes);
         // A delimiter of an enclosing multipart ends the part even inside its header section.
         if w.starts_with(b"--") && self.active_boundaries() {
             match self.delimiter(w, self.pos, eof) {
                 Delim::NeedMore => return Ok(false),
                 Delim::Match { .. } => {
-                    self.defects.report(self.pos, MimeDefect::MissingHeaderSeparator)?;
+                    self.defects
+                        .report(self.pos, MimeDefect::MissingHeaderSeparator)?;
                     return self.end_headers(self.pos);
                 }
                 Delim::NoMatch => {}
@@ -301,11 +332,13 @@ impl Engine {
                 self.end_headers(self.pos + len)
             }
             Scan::NotAField => {
-                self.defects.report(self.pos, MimeDefect::MissingHeaderSeparator)?;
+                self.defects
+                    .report(self.pos, MimeDefect::MissingHeaderSeparator)?;
                 self.end_headers(self.pos)
             }
             Scan::Orphan { len } => {
-                self.defects.report(self.pos, MimeDefect::ContinuationWithoutField)?;
+                self.defects
+                    .report(self.pos, MimeDefect::ContinuationWithoutField)?;
                 self.field(w, len)
             }
             Scan::Field {
@@ -315,10 +348,12 @@ impl Engine {
                 bare_lf,
             } => {
                 if name_ws {
-                    self.defects.report(self.pos, MimeDefect::WhitespaceBeforeColon)?;
+                    self.defects
+                        .report(self.pos, MimeDefect::WhitespaceBeforeColon)?;
                 }
                 if bad_name {
-                    self.defects.report(self.pos, MimeDefect::InvalidFieldName)?;
+                    self.defects
+                        .report(self.pos, MimeDefect::InvalidFieldName)?;
                 }
                 if bare_lf {
                     self.bare_lf(self.pos)?;
@@ -337,7 +372,8 @@ impl Engine {
                         };
                         if let Some(slot) = slot {
                             if slot.is_some() {
-                                self.defects.report(self.pos, MimeDefect::DuplicateMimeField)?;
+                                self.defects
+                                    .report(self.pos, MimeDefect::DuplicateMimeField)?;
                             } else {
                                 *slot = Some(value);
                             }
@@ -352,7 +388,11 @@ impl Engine {
     fn field(&mut self, _w: &[u8], len: usize) -> Result<bool, DecodeError> {
         self.header_count += 1;
         if self.header_count > self.opts.limits.max_headers {
-            return Err(DecodeError::limit(self.pos, "max_headers", self.opts.limits.max_headers));
+            return Err(DecodeError::limit(
+                self.pos,
+                "max_headers",
+                self.opts.limits.max_headers,
+            ));
         }
         self.header_bytes = self.header_bytes.saturating_add(len);
         self.queue.push_back(Ev::Field {
@@ -411,7 +451,8 @@ impl Engine {
                     kind = PartKind::Multipart;
                 }
                 _ => {
-                    self.defects.report(body_offset, MimeDefect::MultipartWithoutBoundary)?;
+                    self.defects
+                        .report(body_offset, MimeDefect::MultipartWithoutBoundary)?;
                 }
             }
         } else if ct.mime_type == "message" && (ct.subtype == "rfc822" || ct.subtype == "global") {
@@ -419,7 +460,8 @@ impl Engine {
                 encoding,
                 TransferEncoding::Base64 | TransferEncoding::QuotedPrintable
             ) {
-                self.defects.report(body_offset, MimeDefect::EncodedMessagePart)?;
+                self.defects
+                    .report(body_offset, MimeDefect::EncodedMessagePart)?;
             } else {
                 kind = PartKind::Message;
             }
@@ -599,7 +641,7 @@ impl Engine {
             } else {
                 let from = cand.saturating_sub(1).saturating_sub(base);
                 buf.get(from..)
-                    .and_then(|s| memchr::memmem::find(s, b"\n--"))
+                    .and_then(|s| self.finder.find(s))
                     .map(|i| base + from + i + 1)
             };
             let Some(p) = p else {
@@ -656,7 +698,11 @@ impl Engine {
         } else if tail.ends_with(b"\n") || tail.ends_with(b"\r") {
             keep = 1;
         }
-        if keep > 0 && tail.len() > keep && tail[tail.len() - keep - 1] == b'\r' && tail[tail.len() - keep] == b'\n' {
+        if keep > 0
+            && tail.len() > keep
+            && tail[tail.len() - keep - 1] == b'\r'
+            && tail[tail.len() - keep] == b'\n'
+        {
             keep += 1;
         }
         let safe = end_abs - keep.min(data.len());
@@ -675,7 +721,14 @@ impl Engine {
     }
 
     /// A candidate at `p` is undecided: hand out the content before its line ending.
-    fn hold(&mut self, id: usize, region: Region, p: usize, buf: &[u8], base: usize) -> Result<bool, DecodeError> {
+    fn hold(
+        &mut self,
+        id: usize,
+        region: Region,
+        p: usize,
+        buf: &[u8],
+        base: usize,
+    ) -> Result<bool, DecodeError> {
         let end = self.content_end(p, buf, base);
         self.scan_from = p;
         if end > self.pos {
@@ -710,7 +763,14 @@ impl Engine {
 
     /// A delimiter of the multipart at stack index `frame` was found at `p` (content ends at
     /// `end`, the line ends at `line_end`).
-    fn delimited(&mut self, frame: usize, close: bool, end: usize, p: usize, line_end: usize) -> Result<(), DecodeError> {
+    fn delimited(
+        &mut self,
+        frame: usize,
+        close: bool,
+        end: usize,
+        p: usize,
+        line_end: usize,
+    ) -> Result<(), DecodeError> {
         while self.stack.len() > frame + 1 {
             if let Some(f) = self.stack.pop() {
                 if matches!(
@@ -756,7 +816,8 @@ impl Engine {
         while let Some(f) = self.stack.pop() {
             if let Kind::Multipart { phase, .. } = f.kind {
                 if phase == Phase::Preamble {
-                    self.defects.report(end, MimeDefect::MultipartWithoutParts)?;
+                    self.defects
+                        .report(end, MimeDefect::MultipartWithoutParts)?;
                 }
                 if phase != Phase::Epilogue {
                     self.defects.report(end, MimeDefect::MissingCloseBoundary)?;

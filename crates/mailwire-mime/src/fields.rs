@@ -49,7 +49,10 @@ pub enum FieldValue {
 
 impl<'a> HeaderField<'a> {
     /// Parses the value by the grammar the field's name selects. Defects carry absolute offsets.
-    pub fn typed(&self, opts: &Options) -> Result<(FieldValue, Vec<Defect<MimeDefect>>), DecodeError> {
+    pub fn typed(
+        &self,
+        opts: &Options,
+    ) -> Result<(FieldValue, Vec<Defect<MimeDefect>>), DecodeError> {
         let mut d = opts.defects();
         let v = self.raw_value();
         let at = self.value_offset();
@@ -75,7 +78,9 @@ impl<'a> HeaderField<'a> {
             b"return-path" => FieldValue::ReturnPath(parse_return_path(v, at, opts, &mut d)?),
             b"list-id" => FieldValue::ListId(parse_list_id(v, at, opts, &mut d)?),
             b"list-help" | b"list-unsubscribe" | b"list-subscribe" | b"list-post"
-            | b"list-owner" | b"list-archive" => FieldValue::Urls(parse_list_urls(v, at, opts, &mut d)?),
+            | b"list-owner" | b"list-archive" => {
+                FieldValue::Urls(parse_list_urls(v, at, opts, &mut d)?)
+            }
             _ => {
                 let (text, defects) = self.text(opts)?;
                 return Ok((FieldValue::Text(text.into_owned()), defects));
@@ -120,7 +125,9 @@ impl<'m, 'a> Part<'m, 'a> {
     /// `Subject`, decoded.
     pub fn subject(&self) -> Option<String> {
         let f = self.header("subject")?;
-        f.text(self.owner().options()).ok().map(|(t, _)| t.into_owned())
+        f.text(self.owner().options())
+            .ok()
+            .map(|(t, _)| t.into_owned())
     }
 
     /// `Date`.
@@ -245,8 +252,12 @@ impl<'m, 'a> Part<'m, 'a> {
                 open = true;
             }
             seen.push(kind.to_vec());
-            let Some(block) = out.last_mut() else { continue };
-            let Ok((value, _)) = f.typed(opts) else { continue };
+            let Some(block) = out.last_mut() else {
+                continue;
+            };
+            let Ok((value, _)) = f.typed(opts) else {
+                continue;
+            };
             match (kind, value) {
                 (b"date", FieldValue::Date(d)) => block.date = d,
                 (b"from", FieldValue::Addresses(a)) => block.from = a,
@@ -254,7 +265,9 @@ impl<'m, 'a> Part<'m, 'a> {
                 (b"to", FieldValue::Addresses(a)) => block.to = a,
                 (b"cc", FieldValue::Addresses(a)) => block.cc = a,
                 (b"bcc", FieldValue::Addresses(a)) => block.bcc = a,
-                (b"message-id", FieldValue::MessageIds(m)) => block.message_id = m.into_iter().next(),
+                (b"message-id", FieldValue::MessageIds(m)) => {
+                    block.message_id = m.into_iter().next()
+                }
                 _ => {}
             }
         }

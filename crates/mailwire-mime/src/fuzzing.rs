@@ -27,7 +27,10 @@ pub fn parse(data: &[u8]) {
     let msg = match parse_with(data, &opts) {
         Ok(m) => m,
         Err(e) => {
-            assert!(matches!(e.kind, ErrorKind::Limit { .. }), "lenient parse failed: {e}");
+            assert!(
+                matches!(e.kind, ErrorKind::Limit { .. }),
+                "lenient parse failed: {e}"
+            );
             return;
         }
     };
@@ -78,7 +81,10 @@ fn check_part(part: Part<'_, '_>, len: usize) {
     assert!(h <= b && b <= e && e <= len, "offsets {h} {b} {e} of {len}");
     let mut last = b;
     for c in part.children() {
-        assert!(c.header_offset() >= last && c.end_offset() <= e, "child outside its parent");
+        assert!(
+            c.header_offset() >= last && c.end_offset() <= e,
+            "child outside its parent"
+        );
         last = c.end_offset();
     }
     if let Some(m) = part.message() {
@@ -130,30 +136,46 @@ pub fn field(data: &[u8]) {
     let (_, defects) = match f.typed(&opts) {
         Ok(v) => v,
         Err(e) => {
-            assert!(matches!(e.kind, ErrorKind::Limit { .. }), "lenient field parse failed: {e}");
+            assert!(
+                matches!(e.kind, ErrorKind::Limit { .. }),
+                "lenient field parse failed: {e}"
+            );
             return;
         }
     };
     if defects.is_empty() {
         let mut strict = opts.clone();
         strict.strictness = Strictness::Strict;
-        f.typed(&strict).expect("strict rejected what lenient accepted");
+        f.typed(&strict)
+            .expect("strict rejected what lenient accepted");
     }
     // Re-encode through the builder and parse back.
     let mut d = opts.defects();
     let v = f.raw_value();
     match usize::from(sel) % NAMES.len() {
         0 => {
-            let Ok(list) = parse_address_list(v, 0, &opts, &mut d) else { return };
-            if list.is_empty() || list.iter().any(|a| matches!(a, Address::Group(g) if g.name.is_empty())) {
+            let Ok(list) = parse_address_list(v, 0, &opts, &mut d) else {
+                return;
+            };
+            if list.is_empty()
+                || list
+                    .iter()
+                    .any(|a| matches!(a, Address::Group(g) if g.name.is_empty()))
+            {
                 return;
             }
-            let Ok(e) = Entity::text("plain", "").and_then(|e| e.addresses("To", list.clone())) else {
+            let Ok(e) = Entity::text("plain", "").and_then(|e| e.addresses("To", list.clone()))
+            else {
                 return;
             };
             let built = e.build();
             let m = crate::parse(&built).expect("built message did not parse");
-            assert_eq!(normalise(m.root().to()), normalise(list), "{}", String::from_utf8_lossy(&built));
+            assert_eq!(
+                normalise(m.root().to()),
+                normalise(list),
+                "{}",
+                String::from_utf8_lossy(&built)
+            );
         }
         1 => {
             if let Ok(Some(date)) = parse_date(v, 0, &opts, &mut d) {
@@ -165,8 +187,12 @@ pub fn field(data: &[u8]) {
             }
         }
         2 => {
-            let Ok(ids) = parse_message_ids(v, 0, &opts, &mut d) else { return };
-            let Ok(e) = Entity::text("plain", "").and_then(|e| e.field("References", HeaderValue::MessageIds(ids.clone()))) else {
+            let Ok(ids) = parse_message_ids(v, 0, &opts, &mut d) else {
+                return;
+            };
+            let Ok(e) = Entity::text("plain", "")
+                .and_then(|e| e.field("References", HeaderValue::MessageIds(ids.clone())))
+            else {
                 return;
             };
             let built = e.build();
@@ -174,7 +200,9 @@ pub fn field(data: &[u8]) {
             assert_eq!(m.root().references(), ids);
         }
         3 => {
-            let Ok(ct) = ContentType::parse(v, 0, &opts, &mut d) else { return };
+            let Ok(ct) = ContentType::parse(v, 0, &opts, &mut d) else {
+                return;
+            };
             let mut e = match Entity::binary("application", "x-fuzz", Vec::new()) {
                 Ok(e) => e,
                 Err(_) => return,
@@ -187,8 +215,19 @@ pub fn field(data: &[u8]) {
             }
             let built = e.build();
             let m = crate::parse(&built).expect("built message did not parse");
-            assert!(m.defects().is_empty(), "{:?} {}", m.defects(), String::from_utf8_lossy(&built));
-            let got: Vec<(String, String)> = m.root().content_type().params.iter().map(|p| (p.name.clone(), p.value.clone())).collect();
+            assert!(
+                m.defects().is_empty(),
+                "{:?} {}",
+                m.defects(),
+                String::from_utf8_lossy(&built)
+            );
+            let got: Vec<(String, String)> = m
+                .root()
+                .content_type()
+                .params
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone()))
+                .collect();
             let mut want: Vec<(String, String)> = Vec::new();
             for p in &ct.params {
                 want.retain(|(n, _)| *n != p.name);
@@ -209,7 +248,10 @@ pub fn field(data: &[u8]) {
 /// Display names compare after the whitespace normalisation phrases imply.
 fn normalise(list: Vec<Address>) -> Vec<Address> {
     let fix = |m: Mailbox| Mailbox {
-        name: m.name.map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|n| !n.is_empty()),
+        name: m
+            .name
+            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|n| !n.is_empty()),
         address: m.address,
     };
     list.into_iter()
@@ -239,7 +281,8 @@ pub fn encoding(data: &[u8]) {
             a.finish(data.len(), &mut whole, &mut d).expect("qp");
             let mut b = QpDecoder::new();
             b.feed(&data[..split], 0, &mut parts, &mut d).expect("qp");
-            b.feed(&data[split..], split, &mut parts, &mut d).expect("qp");
+            b.feed(&data[split..], split, &mut parts, &mut d)
+                .expect("qp");
             b.finish(data.len(), &mut parts, &mut d).expect("qp");
         } else {
             let mut a = Base64Decoder::new();
@@ -247,14 +290,17 @@ pub fn encoding(data: &[u8]) {
             a.finish(data.len(), &mut whole, &mut d).expect("b64");
             let mut b = Base64Decoder::new();
             b.feed(&data[..split], 0, &mut parts, &mut d).expect("b64");
-            b.feed(&data[split..], split, &mut parts, &mut d).expect("b64");
+            b.feed(&data[split..], split, &mut parts, &mut d)
+                .expect("b64");
             b.finish(data.len(), &mut parts, &mut d).expect("b64");
         }
         assert_eq!(whole, parts, "split changed the output");
     }
     let mut enc = Vec::new();
     encode_base64(data, &mut enc);
-    let body = crate::encoding::decode_body(&enc, &TransferEncoding::Base64, 0, &mut opts.defects()).expect("b64");
+    let body =
+        crate::encoding::decode_body(&enc, &TransferEncoding::Base64, 0, &mut opts.defects())
+            .expect("b64");
     assert_eq!(&*body, data);
     let mut enc = Vec::new();
     encode_qp(data, false, &mut enc);
@@ -262,7 +308,8 @@ pub fn encoding(data: &[u8]) {
         assert!(line.len() <= MAX_ENCODED_LINE + 1);
     }
     let mut d = opts.defects();
-    let body = crate::encoding::decode_body(&enc, &TransferEncoding::QuotedPrintable, 0, &mut d).expect("qp");
+    let body = crate::encoding::decode_body(&enc, &TransferEncoding::QuotedPrintable, 0, &mut d)
+        .expect("qp");
     assert_eq!(&*body, data);
     assert!(d.is_empty());
 }
@@ -280,7 +327,9 @@ impl<'a> Reader<'a> {
     fn new(data: &'a [u8]) -> Self {
         #[cfg(feature = "arbitrary")]
         {
-            Reader { u: arbitrary::Unstructured::new(data) }
+            Reader {
+                u: arbitrary::Unstructured::new(data),
+            }
         }
         #[cfg(not(feature = "arbitrary"))]
         {
@@ -309,7 +358,10 @@ impl<'a> Reader<'a> {
         let n = usize::from(self.byte()) % (max + 1);
         #[cfg(feature = "arbitrary")]
         {
-            self.u.bytes(n.min(self.u.len())).map(<[u8]>::to_vec).unwrap_or_default()
+            self.u
+                .bytes(n.min(self.u.len()))
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default()
         }
         #[cfg(not(feature = "arbitrary"))]
         {
@@ -328,7 +380,11 @@ impl<'a> Reader<'a> {
 fn entity(r: &mut Reader<'_>, depth: usize) -> Option<Entity> {
     let kind = r.byte() % if depth == 0 { 3 } else { 5 };
     match kind {
-        0 => Entity::text(if r.byte() & 1 == 0 { "plain" } else { "html" }, &r.text(200)).ok(),
+        0 => Entity::text(
+            if r.byte() & 1 == 0 { "plain" } else { "html" },
+            &r.text(200),
+        )
+        .ok(),
         1 => Entity::binary("application", "octet-stream", r.bytes(200)).ok(),
         2 => {
             let name = r.text(60);
@@ -357,12 +413,20 @@ pub fn build(data: &[u8]) {
         name: Some(name.clone()),
         address: "a@example.com".into(),
     };
-    let Ok(e) = e.header("Subject", &subject).and_then(|e| e.addresses("From", vec![Address::Mailbox(from)])) else {
+    let Ok(e) = e
+        .header("Subject", &subject)
+        .and_then(|e| e.addresses("From", vec![Address::Mailbox(from)]))
+    else {
         return;
     };
     let built = e.build();
     let m = crate::parse(&built).expect("built message did not parse");
-    assert!(m.defects().is_empty(), "{:?}\n{}", m.defects(), String::from_utf8_lossy(&built));
+    assert!(
+        m.defects().is_empty(),
+        "{:?}\n{}",
+        m.defects(),
+        String::from_utf8_lossy(&built)
+    );
     let root = m.root();
     let want = subject.split_whitespace().collect::<Vec<_>>().join(" ");
     let got = root.subject().unwrap_or_default();
@@ -374,7 +438,10 @@ fn same(e: &Entity, p: Part<'_, '_>) {
     match e.content() {
         Content::Text(t) => {
             let (text, _) = p.text().expect("text").expect("a text part");
-            let canon = t.replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\r\n");
+            let canon = t
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .replace('\n', "\r\n");
             assert_eq!(text, canon);
         }
         Content::Bytes(b) => assert_eq!(&*p.decoded_body().expect("body").0, &b[..]),

@@ -119,7 +119,10 @@ impl<'a> HeaderField<'a> {
     /// The value as text: unfolded, RFC 2047 encoded words decoded (`unstructured`, RFC 2047
     /// 5(1)), UTF-8 or, for other 8-bit bytes, the fallback charset. Defects carry absolute
     /// offsets.
-    pub fn text(&self, opts: &Options) -> Result<(Cow<'a, str>, Vec<Defect<MimeDefect>>), DecodeError> {
+    pub fn text(
+        &self,
+        opts: &Options,
+    ) -> Result<(Cow<'a, str>, Vec<Defect<MimeDefect>>), DecodeError> {
         let mut d = opts.defects();
         let text = match unfold(self.raw_value()) {
             Cow::Borrowed(b) => decode_words(b, Context::Text, self.value_offset(), &mut d)?,
@@ -202,7 +205,12 @@ pub(crate) fn scan_line(buf: &[u8], eof: bool, max: usize, at: usize) -> Result<
                 Scan::NeedMore
             })
         }
-        [b'\n', ..] => return Ok(Scan::End { len: 1, bare_lf: true }),
+        [b'\n', ..] => {
+            return Ok(Scan::End {
+                len: 1,
+                bare_lf: true,
+            })
+        }
         [b'\r', b'\n', ..] => {
             return Ok(Scan::End {
                 len: 2,
@@ -241,10 +249,13 @@ pub(crate) fn scan_line(buf: &[u8], eof: bool, max: usize, at: usize) -> Result<
     let mut bare_lf = false;
     loop {
         let Some(lf) = memchr::memchr(b'\n', &buf[from..]).map(|i| from + i) else {
+            if buf.len() > max {
+                return Err(DecodeError::limit(at + max, "max_header_size", max));
+            }
             if eof {
                 return Ok(field(buf.len(), orphan, name_ws, bad_name, bare_lf));
             }
-            if buf.len() >= max {
+            if buf.len() == max {
                 return Err(DecodeError::limit(at + max, "max_header_size", max));
             }
             return Ok(Scan::NeedMore);
@@ -312,12 +323,37 @@ mod tests {
                 bare_lf: false
             }
         );
-        assert_eq!(scan_line(b"A: b\r\n", false, 100, 0).unwrap(), Scan::NeedMore);
-        assert!(matches!(scan_line(b"A: b\r\n", true, 100, 0).unwrap(), Scan::Field { len: 6, .. }));
-        assert_eq!(scan_line(b"\r\nbody", false, 100, 0).unwrap(), Scan::End { len: 2, bare_lf: false });
-        assert_eq!(scan_line(b"not a field\r\n", false, 100, 0).unwrap(), Scan::NotAField);
-        assert_eq!(scan_line(b"  cont\r\nA: b", false, 100, 0).unwrap(), Scan::Orphan { len: 8 });
+        assert_eq!(
+            scan_line(b"A: b\r\n", false, 100, 0).unwrap(),
+            Scan::NeedMore
+        );
+        assert!(matches!(
+            scan_line(b"A: b\r\n", true, 100, 0).unwrap(),
+            Scan::Field { len: 6, .. }
+        ));
+        assert_eq!(
+            scan_line(b"\r\nbody", false, 100, 0).unwrap(),
+            Scan::End {
+                len: 2,
+                bare_lf: false
+            }
+        );
+        assert_eq!(
+            scan_line(b"not a field\r\n", false, 100, 0).unwrap(),
+            Scan::NotAField
+        );
+        assert_eq!(
+            scan_line(b"  cont\r\nA: b", false, 100, 0).unwrap(),
+            Scan::Orphan { len: 8 }
+        );
         assert!(scan_line(b"A: bbbbbbbbbbbbbbbbbbbbbbbb", false, 10, 0).is_err());
-        assert!(matches!(scan_line(b"A: b\nC: d", false, 100, 0).unwrap(), Scan::Field { len: 5, bare_lf: true, .. }));
+        assert!(matches!(
+            scan_line(b"A: b\nC: d", false, 100, 0).unwrap(),
+            Scan::Field {
+                len: 5,
+                bare_lf: true,
+                ..
+            }
+        ));
     }
 }

@@ -54,7 +54,18 @@ fn is_special(mode: Mode, b: u8) -> bool {
     match mode {
         Mode::Mail => matches!(
             b,
-            b'(' | b')' | b'<' | b'>' | b'[' | b']' | b':' | b';' | b'@' | b'\\' | b',' | b'.' | b'"'
+            b'(' | b')'
+                | b'<'
+                | b'>'
+                | b'['
+                | b']'
+                | b':'
+                | b';'
+                | b'@'
+                | b'\\'
+                | b','
+                | b'.'
+                | b'"'
         ),
         Mode::Mime => matches!(
             b,
@@ -88,7 +99,8 @@ pub(crate) fn tokenize<'a>(
     base: usize,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Vec<Token<'a>>, DecodeError> {
-    let mut out = Vec::new();
+    // One allocation for typical values (a token per few bytes).
+    let mut out = Vec::with_capacity(input.len() / 4 + 2);
     let mut i = 0;
     let mut ws = false;
     while let Some(&b) = input.get(i) {

@@ -39,4 +39,4 @@ pub use fields::{FieldValue, Resent};
 pub use header::{unfold, HeaderField};
 pub use mailwire_core::{DecodeError, Defect, Limits, Options, Strictness};
 pub use stream::{Event, StreamParser};
-pub use tree::{parse, parse_with, Message, Part};
+pub use tree::{parse, parse_with, Message, Part, WithDefects};

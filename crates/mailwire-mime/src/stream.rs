@@ -109,7 +109,11 @@ impl StreamParser {
 
     /// Appends input. Bytes already consumed are dropped first.
     pub fn push(&mut self, data: &[u8]) {
-        let keep = self.engine.retain_from().saturating_sub(self.base).min(self.buf.len());
+        let keep = self
+            .engine
+            .retain_from()
+            .saturating_sub(self.base)
+            .min(self.buf.len());
         if keep > 0 {
             self.buf.drain(..keep);
             self.base += keep;
@@ -164,7 +168,10 @@ impl StreamParser {
             },
             Ev::Field { start, end } => {
                 let raw = slice(start, end);
-                Event::Header(HeaderField::from_raw(raw, start).unwrap_or_else(|| HeaderField::orphan(raw, start)))
+                Event::Header(
+                    HeaderField::from_raw(raw, start)
+                        .unwrap_or_else(|| HeaderField::orphan(raw, start)),
+                )
             }
             Ev::HeadersEnd {
                 id,
@@ -174,8 +181,12 @@ impl StreamParser {
                 encoding,
             } => {
                 self.decoder = match (&encoding, kind) {
-                    (TransferEncoding::Base64, PartKind::Leaf) => Decoder::Base64(Base64Decoder::new()),
-                    (TransferEncoding::QuotedPrintable, PartKind::Leaf) => Decoder::Qp(QpDecoder::new()),
+                    (TransferEncoding::Base64, PartKind::Leaf) => {
+                        Decoder::Base64(Base64Decoder::new())
+                    }
+                    (TransferEncoding::QuotedPrintable, PartKind::Leaf) => {
+                        Decoder::Qp(QpDecoder::new())
+                    }
                     _ => Decoder::None,
                 };
                 self.decoder_at = body_offset;
@@ -193,7 +204,10 @@ impl StreamParser {
                 end,
                 region,
             } => {
-                if !self.decode || region != Region::Content || matches!(self.decoder, Decoder::None) {
+                if !self.decode
+                    || region != Region::Content
+                    || matches!(self.decoder, Decoder::None)
+                {
                     return Ok(Some(Event::Body {
                         index: id,
                         region,
@@ -210,8 +224,12 @@ impl StreamParser {
                     .get(start.saturating_sub(self.base)..end.saturating_sub(self.base))
                     .unwrap_or_default();
                 match &mut self.decoder {
-                    Decoder::Base64(d) => d.feed(input, start, &mut self.scratch, &mut self.engine.defects)?,
-                    Decoder::Qp(d) => d.feed(input, start, &mut self.scratch, &mut self.engine.defects)?,
+                    Decoder::Base64(d) => {
+                        d.feed(input, start, &mut self.scratch, &mut self.engine.defects)?
+                    }
+                    Decoder::Qp(d) => {
+                        d.feed(input, start, &mut self.scratch, &mut self.engine.defects)?
+                    }
                     Decoder::None => {}
                 }
                 Event::Body {
@@ -226,8 +244,12 @@ impl StreamParser {
                 if self.decode {
                     self.scratch.clear();
                     match decoder {
-                        Decoder::Base64(mut d) => d.finish(end_offset, &mut self.scratch, &mut self.engine.defects)?,
-                        Decoder::Qp(mut d) => d.finish(end_offset, &mut self.scratch, &mut self.engine.defects)?,
+                        Decoder::Base64(mut d) => {
+                            d.finish(end_offset, &mut self.scratch, &mut self.engine.defects)?
+                        }
+                        Decoder::Qp(mut d) => {
+                            d.finish(end_offset, &mut self.scratch, &mut self.engine.defects)?
+                        }
                         Decoder::None => {}
                     }
                     if !self.scratch.is_empty() {

@@ -27,6 +27,9 @@ struct Node {
     epilogue: Option<(usize, usize)>,
 }
 
+/// A decoded value with the defects found decoding it (absolute offsets).
+pub type WithDefects<T> = (T, Vec<Defect<MimeDefect>>);
+
 /// A parsed message: the input, its parts and every defect found.
 #[derive(Debug, Clone)]
 pub struct Message<'a> {
@@ -244,7 +247,10 @@ impl<'m, 'a> Part<'m, 'a> {
 
     /// The file name: the disposition's `filename`, else the content type's `name`.
     pub fn filename(&self) -> Option<String> {
-        if let Some(f) = self.disposition().and_then(|d| d.param("filename").map(str::to_string)) {
+        if let Some(f) = self
+            .disposition()
+            .and_then(|d| d.param("filename").map(str::to_string))
+        {
             return Some(f);
         }
         self.content_type().param("name").map(str::to_string)
@@ -270,16 +276,12 @@ impl<'m, 'a> Part<'m, 'a> {
         self.end_offset().saturating_sub(self.body_offset())
     }
 
-    /// The number of lines of the raw body (IMAP `body-fld-lines`): its line breaks, plus one
-    /// for a last line without one.
+    /// The number of lines of the raw body (IMAP `body-fld-lines`, RFC 3501 section 7.4.2): its
+    /// line breaks. A last line without a break is not counted, as Dovecot, Cyrus and UW-IMAP
+    /// count (the break before a multipart delimiter belongs to the delimiter); `cargo xtask
+    /// interop` checks the agreement against Dovecot.
     pub fn lines(&self) -> usize {
-        let body = self.raw_body();
-        let n = memchr::memchr_iter(b'\n', body).count();
-        if body.last().is_some_and(|&b| b != b'\n') {
-            n + 1
-        } else {
-            n
-        }
+        memchr::memchr_iter(b'\n', self.raw_body()).count()
     }
 
     /// The raw header section, blank line included.
@@ -300,12 +302,16 @@ impl<'m, 'a> Part<'m, 'a> {
 
     /// A multipart's preamble, if it had one.
     pub fn preamble(&self) -> Option<&'a [u8]> {
-        self.node().preamble.and_then(|(s, e)| self.msg.input.get(s..e))
+        self.node()
+            .preamble
+            .and_then(|(s, e)| self.msg.input.get(s..e))
     }
 
     /// A multipart's epilogue, if it had one.
     pub fn epilogue(&self) -> Option<&'a [u8]> {
-        self.node().epilogue.and_then(|(s, e)| self.msg.input.get(s..e))
+        self.node()
+            .epilogue
+            .and_then(|(s, e)| self.msg.input.get(s..e))
     }
 
     /// The children of a multipart, in order.
@@ -342,7 +348,10 @@ impl<'m, 'a> Part<'m, 'a> {
         let mut leaf_root = false;
         loop {
             let node = cur.node();
-            match node.parent.and_then(|p| self.msg.nodes.get(p).map(|n| (p, n))) {
+            match node
+                .parent
+                .and_then(|p| self.msg.nodes.get(p).map(|n| (p, n)))
+            {
                 None => {
                     if steps.is_empty() && node.kind != PartKind::Multipart {
                         leaf_root = true;
@@ -356,10 +365,17 @@ impl<'m, 'a> Part<'m, 'a> {
                             steps.push(1);
                         }
                     } else {
-                        let pos = parent.children.iter().position(|&c| c == cur.idx).unwrap_or(0);
+                        let pos = parent
+                            .children
+                            .iter()
+                            .position(|&c| c == cur.idx)
+                            .unwrap_or(0);
                         steps.push(pos + 1);
                     }
-                    cur = Part { msg: self.msg, idx: p };
+                    cur = Part {
+                        msg: self.msg,
+                        idx: p,
+                    };
                 }
             }
         }
@@ -372,7 +388,7 @@ impl<'m, 'a> Part<'m, 'a> {
 
     /// The transfer-decoded body (base64 and quoted-printable decoded, others as they are).
     /// Defects carry absolute offsets.
-    pub fn decoded_body(&self) -> Result<(Cow<'a, [u8]>, Vec<Defect<MimeDefect>>), DecodeError> {
+    pub fn decoded_body(&self) -> Result<WithDefects<Cow<'a, [u8]>>, DecodeError> {
         let mut d = self.msg.opts.defects();
         let body = crate::encoding::decode_body(
             self.raw_body(),
@@ -390,7 +406,7 @@ impl<'m, 'a> Part<'m, 'a> {
 
     /// For `text/*` parts: the transfer-decoded body decoded from its charset (WHATWG labels).
     /// `None` for other types.
-    pub fn text(&self) -> Result<Option<(String, Vec<Defect<MimeDefect>>)>, DecodeError> {
+    pub fn text(&self) -> Result<Option<WithDefects<String>>, DecodeError> {
         if self.content_type().mime_type != "text" {
             return Ok(None);
         }

@@ -32,7 +32,16 @@ pub(crate) fn header_text<'a>(
 
 /// True if `bytes` may hold an encoded word (`=?` ... `?=`).
 pub(crate) fn has_encoded_word(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, b"=?").is_some() && memchr::memmem::find(bytes, b"?=").is_some()
+    // A byte scan: building a substring searcher costs more than these short values.
+    let mut open = false;
+    for w in bytes.windows(2) {
+        match w {
+            [b'=', b'?'] => open = true,
+            [b'?', b'='] if open => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Decodes the encoded words of `bytes` (RFC 2047 section 5 `context`), other text as

@@ -33,12 +33,24 @@ fn run(input: &[u8], cuts: &[usize], decode: bool) -> (Vec<Owned>, Vec<String>) 
         while let Some(ev) = p.next_event().unwrap() {
             let o = match ev {
                 Event::MboxFrom(b) => Owned::From(b.to_vec()),
-                Event::PartStart { index, parent, offset } => Owned::Start(index, parent, offset),
+                Event::PartStart {
+                    index,
+                    parent,
+                    offset,
+                } => Owned::Start(index, parent, offset),
                 Event::Header(f) => Owned::Header(f.offset(), f.raw().to_vec()),
-                Event::HeadersEnd { index, body_offset, content_type, .. } => {
-                    Owned::HeadersEnd(index, body_offset, content_type.essence())
-                }
-                Event::Body { index, region, decoded, bytes } => {
+                Event::HeadersEnd {
+                    index,
+                    body_offset,
+                    content_type,
+                    ..
+                } => Owned::HeadersEnd(index, body_offset, content_type.essence()),
+                Event::Body {
+                    index,
+                    region,
+                    decoded,
+                    bytes,
+                } => {
                     let r = format!("{region:?}");
                     if let Some(Owned::Body(i, rr, _, b)) = out.last_mut() {
                         if *i == index && *rr == r {
@@ -57,7 +69,11 @@ fn run(input: &[u8], cuts: &[usize], decode: bool) -> (Vec<Owned>, Vec<String>) 
     assert!(p.is_done());
     // Decoding defects are found when a body event is pulled, structure defects when the engine
     // gets there: the set is the same whatever the chunking, the order of discovery may differ.
-    let mut defects: Vec<String> = p.defects().iter().map(|d| format!("{}@{}", mailwire_core::DefectKind::code(&d.kind), d.offset)).collect();
+    let mut defects: Vec<String> = p
+        .defects()
+        .iter()
+        .map(|d| format!("{}@{}", mailwire_core::DefectKind::code(&d.kind), d.offset))
+        .collect();
     defects.sort();
     (out, defects)
 }
@@ -77,7 +93,11 @@ fn agrees_with_tree_offsets() {
         let (events, _) = run(s, &[], false);
         let msg = parse(s).unwrap();
         for part in msg.parts() {
-            assert!(events.contains(&Owned::Start(part.index(), part.parent().map(|p| p.index()), part.header_offset())));
+            assert!(events.contains(&Owned::Start(
+                part.index(),
+                part.parent().map(|p| p.index()),
+                part.header_offset()
+            )));
             assert!(events.contains(&Owned::End(part.index(), part.end_offset())));
             if part.kind() == mailwire_mime::PartKind::Leaf && part.size() > 0 {
                 assert!(events.iter().any(|e| matches!(e, Owned::Body(i, r, _, b) if *i == part.index() && r == "Content" && b == part.raw_body())));
@@ -92,7 +112,12 @@ fn every_single_split_point() {
         for decode in [false, true] {
             let whole = run(s, &[], decode);
             for c in 0..=s.len() {
-                assert_eq!(run(s, &[c], decode), whole, "split at {c} of {:?}", String::from_utf8_lossy(s));
+                assert_eq!(
+                    run(s, &[c], decode),
+                    whole,
+                    "split at {c} of {:?}",
+                    String::from_utf8_lossy(s)
+                );
             }
             let bytewise: Vec<usize> = (0..s.len()).collect();
             assert_eq!(run(s, &bytewise, decode), whole);
@@ -104,7 +129,9 @@ fn every_single_split_point() {
 fn memory_stays_bounded_on_a_large_body() {
     let mut m = b"Content-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\nContent-Transfer-Encoding: base64\r\n\r\n".to_vec();
     for _ in 0..20_000 {
-        m.extend_from_slice(b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n");
+        m.extend_from_slice(
+            b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n",
+        );
     }
     m.extend_from_slice(b"--zz--\r\n");
     let mut p = StreamParser::new(Options::default()).decode_bodies(true);
@@ -142,7 +169,10 @@ fn message_strategy() -> impl Strategy<Value = Vec<u8>> {
         Just(b"Subject: =?utf-8?q?x?=".to_vec()),
         Just(b" folded".to_vec()),
         Just(Vec::new()),
-        proptest::collection::vec(prop_oneof![Just(b'-'), Just(b'='), Just(b'A'), Just(b' '), any::<u8>()], 0..12),
+        proptest::collection::vec(
+            prop_oneof![Just(b'-'), Just(b'='), Just(b'A'), Just(b' '), any::<u8>()],
+            0..12
+        ),
     ];
     let ending = prop_oneof![Just(&b"\r\n"[..]), Just(&b"\n"[..]), Just(&b""[..])];
     proptest::collection::vec((line, ending), 0..30).prop_map(|lines| {

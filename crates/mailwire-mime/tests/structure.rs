@@ -38,7 +38,7 @@ fn single_part_offsets_and_headers() {
     assert_eq!(r.body_offset(), 34);
     assert_eq!(r.end_offset(), m.len());
     assert_eq!(r.size(), 12);
-    assert_eq!(r.lines(), 2);
+    assert_eq!(r.lines(), 1);
     assert_eq!(r.path(), "1");
     assert!(msg.defects().is_empty());
 }
@@ -60,11 +60,14 @@ fn multipart_exact_boundaries() {
     assert_eq!(r.preamble(), Some(&b"preamble"[..]));
     assert_eq!(r.epilogue(), Some(&b"epilogue\r\n"[..]));
     assert_eq!(r.end_offset(), m.len());
-    assert_eq!(kids[0].lines(), 3);
+    assert_eq!(kids[0].lines(), 2);
     assert!(msg.defects().is_empty(), "{:?}", msg.defects());
     // Offsets point at the bytes.
     let k = kids[1];
-    assert_eq!(&m[k.header_offset()..k.header_offset() + 13], b"Content-Type:");
+    assert_eq!(
+        &m[k.header_offset()..k.header_offset() + 13],
+        b"Content-Type:"
+    );
     assert_eq!(&m[k.body_offset()..k.end_offset()], b"<p>second</p>");
 }
 
@@ -80,7 +83,10 @@ fn missing_close_boundary_and_nested() {
             ("2".into(), "last\r\n".into())
         ]
     );
-    assert_eq!(codes(msg.defects()), vec!["missing-close-boundary", "missing-close-boundary"]);
+    assert_eq!(
+        codes(msg.defects()),
+        vec!["missing-close-boundary", "missing-close-boundary"]
+    );
 }
 
 #[test]
@@ -109,11 +115,17 @@ fn message_rfc822_descent_and_digest() {
 fn bare_lf_mixed_endings_bom_mbox() {
     let m = b"\xEF\xBB\xBFFrom someone Sat Jan  3 01:05:34 1996\nSubject: x\nContent-Type: multipart/mixed; boundary=\"q\"\r\n\n--q\nContent-Type: text/plain\n\nbody\n--q--\n";
     let msg = parse(m).unwrap();
-    assert_eq!(msg.mbox_from().unwrap(), b"From someone Sat Jan  3 01:05:34 1996\n");
+    assert_eq!(
+        msg.mbox_from().unwrap(),
+        b"From someone Sat Jan  3 01:05:34 1996\n"
+    );
     let r = msg.root();
     assert_eq!(r.subject().as_deref(), Some("x"));
     assert_eq!(r.children().next().unwrap().raw_body(), b"body");
-    assert_eq!(codes(msg.defects()), vec!["byte-order-mark", "mbox-from-line", "bare-lf"]);
+    assert_eq!(
+        codes(msg.defects()),
+        vec!["byte-order-mark", "mbox-from-line", "bare-lf"]
+    );
 }
 
 #[test]
@@ -146,16 +158,28 @@ fn limits_are_errors() {
     opts.limits.max_depth = 3;
     let mut m = Vec::new();
     for i in 0..5 {
-        m.extend_from_slice(format!("Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n").as_bytes());
+        m.extend_from_slice(
+            format!("Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n").as_bytes(),
+        );
     }
     let e = parse_with(&m, &opts).unwrap_err();
-    assert!(matches!(e.kind, mailwire_core::ErrorKind::Limit { limit: "max_depth", .. }));
+    assert!(matches!(
+        e.kind,
+        mailwire_core::ErrorKind::Limit {
+            limit: "max_depth",
+            ..
+        }
+    ));
     let mut opts = Options::default();
     opts.limits.max_headers = 2;
     assert!(parse_with(b"A: 1\r\nB: 2\r\nC: 3\r\n\r\n", &opts).is_err());
     let mut opts = Options::default();
     opts.limits.max_parts = 2;
-    assert!(parse_with(b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\n--b\r\n\r\n--b--", &opts).is_err());
+    assert!(parse_with(
+        b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\n--b\r\n\r\n--b--",
+        &opts
+    )
+    .is_err());
 }
 
 #[test]
@@ -185,4 +209,42 @@ fn encoded_message_part_is_not_descended() {
     let msg = parse(m).unwrap();
     assert_eq!(msg.root().kind(), PartKind::Leaf);
     assert_eq!(codes(msg.defects()), vec!["encoded-message-part"]);
+}
+
+#[test]
+fn typed_accessors_on_a_part() {
+    let m = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/mime/trace-and-list-fields.eml"
+    ))
+    .unwrap();
+    let msg = parse(&m).unwrap();
+    let r = msg.root();
+    assert_eq!(
+        r.return_path(),
+        Some(Some("bounce@lists.example.org".into()))
+    );
+    let rec = r.received();
+    assert_eq!(rec.len(), 1);
+    assert_eq!(rec[0].clause("by"), Some("mx.example.net"));
+    let resent = r.resent();
+    assert_eq!(resent.len(), 1);
+    assert_eq!(resent[0].from[0].mailboxes()[0].address, "fwd@example.net");
+    assert_eq!(
+        resent[0].date.unwrap().to_rfc3339(),
+        "2003-07-02T08:00:00+00:00"
+    );
+    assert_eq!(
+        resent[0].message_id.as_ref().unwrap().as_str(),
+        "resent-1@example.net"
+    );
+    assert_eq!(r.list_id().unwrap().id, "example.lists.example.org");
+    assert_eq!(r.list_urls("list-unsubscribe").len(), 2);
+    assert_eq!(r.in_reply_to()[0].as_str(), "parent@example.org");
+    assert_eq!(r.references().len(), 2);
+    assert_eq!(r.from()[0].mailboxes()[0].name.as_deref(), Some("Poster"));
+    // Every field's typed value parses without error.
+    for f in r.headers() {
+        f.typed(msg.options()).unwrap();
+    }
 }

@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
 use encoding_rs::{CoderResult, Encoding};
 
@@ -42,25 +43,55 @@ const EXTRA_ALIASES: &[(&str, &Encoding)] = &[
     ("windows-950", encoding_rs::BIG5),
 ];
 
+/// The labels most mail uses, resolved without a table search (lower case; compared
+/// case-insensitively). Each maps where the full lookup below maps it.
+const COMMON: &[(&[u8], &Encoding)] = &[
+    (b"utf-8", encoding_rs::UTF_8),
+    (b"iso-8859-1", encoding_rs::WINDOWS_1252),
+    (b"us-ascii", encoding_rs::WINDOWS_1252),
+    (b"windows-1252", encoding_rs::WINDOWS_1252),
+    (b"iso-8859-15", encoding_rs::ISO_8859_15),
+    (b"iso-8859-2", encoding_rs::ISO_8859_2),
+    (b"windows-1250", encoding_rs::WINDOWS_1250),
+    (b"windows-1251", encoding_rs::WINDOWS_1251),
+    (b"koi8-r", encoding_rs::KOI8_R),
+    (b"gb2312", encoding_rs::GB18030),
+    (b"gbk", encoding_rs::GB18030),
+    (b"big5", encoding_rs::BIG5),
+    (b"shift_jis", encoding_rs::SHIFT_JIS),
+    (b"iso-2022-jp", encoding_rs::ISO_2022_JP),
+    (b"euc-kr", encoding_rs::EUC_KR),
+    (b"iso-8859-7", encoding_rs::ISO_8859_7),
+];
+
 /// Resolves a charset label (case-insensitive, surrounding white space ignored; a `*language`
 /// suffix must already be stripped). `None` for labels no registry lists.
+///
+/// GBK resolves to gb18030, as in the `charset` crate: WHATWG decodes both with one decoder.
 pub fn lookup(label: &[u8]) -> Option<Charset> {
-    // The overwhelmingly common labels first: no table search.
-    if label.eq_ignore_ascii_case(b"utf-8") {
-        return Some(Charset::UTF_8);
+    // The overwhelmingly common labels first: lower-cased on the stack, one `match`.
+    if label.len() <= 12 {
+        let mut buf = [0u8; 12];
+        for (d, s) in buf.iter_mut().zip(label) {
+            *d = s.to_ascii_lowercase();
+        }
+        let lower = &buf[..label.len()];
+        if let Some(&(_, enc)) = COMMON.iter().find(|(name, _)| *name == lower) {
+            return Some(Charset(Kind::Whatwg(enc)));
+        }
     }
     if let Some(&(_, enc)) = EXTRA_ALIASES
         .iter()
         .find(|(name, _)| label.eq_ignore_ascii_case(name.as_bytes()))
     {
-        return Some(Charset(Kind::Whatwg(enc)));
+        return Some(Charset::from_encoding(enc));
     }
     let found = ::charset::Charset::for_label_no_replacement(label)?;
     if found.name() == "UTF-7" {
         return Some(Charset(Kind::Utf7));
     }
     // Every WHATWG encoding's name is also one of its labels.
-    Encoding::for_label_no_replacement(found.name().as_bytes()).map(|e| Charset(Kind::Whatwg(e)))
+    Encoding::for_label_no_replacement(found.name().as_bytes()).map(Charset::from_encoding)
 }
 
 impl Charset {
@@ -69,9 +100,13 @@ impl Charset {
     /// UTF-7 (RFC 2152).
     pub const UTF_7: Charset = Charset(Kind::Utf7);
 
-    /// The charset of a WHATWG encoding.
+    /// The charset of a WHATWG encoding (GBK becomes gb18030, which decodes the same).
     pub fn from_encoding(encoding: &'static Encoding) -> Charset {
-        Charset(Kind::Whatwg(encoding))
+        if encoding == encoding_rs::GBK {
+            Charset(Kind::Whatwg(encoding_rs::GB18030))
+        } else {
+            Charset(Kind::Whatwg(encoding))
+        }
     }
 
     /// The WHATWG encoding, `None` for UTF-7.
@@ -142,7 +177,11 @@ impl Charset {
 
 /// Runs an `encoding_rs` decoder over `bytes` into `out`, growing `out` as it asks; returns
 /// whether malformed sequences were replaced.
-pub(crate) fn decode_encoding_into(encoding: &'static Encoding, bytes: &[u8], out: &mut String) -> bool {
+pub(crate) fn decode_encoding_into(
+    encoding: &'static Encoding,
+    bytes: &[u8],
+    out: &mut String,
+) -> bool {
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut rest = bytes;
     let mut errors = false;
@@ -162,26 +201,139 @@ pub(crate) fn decode_encoding_into(encoding: &'static Encoding, bytes: &[u8], ou
     }
 }
 
+/// Decodes `bytes` in `charset`, appending UTF-8 to `out`; returns whether malformed sequences
+/// were replaced.
+pub(crate) fn decode_charset_into_vec(charset: Charset, bytes: &[u8], out: &mut Vec<u8>) -> bool {
+    match charset.0 {
+        Kind::Whatwg(e) => decode_encoding_into_vec(e, bytes, out),
+        Kind::Utf7 => {
+            let mut s = String::with_capacity(bytes.len());
+            let errors = crate::utf7::decode_into(bytes, &mut s);
+            out.extend_from_slice(s.as_bytes());
+            errors
+        }
+    }
+}
+
+/// Runs an `encoding_rs` decoder over `bytes`, appending UTF-8 to `out`; returns whether
+/// malformed sequences were replaced.
+pub(crate) fn decode_encoding_into_vec(
+    encoding: &'static Encoding,
+    bytes: &[u8],
+    out: &mut Vec<u8>,
+) -> bool {
+    if let Some(table) = upper_half(encoding) {
+        // A single-byte charset: a table lookup per byte, no decoder to set up per word.
+        out.reserve(bytes.len() * 3);
+        let mut errors = false;
+        for &b in bytes {
+            if b.is_ascii() {
+                out.push(b);
+            } else {
+                // [length, UTF-8 bytes...]; length 0 marks an unmapped byte (U+FFFD).
+                let e = table[usize::from(b & 0x7F)];
+                errors |= e[0] == 0;
+                out.push(e[1]);
+                if e[0] != 1 {
+                    out.push(e[2]);
+                    if e[0] != 2 {
+                        out.push(e[3]);
+                    }
+                }
+            }
+        }
+        return errors;
+    }
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut rest = bytes;
+    let mut errors = false;
+    loop {
+        let need = decoder
+            .max_utf8_buffer_length(rest.len())
+            .unwrap_or_else(|| rest.len().saturating_mul(3).saturating_add(16));
+        let start = out.len();
+        out.resize(start.saturating_add(need), 0);
+        let (result, read, written, had_errors) =
+            decoder.decode_to_utf8(rest, &mut out[start..], true);
+        out.truncate(start + written);
+        errors |= had_errors;
+        rest = rest.get(read..).unwrap_or_default();
+        match result {
+            CoderResult::InputEmpty => return errors,
+            CoderResult::OutputFull => continue,
+        }
+    }
+}
+
+/// The single-byte encodings of WHATWG (ASCII in the lower half).
+const SINGLE_BYTE: &[&Encoding] = &[
+    encoding_rs::IBM866,
+    encoding_rs::ISO_8859_2,
+    encoding_rs::ISO_8859_3,
+    encoding_rs::ISO_8859_4,
+    encoding_rs::ISO_8859_5,
+    encoding_rs::ISO_8859_6,
+    encoding_rs::ISO_8859_7,
+    encoding_rs::ISO_8859_8,
+    encoding_rs::ISO_8859_8_I,
+    encoding_rs::ISO_8859_10,
+    encoding_rs::ISO_8859_13,
+    encoding_rs::ISO_8859_14,
+    encoding_rs::ISO_8859_15,
+    encoding_rs::ISO_8859_16,
+    encoding_rs::KOI8_R,
+    encoding_rs::KOI8_U,
+    encoding_rs::MACINTOSH,
+    encoding_rs::WINDOWS_874,
+    encoding_rs::WINDOWS_1250,
+    encoding_rs::WINDOWS_1251,
+    encoding_rs::WINDOWS_1252,
+    encoding_rs::WINDOWS_1253,
+    encoding_rs::WINDOWS_1254,
+    encoding_rs::WINDOWS_1255,
+    encoding_rs::WINDOWS_1256,
+    encoding_rs::WINDOWS_1257,
+    encoding_rs::WINDOWS_1258,
+    encoding_rs::X_MAC_CYRILLIC,
+];
+
+/// The UTF-8 of bytes 0x80 to 0xFF in a single-byte encoding, as `[length, bytes...]` (length 0
+/// and U+FFFD where unmapped), taken once from `encoding_rs`'s own decoder.
+type UpperHalf = [[u8; 4]; 128];
+
+fn upper_half(encoding: &'static Encoding) -> Option<&'static UpperHalf> {
+    static TABLES: OnceLock<Vec<(&'static Encoding, UpperHalf)>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        SINGLE_BYTE
+            .iter()
+            .map(|&e| {
+                // U+FFFD is EF BF BD.
+                let mut t = [[0, 0xEF, 0xBF, 0xBD]; 128];
+                for (i, slot) in t.iter_mut().enumerate() {
+                    let byte = [0x80 | i as u8];
+                    let (text, errors) = e.decode_without_bom_handling(&byte);
+                    let utf8 = text.as_bytes();
+                    if !errors && (1..=3).contains(&utf8.len()) {
+                        slot[0] = utf8.len() as u8;
+                        slot[1..=utf8.len()].copy_from_slice(utf8);
+                    }
+                }
+                (e, t)
+            })
+            .collect()
+    });
+    if !encoding.is_single_byte() {
+        return None;
+    }
+    tables.iter().find(|(e, _)| *e == encoding).map(|(_, t)| t)
+}
+
 /// Reads `bytes` as UTF-8 when they are valid UTF-8, else with `fallback` (what mail readers do
 /// with raw 8-bit header bytes and with words of an unknown charset).
 pub fn decode_with_fallback<'a>(bytes: &'a [u8], fallback: &'static Encoding) -> Cow<'a, str> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
         Err(_) => fallback.decode_without_bom_handling(bytes).0,
-    }
-}
-
-/// [`decode_with_fallback`] appending to `out`.
-pub(crate) fn decode_with_fallback_into(
-    bytes: &[u8],
-    fallback: &'static Encoding,
-    out: &mut String,
-) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => out.push_str(s),
-        Err(_) => {
-            decode_encoding_into(fallback, bytes, out);
-        }
     }
 }
 
@@ -203,7 +355,8 @@ mod tests {
         // WHATWG decodes GBK with the gb18030 decoder; the `charset` crate names it so.
         assert_eq!(name("GB2312"), Some("gb18030"));
         assert_eq!(name("ms936"), Some("gb18030"));
-        assert_eq!(name("cp936"), Some("GBK"));
+        assert_eq!(name("cp936"), Some("gb18030"));
+        assert_eq!(name("gbk"), Some("gb18030"));
         assert_eq!(name("shift_jis"), Some("Shift_JIS"));
         assert_eq!(name("CP932"), Some("Shift_JIS"));
         assert_eq!(name("iso-2022-jp"), Some("ISO-2022-JP"));
@@ -212,9 +365,37 @@ mod tests {
         assert_eq!(name("UTF-7"), Some("UTF-7"));
         assert_eq!(name("unicode-1-1-utf-7"), Some("UTF-7"));
         assert_eq!(name("utf-16"), Some("UTF-16LE"));
-        assert_eq!(name("iso-2022-kr"), None, "replacement encoding is not resolved");
+        assert_eq!(
+            name("iso-2022-kr"),
+            None,
+            "replacement encoding is not resolved"
+        );
         assert_eq!(name("x-unknown"), None);
         assert_eq!(name(""), None);
+    }
+
+    #[test]
+    fn common_labels_agree_with_the_full_lookup() {
+        for (label, _) in COMMON {
+            let fast = lookup(label);
+            let full = ::charset::Charset::for_label_no_replacement(label)
+                .and_then(|c| Encoding::for_label_no_replacement(c.name().as_bytes()))
+                .map(Charset::from_encoding);
+            assert_eq!(fast, full, "{}", String::from_utf8_lossy(label));
+        }
+    }
+
+    #[test]
+    fn single_byte_tables_match_the_decoders() {
+        let all: Vec<u8> = (0..=255).collect();
+        for &e in SINGLE_BYTE {
+            assert!(e.is_single_byte(), "{}", e.name());
+            let mut fast = Vec::new();
+            let fast_errors = decode_encoding_into_vec(e, &all, &mut fast);
+            let (slow, slow_errors) = e.decode_without_bom_handling(&all);
+            assert_eq!(String::from_utf8(fast).unwrap(), slow, "{}", e.name());
+            assert_eq!(fast_errors, slow_errors, "{}", e.name());
+        }
     }
 
     #[test]
@@ -233,8 +414,14 @@ mod tests {
 
     #[test]
     fn fallback_reads_utf8_first() {
-        assert_eq!(decode_with_fallback("é".as_bytes(), encoding_rs::WINDOWS_1252), "é");
-        assert_eq!(decode_with_fallback(b"\xe9", encoding_rs::WINDOWS_1252), "é");
+        assert_eq!(
+            decode_with_fallback("é".as_bytes(), encoding_rs::WINDOWS_1252),
+            "é"
+        );
+        assert_eq!(
+            decode_with_fallback(b"\xe9", encoding_rs::WINDOWS_1252),
+            "é"
+        );
         assert_eq!(decode_with_fallback(b"\xe9", encoding_rs::KOI8_R), "И");
     }
 }

@@ -36,7 +36,28 @@ pub fn decode<'a>(
             defects: Vec::new(),
         });
     }
+    // Lenient decoding first trusts UTF-8 words to hold UTF-8 and checks the whole text once at
+    // the end; only if that fails is the input decoded again, checking each run of words (to
+    // replace and report exactly the malformed ones). Strict decoding checks each run at once.
+    let optimistic = opts.strictness == mailwire_core::Strictness::Lenient;
+    if let Some(done) = run_decoder(input, context, opts, optimistic)? {
+        return Ok(done);
+    }
+    run_decoder(input, context, opts, false)?.ok_or_else(|| {
+        // Unreachable: a careful run only appends valid UTF-8.
+        DecodeError::syntax(0, "UTF-8 text")
+    })
+}
+
+/// One decoding pass; `None` when an optimistic pass met malformed UTF-8 in UTF-8 words.
+fn run_decoder<'a>(
+    input: &'a [u8],
+    context: Context,
+    opts: &DecodeOptions,
+    optimistic: bool,
+) -> Result<Option<Decoded<'a>>, DecodeError> {
     let mut d = Decoder::new(input, opts);
+    d.optimistic = optimistic;
     match context {
         Context::Text => d.text()?,
         Context::Comment => d.comment_content()?,
@@ -109,50 +130,101 @@ const CLASS: [u8; 256] = {
     t
 };
 
-/// The offset of the first `=?` in `hay`.
-#[inline]
-fn find_open(hay: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    while let Some(p) = memchr::memchr(b'=', hay.get(at..)?) {
-        let i = at + p;
-        if hay.get(i + 1) == Some(&b'?') {
-            return Some(i);
-        }
-        at = i + 1;
-    }
-    None
-}
-
-/// The offset of the first `?=` in `hay`.
-#[inline]
-fn find_close(hay: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    while let Some(p) = memchr::memchr(b'?', hay.get(at..)?) {
-        let i = at + p;
-        if hay.get(i + 1) == Some(&b'=') {
-            return Some(i);
-        }
-        at = i + 1;
-    }
-    None
-}
-
 #[inline]
 fn is_wsp(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
-/// The bytes ending a run of "other" bytes, per context (white space and line breaks everywhere).
-fn is_delim(b: u8, context: Context) -> bool {
-    match b {
-        b' ' | b'\t' | b'\r' | b'\n' => true,
-        b'(' | b')' => context != Context::Text,
-        // A quoted-pair in a comment; outside quotes in a phrase it is just a stray special.
-        b'\\' => context == Context::Comment,
-        b'"' => context == Context::Phrase,
-        _ => false,
+/// The bytes ending a run of "other" bytes, per context: white space and line breaks everywhere;
+/// parentheses in comments and phrases; `\` (a quoted-pair) in comments (outside quotes in a
+/// phrase it is just a stray special); `"` in phrases.
+const fn delim_table(context: u8) -> [bool; 256] {
+    let mut t = [false; 256];
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    if context > 0 {
+        t[b'(' as usize] = true;
+        t[b')' as usize] = true;
     }
+    if context == 1 {
+        t[b'\\' as usize] = true;
+    }
+    if context == 2 || context == 3 {
+        t[b'"' as usize] = true;
+    }
+    if context == 3 {
+        t[b'(' as usize] = false;
+        t[b')' as usize] = false;
+        t[b'\\' as usize] = true;
+    }
+    t
 }
+
+/// Per context: delimiters plus `?` (what ends a token of an encoded word) and `=`.
+const fn stop_table(context: u8) -> [u8; 256] {
+    let d = delim_table(context);
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        if d[i] {
+            t[i] = DELIM;
+        }
+        i += 1;
+    }
+    t[b'?' as usize] = QMARK;
+    t[b'=' as usize] = EQUALS;
+    t
+}
+
+const DELIM: u8 = 1;
+const QMARK: u8 = 2;
+const EQUALS: u8 = 4;
+const STOPS: [[u8; 256]; 4] = [stop_table(0), stop_table(1), stop_table(2), stop_table(3)];
+
+const Q_LIT: u8 = 0;
+const Q_BAD: u8 = 1;
+const Q_UNDER: u8 = 2;
+const Q_EQ: u8 = 3;
+const Q_QMARK: u8 = 4;
+const Q_DELIM: u8 = 5;
+
+/// Per context: how a `Q` word's text treats each byte (section 5's allowed characters; a quoted
+/// string's words follow the rule of unstructured text).
+const fn qclass_table(context: u8) -> [u8; 256] {
+    let d = delim_table(context);
+    let allowed = q_table(if context == 3 { 0 } else { context });
+    let mut t = [Q_BAD; 256];
+    let mut i = 0;
+    while i < 256 {
+        if d[i] {
+            t[i] = Q_DELIM;
+        } else if allowed[i] {
+            t[i] = Q_LIT;
+        }
+        i += 1;
+    }
+    t[b'?' as usize] = Q_QMARK;
+    t[b'_' as usize] = Q_UNDER;
+    t[b'=' as usize] = Q_EQ;
+    t
+}
+
+const QCLASS: [[u8; 256]; 4] = [
+    qclass_table(0),
+    qclass_table(1),
+    qclass_table(2),
+    qclass_table(3),
+];
+
+/// Text, comment, phrase, and inside a quoted string (white space, `"`, `\\`).
+const DELIMS: [[bool; 256]; 4] = [
+    delim_table(0),
+    delim_table(1),
+    delim_table(2),
+    delim_table(3),
+];
 
 /// Where the charset of the pending run of encoded words came from.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -170,7 +242,16 @@ enum Last {
     Word,
 }
 
-/// One encoded word found in the input (all fields are byte offsets into it).
+/// What an encoded word's `encoding` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Enc {
+    B,
+    Q,
+    Unknown,
+}
+
+/// One encoded word found in the input (ranges are byte offsets into it). A `B` or `Q` word's
+/// bytes are already decoded at the end of the output, from `mark`.
 #[derive(Debug, Clone, Copy)]
 struct Word {
     start: usize,
@@ -179,6 +260,9 @@ struct Word {
     lang: Option<(usize, usize)>,
     encoding: (usize, usize),
     text: (usize, usize),
+    enc: Enc,
+    mark: usize,
+    found: Found,
 }
 
 struct Decoder<'a> {
@@ -203,8 +287,8 @@ struct Decoder<'a> {
     raw8_reported: bool,
     /// While decoding a quoted string in a phrase.
     in_quotes: bool,
-    /// Context whose Q rules apply to encoded words.
-    q_context: Context,
+    /// Whether runs of UTF-8 words are left unchecked until the end (see `decode`).
+    optimistic: bool,
 }
 
 impl<'a> Decoder<'a> {
@@ -224,7 +308,7 @@ impl<'a> Decoder<'a> {
             raw_utf8: None,
             raw8_reported: false,
             in_quotes: false,
-            q_context: Context::Text,
+            optimistic: false,
         }
     }
 
@@ -232,23 +316,25 @@ impl<'a> Decoder<'a> {
         self.defects.report(offset, kind)
     }
 
-    fn finish(mut self) -> Result<Decoded<'a>, DecodeError> {
+    fn finish(mut self) -> Result<Option<Decoded<'a>>, DecodeError> {
         self.settle()?;
-        let defects = self.defects.into_vec();
         let text = if self.out == self.input {
             // Nothing changed (white space and plain UTF-8 only): hand out the input itself.
             match std::str::from_utf8(self.input) {
                 Ok(s) => Cow::Borrowed(s),
-                Err(_) => Cow::Owned(String::from_utf8_lossy(&self.out).into_owned()),
+                Err(_) => return Ok(None),
             }
         } else {
-            // Every piece appended was valid UTF-8; the lossy path is never taken.
             match String::from_utf8(self.out) {
                 Ok(s) => Cow::Owned(s),
-                Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                // Only possible in an optimistic pass (see `decode`).
+                Err(_) => return Ok(None),
             }
         };
-        Ok(Decoded { text, defects })
+        Ok(Some(Decoded {
+            text,
+            defects: self.defects.into_vec(),
+        }))
     }
 
     // ----- tokenisers -------------------------------------------------------------------------
@@ -296,14 +382,14 @@ impl<'a> Decoder<'a> {
     /// The end of the run of non-delimiter bytes starting at `i`.
     fn run_end(&self, i: usize, context: Context) -> usize {
         let rest = self.input.get(i..).unwrap_or_default();
+        let delims = &DELIMS[context as usize];
         rest.iter()
-            .position(|&b| is_delim(b, context))
+            .position(|&b| delims[usize::from(b)])
             .map_or(self.input.len(), |p| i + p)
     }
 
     /// `unstructured` text: white space and runs.
     fn text(&mut self) -> Result<(), DecodeError> {
-        self.q_context = Context::Text;
         let mut i = 0;
         while i < self.input.len() {
             let w = self.ws_len(i);
@@ -315,9 +401,7 @@ impl<'a> Decoder<'a> {
             match self.input[i] {
                 b'\r' | b'\n' => i = self.stray_break(i)?,
                 _ => {
-                    let end = self.run_end(i, Context::Text);
-                    self.run_of(i, end, false)?;
-                    i = end;
+                    i = self.run_of(i, 0, false)?;
                 }
             }
         }
@@ -327,7 +411,6 @@ impl<'a> Decoder<'a> {
     /// The content of a comment: nested comments keep their parentheses, quoted-pairs are
     /// unescaped.
     fn comment_content(&mut self) -> Result<(), DecodeError> {
-        self.q_context = Context::Comment;
         self.comment_body(0, None).map(|_| ())
     }
 
@@ -371,9 +454,7 @@ impl<'a> Decoder<'a> {
                 }
                 b'\\' => i = self.quoted_pair(i)?,
                 _ => {
-                    let end = self.run_end(i, Context::Comment);
-                    self.run_of(i, end, false)?;
-                    i = end;
+                    i = self.run_of(i, 1, false)?;
                 }
             }
         }
@@ -417,7 +498,6 @@ impl<'a> Decoder<'a> {
                 b'\r' | b'\n' => i = self.stray_break(i)?,
                 b'"' => i = self.quoted_string(i)?,
                 b'(' => {
-                    self.q_context = Context::Comment;
                     self.lit("(")?;
                     i = self.comment_body(i + 1, Some(i))?;
                 }
@@ -427,7 +507,6 @@ impl<'a> Decoder<'a> {
                     i += 1;
                 }
                 _ => {
-                    self.q_context = Context::Phrase;
                     let end = self.run_end(i, Context::Phrase);
                     if let Some(p) = self.input[i..end]
                         .iter()
@@ -435,8 +514,7 @@ impl<'a> Decoder<'a> {
                     {
                         self.report(i + p, D::UnquotedSpecial)?;
                     }
-                    self.run_of(i, end, true)?;
-                    i = end;
+                    i = self.run_of(i, 2, true)?;
                 }
             }
         }
@@ -446,7 +524,6 @@ impl<'a> Decoder<'a> {
     /// A quoted string starting at the `"` at `i`; returns the offset after its closing `"`.
     fn quoted_string(&mut self, start: usize) -> Result<usize, DecodeError> {
         self.in_quotes = true;
-        self.q_context = Context::Text;
         // The quotes themselves are syntax: they end a run of words but add no text.
         self.settle()?;
         self.last = Last::Plain;
@@ -470,13 +547,7 @@ impl<'a> Decoder<'a> {
                 b'\r' | b'\n' => i = self.stray_break(i)?,
                 b'\\' => i = self.quoted_pair(i)?,
                 _ => {
-                    let rest = &self.input[i..];
-                    let end = rest
-                        .iter()
-                        .position(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\\'))
-                        .map_or(self.input.len(), |p| i + p);
-                    self.run_of(i, end, false)?;
-                    i = end;
+                    i = self.run_of(i, 3, false)?;
                 }
             }
         }
@@ -486,28 +557,37 @@ impl<'a> Decoder<'a> {
         Ok(i)
     }
 
-    /// A run of non-delimiter bytes `[start, end)`: plain text with encoded words inside.
-    fn run_of(&mut self, start: usize, end: usize, phrase: bool) -> Result<(), DecodeError> {
-        let bytes = &self.input[start..end];
-        let first = match find_open(bytes) {
-            None => return self.plain(start, end),
-            Some(p) => start + p,
-        };
+    /// A run of non-delimiter bytes from `start` (the delimiters are the context's): plain text
+    /// with encoded words inside, found in the same single pass. Returns where the run ends.
+    fn run_of(&mut self, start: usize, ctx: usize, phrase: bool) -> Result<usize, DecodeError> {
+        let input = self.input;
+        let stops = &STOPS[ctx];
+        let mut i = start;
         let mut plain_from = start;
-        let mut at = first;
-        // No `?=` starts at or after this offset within the run (a failed search's finding).
-        let mut no_end_from = end;
-        while at < end {
-            match self.parse_word(at, end, &mut no_end_from) {
-                Some(word) => {
-                    if plain_from < word.start {
-                        self.plain(plain_from, word.start)?;
-                    }
-                    let glued = word.start > start
-                        || word.end < end
+        // Where a failed search for `?=` found none: none starts in [from, to), the run's end.
+        let mut no_close: Option<(usize, usize)> = None;
+        while let Some(&b) = input.get(i) {
+            let class = stops[usize::from(b)];
+            if class == 0 || class == QMARK {
+                i += 1;
+                continue;
+            }
+            if class == DELIM {
+                break;
+            }
+            if input.get(i + 1) == Some(&b'?') {
+                // The text before it goes first: the word decodes straight into the output.
+                if plain_from < i {
+                    self.plain(plain_from, i)?;
+                    plain_from = i;
+                }
+                if let Some(word) = scan_word(input, i, ctx, &mut no_close, &mut self.out) {
+                    let after = input.get(word.end).copied();
+                    let glued = i > start
+                        || after.is_some_and(|a| stops[usize::from(a)] != DELIM)
                         || (phrase
-                            && ((start > 0 && self.input.get(start - 1) == Some(&b'"'))
-                                || self.input.get(end) == Some(&b'"')));
+                            && ((start > 0 && input.get(start - 1) == Some(&b'"'))
+                                || after == Some(b'"')));
                     if glued {
                         self.report(word.start, D::NotSeparated)?;
                     }
@@ -515,67 +595,17 @@ impl<'a> Decoder<'a> {
                         self.report(word.start, D::EncodedWordInQuotedString)?;
                     }
                     self.word(&word)?;
-                    plain_from = word.end;
-                    at = match find_open(&self.input[word.end..end]) {
-                        Some(p) => word.end + p,
-                        None => end,
-                    };
-                }
-                None => {
-                    at = match find_open(&self.input[at + 1..end]) {
-                        Some(p) => at + 1 + p,
-                        None => end,
-                    };
+                    i = word.end;
+                    plain_from = i;
+                    continue;
                 }
             }
+            i += 1;
         }
-        if plain_from < end {
-            self.plain(plain_from, end)?;
+        if plain_from < i {
+            self.plain(plain_from, i)?;
         }
-        Ok(())
-    }
-
-    /// Parses the encoded word whose `=?` is at `at`, within a run ending at `end`.
-    fn parse_word(&self, at: usize, end: usize, no_end_from: &mut usize) -> Option<Word> {
-        let input = self.input;
-        let cs_start = at + 2;
-        let q1 = cs_start + input.get(cs_start..end)?.iter().position(|&b| b == b'?')?;
-        if q1 == cs_start {
-            return None;
-        }
-        let enc_start = q1 + 1;
-        let q2 = enc_start + input.get(enc_start..end)?.iter().position(|&b| b == b'?')?;
-        if q2 == enc_start {
-            return None;
-        }
-        let text_start = q2 + 1;
-        if text_start >= *no_end_from {
-            return None;
-        }
-        let limit = (*no_end_from).saturating_add(1).min(end);
-        let hay = input.get(text_start..limit)?;
-        let text_end = match find_close(hay) {
-            Some(p) => text_start + p,
-            None => {
-                *no_end_from = (*no_end_from).min(text_start);
-                return None;
-            }
-        };
-        let (charset, lang) = match memchr::memchr(b'*', &input[cs_start..q1]) {
-            Some(p) => ((cs_start, cs_start + p), Some((cs_start + p + 1, q1))),
-            None => ((cs_start, q1), None),
-        };
-        if charset.0 == charset.1 {
-            return None;
-        }
-        Some(Word {
-            start: at,
-            end: text_end + 2,
-            charset,
-            lang,
-            encoding: (enc_start, q2),
-            text: (text_start, text_end),
-        })
+        Ok(i)
     }
 
     // ----- the section 6.2 state machine ---------------------------------------------------
@@ -617,42 +647,48 @@ impl<'a> Decoder<'a> {
 
     /// Charset-decodes the run's bytes (at the end of `out`, from `run_start`) in place.
     fn flush_run(&mut self) -> Result<(), DecodeError> {
+        self.flush_run_upto(self.out.len()).map(|_| ())
+    }
+
+    /// Charset-decodes the run's bytes `out[run_start..mark]` in place, keeping what follows
+    /// (the next word's bytes, already decoded from `B`/`Q`) after it. Returns where those bytes
+    /// start now.
+    fn flush_run_upto(&mut self, mark: usize) -> Result<usize, DecodeError> {
         let Some(cs) = self.run_charset.take() else {
-            return Ok(());
+            return Ok(mark);
         };
-        let start = self.run_start.min(self.out.len());
-        let tail = &self.out[start..];
-        let utf8_ok = std::str::from_utf8(tail).is_ok();
-        match cs {
+        let mark = mark.min(self.out.len());
+        let start = self.run_start.min(mark);
+        let seg = &self.out[start..mark];
+        let redo = match cs {
             RunCharset::Known(cs) if cs == Charset::UTF_8 => {
-                if !utf8_ok {
-                    let bytes = self.out.split_off(start);
-                    self.out
-                        .extend_from_slice(String::from_utf8_lossy(&bytes).as_bytes());
-                    self.report(self.run_offset, D::CharsetDecodeError)?;
-                }
+                !self.optimistic && std::str::from_utf8(seg).is_err()
             }
             RunCharset::Known(cs) => {
-                let ascii_same = cs.encoding().is_some_and(|e| e.is_ascii_compatible());
-                if !(ascii_same && tail.is_ascii()) {
-                    self.run.clear();
-                    self.run.extend_from_slice(tail);
-                    self.out.truncate(start);
-                    if charset::decode_charset_into_vec(cs, &self.run, &mut self.out) {
-                        self.report(self.run_offset, D::CharsetDecodeError)?;
-                    }
-                }
+                !(cs.encoding().is_some_and(|e| e.is_ascii_compatible()) && seg.is_ascii())
             }
-            RunCharset::Unknown(..) => {
-                if !utf8_ok {
-                    self.run.clear();
-                    self.run.extend_from_slice(tail);
-                    self.out.truncate(start);
-                    charset::decode_encoding_into_vec(self.fallback, &self.run, &mut self.out);
-                }
-            }
+            RunCharset::Unknown(..) => std::str::from_utf8(seg).is_err(),
+        };
+        if !redo {
+            return Ok(mark);
         }
-        Ok(())
+        self.run.clear();
+        self.run.extend_from_slice(&self.out[start..]);
+        self.out.truncate(start);
+        let (bytes, rest) = self.run.split_at(mark - start);
+        let errors = match cs {
+            RunCharset::Known(cs) => charset::decode_charset_into_vec(cs, bytes, &mut self.out),
+            RunCharset::Unknown(..) => {
+                charset::decode_encoding_into_vec(self.fallback, bytes, &mut self.out);
+                false
+            }
+        };
+        let moved = self.out.len();
+        self.out.extend_from_slice(rest);
+        if errors {
+            self.report(self.run_offset, D::CharsetDecodeError)?;
+        }
+        Ok(moved)
     }
 
     /// Literal text produced by syntax (parentheses of nested comments).
@@ -683,10 +719,7 @@ impl<'a> Decoder<'a> {
         if !self.raw8_reported {
             self.raw8_reported = true;
             let first = start + bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
-            self.report(
-                first,
-                if utf8 { D::Raw8Bit } else { D::Raw8BitFallback },
-            )?;
+            self.report(first, if utf8 { D::Raw8Bit } else { D::Raw8BitFallback })?;
         }
         if utf8 && std::str::from_utf8(bytes).is_ok() {
             self.out.extend_from_slice(bytes);
@@ -696,17 +729,12 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    /// An encoded word.
+    /// An encoded word, its bytes (for `B` and `Q`) already at the end of the output.
     fn word(&mut self, w: &Word) -> Result<(), DecodeError> {
-        let enc = &self.input[w.encoding.0..w.encoding.1];
-        let b = match enc {
-            [b'B' | b'b'] => true,
-            [b'Q' | b'q'] => false,
-            _ => {
-                self.report(w.encoding.0, D::UnknownEncoding)?;
-                return self.plain(w.start, w.end);
-            }
-        };
+        if w.enc == Enc::Unknown {
+            self.report(w.encoding.0, D::UnknownEncoding)?;
+            return self.plain(w.start, w.end);
+        }
         if w.end - w.start > MAX_WORD {
             self.report(w.start, D::EncodedWordTooLong)?;
         }
@@ -732,24 +760,16 @@ impl<'a> Decoder<'a> {
             _ => false,
         };
         if !same {
-            self.flush_run()?;
+            let mark = self.flush_run_upto(w.mark)?;
             self.run_charset = Some(key);
             self.run_offset = w.start;
-            self.run_start = self.out.len();
+            self.run_start = mark;
         }
         let (ts, te) = w.text;
         if ts == te {
             self.report(ts, D::EmptyEncodedText)?;
-        } else {
-            let text = &self.input[ts..te];
-            let found = if b {
-                decode_b(text, &mut self.out)
-            } else {
-                decode_q(text, q_table(self.q_context), &mut self.out)
-            };
-            if found.any() {
-                self.report_found(ts, found)?;
-            }
+        } else if w.found.any() {
+            self.report_found(ts, w.found)?;
         }
         self.last = Last::Word;
         Ok(())
@@ -757,7 +777,9 @@ impl<'a> Decoder<'a> {
 
     fn lookup(&mut self, (s, e): (usize, usize)) -> Option<Charset> {
         if let Some(((cs, ce), found)) = self.cache {
-            if self.input[cs..ce].eq_ignore_ascii_case(&self.input[s..e]) {
+            let (a, b) = (&self.input[cs..ce], &self.input[s..e]);
+            // Labels repeat byte for byte within a header: compare exactly first.
+            if a == b || a.eq_ignore_ascii_case(b) {
                 return found;
             }
         }
@@ -766,7 +788,7 @@ impl<'a> Decoder<'a> {
         found
     }
 
-    /// Reports what [`decode_q`] / [`decode_b`] found, in input order.
+    /// Reports what the `Q` / `B` scanners found in a word, in input order.
     fn report_found(&mut self, base: usize, f: Found) -> Result<(), DecodeError> {
         let mut all = [
             (f.bad_char, D::QCharNotAllowed),
@@ -782,6 +804,289 @@ impl<'a> Decoder<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// Scans the encoded word whose `=?` is at `at` (none of its bytes may be a delimiter of the
+/// context `ctx`), decoding a `B` or `Q` word's text onto the end of `out` in the same pass.
+/// `no_close` carries what failed scans learnt, so that no byte is searched twice for a `?=` that
+/// is not there (linear time over runs like `=?a?q?=?a?q?...`). On failure `out` is unchanged.
+fn scan_word(
+    input: &[u8],
+    at: usize,
+    ctx: usize,
+    no_close: &mut Option<(usize, usize)>,
+    out: &mut Vec<u8>,
+) -> Option<Word> {
+    let stops = &STOPS[ctx];
+    // `charset ["*" language] "?"` and `encoding "?"`: short tokens.
+    let token_end = |from: usize| -> Option<usize> {
+        let mut j = from;
+        loop {
+            match stops[usize::from(*input.get(j)?)] {
+                QMARK => return (j > from).then_some(j),
+                DELIM => return None,
+                _ => j += 1,
+            }
+        }
+    };
+    let cs_start = at + 2;
+    let q1 = token_end(cs_start)?;
+    let (charset, lang) = match input[cs_start..q1].iter().position(|&b| b == b'*') {
+        Some(p) => ((cs_start, cs_start + p), Some((cs_start + p + 1, q1))),
+        None => ((cs_start, q1), None),
+    };
+    if charset.0 == charset.1 {
+        return None;
+    }
+    let enc_start = q1 + 1;
+    let q2 = token_end(enc_start)?;
+    let text_start = q2 + 1;
+    let known = *no_close;
+    if let Some((from, to)) = known {
+        if text_start >= from && text_start <= to {
+            return None;
+        }
+    }
+    // Bytes from `limit` on are known to hold no `?=` up to the run's end `known_end`.
+    let scan = Scan {
+        input,
+        limit: known.map_or(usize::MAX, |(from, _)| from),
+        known_end: known.map_or(0, |(_, to)| to),
+    };
+    let enc = match &input[enc_start..q2] {
+        [b'B' | b'b'] => Enc::B,
+        [b'Q' | b'q'] => Enc::Q,
+        _ => Enc::Unknown,
+    };
+    let mark = out.len();
+    let mut found = Found::default();
+    let scanned = match enc {
+        Enc::B => scan.b(text_start, stops, out, &mut found),
+        Enc::Q => scan.q(text_start, &QCLASS[ctx], out, &mut found),
+        Enc::Unknown => scan.plain(text_start, stops),
+    };
+    match scanned {
+        Ok(text_end) => Some(Word {
+            start: at,
+            end: text_end + 2,
+            charset,
+            lang,
+            encoding: (enc_start, q2),
+            text: (text_start, text_end),
+            enc,
+            mark,
+            found,
+        }),
+        Err(to) => {
+            out.truncate(mark);
+            let from = known.map_or(text_start, |(f, _)| f.min(text_start));
+            *no_close = Some((from, to));
+            None
+        }
+    }
+}
+
+/// The encoded text scanners: each returns the offset of the closing `?=`, or where the run ends
+/// without one (a delimiter, the end of input, or the known end past `limit`).
+struct Scan<'a> {
+    input: &'a [u8],
+    limit: usize,
+    known_end: usize,
+}
+
+impl Scan<'_> {
+    /// Where a scan that ran out of bytes at `j` says the run ends.
+    fn end_at(&self, j: usize) -> usize {
+        if j >= self.input.len() {
+            self.input.len()
+        } else {
+            self.known_end
+        }
+    }
+
+    /// Encoded text of an unknown encoding: only its end is found.
+    fn plain(&self, mut j: usize, stops: &[u8; 256]) -> Result<usize, usize> {
+        loop {
+            let c = *self.input.get(j).ok_or(j)?;
+            match stops[usize::from(c)] {
+                QMARK if self.input.get(j + 1) == Some(&b'=') => return Ok(j),
+                DELIM => return Err(j),
+                _ if j >= self.limit => return Err(self.known_end),
+                _ => j += 1,
+            }
+        }
+    }
+
+    /// `Q` encoding (RFC 2047 section 4.2), appending the bytes to `out` as it finds the end.
+    fn q(
+        &self,
+        start: usize,
+        class: &[u8; 256],
+        out: &mut Vec<u8>,
+        f: &mut Found,
+    ) -> Result<usize, usize> {
+        let input = self.input;
+        // Past `bound` lies the end of input, or known ground without `?=`.
+        let bound = self.limit.min(input.len());
+        let scanned = input.get(..bound).unwrap_or_default();
+        let mut j = start;
+        loop {
+            let Some(&c) = scanned.get(j) else {
+                return Err(self.end_at(j));
+            };
+            let k = class[usize::from(c)];
+            if k == Q_DELIM {
+                return Err(j);
+            }
+            if k == Q_QMARK && input.get(j + 1) == Some(&b'=') {
+                return Ok(j);
+            }
+            match k {
+                Q_LIT => {
+                    out.push(c);
+                    j += 1;
+                }
+                Q_UNDER => {
+                    out.push(b' ');
+                    j += 1;
+                }
+                Q_EQ => {
+                    let h = input.get(j + 1).map_or(NOT_HEX, |&b| HEX[usize::from(b)]);
+                    let l = input.get(j + 2).map_or(NOT_HEX, |&b| HEX[usize::from(b)]);
+                    if h != NOT_HEX && l != NOT_HEX {
+                        if (h | l) & LOWER != 0 && f.lower_hex.is_none() {
+                            f.lower_hex = Some(j - start);
+                        }
+                        out.push(((h & 0xF) << 4) | (l & 0xF));
+                        j += 3;
+                    } else {
+                        if f.bad_escape.is_none() {
+                            f.bad_escape = Some(j - start);
+                        }
+                        out.push(b'=');
+                        j += 1;
+                    }
+                }
+                // A character the context does not allow (`?` among them): kept.
+                _ => {
+                    if f.bad_char.is_none() {
+                        f.bad_char = Some(j - start);
+                    }
+                    out.push(c);
+                    j += 1;
+                }
+            }
+        }
+    }
+
+    /// `B` encoding (RFC 2047 section 4.1, the RFC 2045 base64 alphabet), appending the bytes to
+    /// `out` as it finds the end. Lenient: characters outside the alphabet are skipped, missing
+    /// padding is tolerated.
+    fn b(
+        &self,
+        start: usize,
+        stops: &[u8; 256],
+        out: &mut Vec<u8>,
+        f: &mut Found,
+    ) -> Result<usize, usize> {
+        let input = self.input;
+        let mut j = start;
+        // Whole quanta of four alphabet characters first: the common case, no padding logic.
+        let fast_end = self.limit.min(input.len());
+        if let Some(all) = input.get(start..fast_end) {
+            // Decoded through a small buffer: one copy per 16 quanta instead of a push per byte.
+            let mut buf = [0u8; 48];
+            let mut n = 0;
+            for q in all.chunks_exact(4) {
+                let (a, b, c, d) = (
+                    B64[usize::from(q[0])],
+                    B64[usize::from(q[1])],
+                    B64[usize::from(q[2])],
+                    B64[usize::from(q[3])],
+                );
+                if (a | b | c | d) >= 64 {
+                    break;
+                }
+                let v = (u32::from(a) << 18)
+                    | (u32::from(b) << 12)
+                    | (u32::from(c) << 6)
+                    | u32::from(d);
+                if let Some(dst) = buf.get_mut(n..n + 3) {
+                    dst.copy_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+                }
+                n += 3;
+                j += 4;
+                if n == buf.len() {
+                    out.extend_from_slice(&buf);
+                    n = 0;
+                }
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        let mut acc: u32 = 0;
+        let mut bits: u32 = 0;
+        let mut quantum: usize = 0; // alphabet characters in the current 4-character quantum
+        let mut pads_left: usize = 0;
+        let mut padded = false;
+        loop {
+            let c = *input.get(j).ok_or(j)?;
+            match stops[usize::from(c)] {
+                QMARK if input.get(j + 1) == Some(&b'=') => break,
+                DELIM => return Err(j),
+                _ if j >= self.limit => return Err(self.known_end),
+                _ => {}
+            }
+            let k = j - start;
+            let v = B64[usize::from(c)];
+            if v < 64 {
+                if pads_left > 0 && f.invalid_b64.is_none() {
+                    // Data inside the padding of a quantum.
+                    f.invalid_b64 = Some(k);
+                }
+                pads_left = 0;
+                acc = (acc << 6) | u32::from(v);
+                bits += 6;
+                quantum = (quantum + 1) % 4;
+                if bits >= 8 {
+                    bits -= 8;
+                    out.push((acc >> bits) as u8);
+                    acc &= (1 << bits) - 1;
+                }
+            } else if c == b'=' {
+                padded = true;
+                match (quantum, pads_left) {
+                    (2, _) => {
+                        pads_left = 1;
+                        quantum = 0;
+                    }
+                    (3, _) => {
+                        pads_left = 0;
+                        quantum = 0;
+                    }
+                    (0, n) if n > 0 => pads_left -= 1,
+                    _ => {
+                        if f.invalid_b64.is_none() {
+                            f.invalid_b64 = Some(k);
+                        }
+                        quantum = 0;
+                    }
+                }
+                acc = 0;
+                bits = 0;
+            } else if f.invalid_b64.is_none() {
+                f.invalid_b64 = Some(k);
+            }
+            j += 1;
+        }
+        let text_len = j - start;
+        if quantum == 1 && f.invalid_b64.is_none() {
+            f.invalid_b64 = Some(text_len);
+        }
+        if quantum > 1 || (pads_left > 0 && padded) {
+            f.missing_padding = Some(text_len);
+        }
+        Ok(j)
     }
 }
 
@@ -806,144 +1111,24 @@ impl Found {
     }
 }
 
-fn q_table(context: Context) -> &'static [bool; 256] {
-    match context {
-        Context::Phrase => &Q_PHRASE_OK,
-        Context::Comment => &Q_COMMENT_OK,
-        Context::Text => &Q_TEXT_OK,
-    }
-}
-
-/// `Q` encoding (RFC 2047 section 4.2), appending the bytes to `out`.
-fn decode_q(text: &[u8], allowed: &[bool; 256], out: &mut Vec<u8>) -> Found {
-    let mut f = Found::default();
-    out.reserve(text.len());
+/// Hex digit values; `LOWER` marks a lower-case letter, `NOT_HEX` anything else.
+const NOT_HEX: u8 = 0xFF;
+const LOWER: u8 = 0x10;
+const HEX: [u8; 256] = {
+    let mut t = [NOT_HEX; 256];
     let mut i = 0;
-    while i < text.len() {
-        let c = text[i];
-        match c {
-            b'_' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b'=' => match (
-                text.get(i + 1).copied().and_then(hex_digit),
-                text.get(i + 2).copied().and_then(hex_digit),
-            ) {
-                (Some((h, hl)), Some((l, ll))) => {
-                    if (hl || ll) && f.lower_hex.is_none() {
-                        f.lower_hex = Some(i);
-                    }
-                    out.push((h << 4) | l);
-                    i += 3;
-                }
-                _ => {
-                    if f.bad_escape.is_none() {
-                        f.bad_escape = Some(i);
-                    }
-                    out.push(b'=');
-                    i += 1;
-                }
-            },
-            _ => {
-                if !allowed[usize::from(c)] && f.bad_char.is_none() {
-                    f.bad_char = Some(i);
-                }
-                out.push(c);
-                i += 1;
-            }
-        }
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-    f
-}
-
-/// `B` encoding (RFC 2047 section 4.1, the RFC 2045 base64 alphabet), appending the bytes to
-/// `out`. Lenient: characters outside the alphabet are skipped, missing padding is tolerated.
-fn decode_b(text: &[u8], out: &mut Vec<u8>) -> Found {
-    let mut f = Found::default();
-    out.reserve(text.len() / 4 * 3 + 3);
-    // Whole quanta of four alphabet characters first: the common case, no padding logic.
-    let mut i = 0;
-    while let Some(q) = text.get(i..i + 4) {
-        let (a, b, c, d) = (
-            B64[usize::from(q[0])],
-            B64[usize::from(q[1])],
-            B64[usize::from(q[2])],
-            B64[usize::from(q[3])],
-        );
-        if (a | b | c | d) >= 64 {
-            break;
-        }
-        let v = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
-        out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
-        i += 4;
+    let mut k = 0;
+    while k < 6 {
+        t[b'A' as usize + k] = 10 + k as u8;
+        t[b'a' as usize + k] = (10 + k as u8) | LOWER;
+        k += 1;
     }
-    let text_len = text.len();
-    let mut acc: u32 = 0;
-    let mut bits: u32 = 0;
-    let mut quantum: usize = 0; // alphabet characters in the current 4-character quantum
-    let mut pads_left: usize = 0;
-    let mut padded = false;
-    for (k, &c) in text.iter().enumerate().skip(i) {
-        let v = B64[usize::from(c)];
-        if v < 64 {
-            if pads_left > 0 && f.invalid_b64.is_none() {
-                // Data inside the padding of a quantum.
-                f.invalid_b64 = Some(k);
-            }
-            pads_left = 0;
-            acc = (acc << 6) | u32::from(v);
-            bits += 6;
-            quantum = (quantum + 1) % 4;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-                acc &= (1 << bits) - 1;
-            }
-        } else if c == b'=' {
-            padded = true;
-            match (quantum, pads_left) {
-                (2, _) => {
-                    pads_left = 1;
-                    quantum = 0;
-                }
-                (3, _) => {
-                    pads_left = 0;
-                    quantum = 0;
-                }
-                (0, n) if n > 0 => pads_left -= 1,
-                _ => {
-                    if f.invalid_b64.is_none() {
-                        f.invalid_b64 = Some(k);
-                    }
-                    quantum = 0;
-                }
-            }
-            acc = 0;
-            bits = 0;
-        } else if f.invalid_b64.is_none() {
-            f.invalid_b64 = Some(k);
-        }
-    }
-    if quantum == 1 && f.invalid_b64.is_none() {
-        f.invalid_b64 = Some(text_len);
-    }
-    if quantum > 1 || (pads_left > 0 && padded) {
-        f.missing_padding = Some(text_len);
-    }
-    f
-}
-
-/// A hex digit's value and whether it was a lower-case letter.
-#[inline]
-fn hex_digit(b: u8) -> Option<(u8, bool)> {
-    match b {
-        b'0'..=b'9' => Some((b - b'0', false)),
-        b'A'..=b'F' => Some((b - b'A' + 10, false)),
-        b'a'..=b'f' => Some((b - b'a' + 10, true)),
-        _ => None,
-    }
-}
+    t
+};
 
 /// RFC 2231 / RFC 5646 shape: 1*8ALPHA *("-" 1*8alphanum).
 fn valid_language(tag: &[u8]) -> bool {
@@ -988,7 +1173,9 @@ const fn q_table(context: u8) -> [bool; 256] {
             // Rule (2): also not `(`, `)`, `"` (and `\`, which would start a quoted-pair).
             1 => !matches!(c as u8, b'?' | b'(' | b')' | b'"' | b'\\'),
             // Rule (3): only upper/lower case letters, digits, `!*+-/`.
-            _ => matches!(c as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'!' | b'*' | b'+' | b'-' | b'/'),
+            _ => {
+                matches!(c as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'!' | b'*' | b'+' | b'-' | b'/')
+            }
         };
         t[c] = ok;
         c += 1;
@@ -1041,7 +1228,12 @@ mod tests {
     fn borrowed_when_nothing_to_do() {
         let d = decode(b"plain subject", Context::Text, &DecodeOptions::default()).unwrap();
         assert!(matches!(d.text, Cow::Borrowed("plain subject")));
-        let d = decode("caf\u{e9}".as_bytes(), Context::Text, &DecodeOptions::default()).unwrap();
+        let d = decode(
+            "caf\u{e9}".as_bytes(),
+            Context::Text,
+            &DecodeOptions::default(),
+        )
+        .unwrap();
         assert!(matches!(d.text, Cow::Borrowed(_)));
         assert_eq!(d.defects.len(), 1);
     }
@@ -1049,7 +1241,10 @@ mod tests {
     #[test]
     fn defects_and_strict_errors() {
         let (t, c) = dec("[SPAM]=?UTF-8?Q?hi?=", Context::Text);
-        assert_eq!((t.as_str(), c), ("[SPAM]hi", vec!["encoded-word-not-separated"]));
+        assert_eq!(
+            (t.as_str(), c),
+            ("[SPAM]hi", vec!["encoded-word-not-separated"])
+        );
         let e = decode(
             b"[SPAM]=?UTF-8?Q?hi?=",
             Context::Text,
@@ -1060,7 +1255,10 @@ mod tests {
         let (t, c) = dec("=?utf-8?q?=c3=a9?=", Context::Text);
         assert_eq!((t.as_str(), c), ("é", vec!["q-lowercase-hex"]));
         let (t, c) = dec("=?utf-8?X?abc?=", Context::Text);
-        assert_eq!((t.as_str(), c), ("=?utf-8?X?abc?=", vec!["unknown-encoding"]));
+        assert_eq!(
+            (t.as_str(), c),
+            ("=?utf-8?X?abc?=", vec!["unknown-encoding"])
+        );
         let (t, c) = dec("=?x-bogus?Q?=E9?=", Context::Text);
         assert_eq!((t.as_str(), c), ("é", vec!["unknown-charset"]));
         let (t, c) = dec("=?utf-8?B?w6k?=", Context::Text);
@@ -1072,7 +1270,10 @@ mod tests {
         assert_eq!(dec("\"Doe, John\" Q.", Context::Phrase).0, "Doe, John Q.");
         assert_eq!(dec("a \\(b\\) (c)", Context::Comment).0, "a (b) (c)");
         let (t, c) = dec("\"=?UTF-8?Q?J=C3=B6rg?=\"", Context::Phrase);
-        assert_eq!((t.as_str(), c), ("Jörg", vec!["encoded-word-in-quoted-string"]));
+        assert_eq!(
+            (t.as_str(), c),
+            ("Jörg", vec!["encoded-word-in-quoted-string"])
+        );
     }
 
     #[test]

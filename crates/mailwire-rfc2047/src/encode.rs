@@ -144,8 +144,8 @@ fn plan(text: &str, context: Context, column: usize) -> Vec<Tok> {
             } else {
                 toks[k - 1].end - toks[k - 1].start
             };
-            let long = before + plain_len(s, context) > LINE
-                && (k > 0 || column + OVERHEAD + 4 <= LINE);
+            let long =
+                before + plain_len(s, context) > LINE && (k > 0 || column + OVERHEAD + 4 <= LINE);
             toks[k].enc = long || must_encode(s);
         }
     }
@@ -434,10 +434,16 @@ mod tests {
 
     #[test]
     fn lookalikes_and_spaces_are_encoded() {
-        assert_eq!(rt("=?a?b?c?=", Context::Text, 0), "=?UTF-8?B?PT9hP2I/Yz89?=");
+        assert_eq!(
+            rt("=?a?b?c?=", Context::Text, 0),
+            "=?UTF-8?B?PT9hP2I/Yz89?="
+        );
         assert_eq!(rt("=?x", Context::Text, 0), "=?UTF-8?B?PT94?=");
         // Q when it is shorter.
-        assert_eq!(rt("Schönheit", Context::Text, 0), "=?UTF-8?Q?Sch=C3=B6nheit?=");
+        assert_eq!(
+            rt("Schönheit", Context::Text, 0),
+            "=?UTF-8?Q?Sch=C3=B6nheit?="
+        );
         assert_eq!(rt(" lead", Context::Text, 0), "=?UTF-8?Q?_lead?=");
         rt("trail ", Context::Text, 0);
         rt("a  b\tc", Context::Text, 0);
@@ -448,7 +454,10 @@ mod tests {
     #[test]
     fn phrases_quote_and_comments_escape() {
         assert_eq!(rt("Doe, John", Context::Phrase, 6), "\"Doe, John\"");
-        assert_eq!(rt("John Q. Public", Context::Phrase, 6), "\"John Q. Public\"");
+        assert_eq!(
+            rt("John Q. Public", Context::Phrase, 6),
+            "\"John Q. Public\""
+        );
         assert_eq!(
             rt("Doe, José", Context::Phrase, 6),
             "\"Doe,\" =?UTF-8?B?Sm9zw6k=?="

@@ -64,5 +64,9 @@ fn check_roundtrip(text: &str, ctx: Context, column: usize) {
     };
     assert_eq!(back, text, "round trip through {enc:?}");
     // Stable: encoding the same text again gives the same bytes.
-    assert_eq!(crate::encode(&back, ctx, column), enc, "encoding is not stable");
+    assert_eq!(
+        crate::encode(&back, ctx, column),
+        enc,
+        "encoding is not stable"
+    );
 }

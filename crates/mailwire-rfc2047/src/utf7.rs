@@ -133,8 +133,14 @@ mod tests {
     #[test]
     fn rfc2152_examples() {
         assert_eq!(dec(b"A+ImIDkQ."), ("A\u{2262}\u{391}.".into(), false));
-        assert_eq!(dec(b"Hi Mom -+Jjo--!"), ("Hi Mom -\u{263a}-!".into(), false));
-        assert_eq!(dec(b"+ZeVnLIqe-"), ("\u{65e5}\u{672c}\u{8a9e}".into(), false));
+        assert_eq!(
+            dec(b"Hi Mom -+Jjo--!"),
+            ("Hi Mom -\u{263a}-!".into(), false)
+        );
+        assert_eq!(
+            dec(b"+ZeVnLIqe-"),
+            ("\u{65e5}\u{672c}\u{8a9e}".into(), false)
+        );
         assert_eq!(dec(b"1 +- 1"), ("1 + 1".into(), false));
         // A supplementary character as a surrogate pair: U+1F600 = D83D DE00.
         assert_eq!(dec(b"+2D3eAA-"), ("\u{1f600}".into(), false));

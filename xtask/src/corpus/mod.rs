@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod imap;
 mod mime;
 mod rfc2047;
 
@@ -43,7 +44,11 @@ impl Summary {
 type Runner = fn(&Path) -> Summary;
 
 /// Every codec with a corpus, in dependency order.
-const CODECS: &[(&str, Runner)] = &[("rfc2047", rfc2047::run), ("mime", mime::run)];
+const CODECS: &[(&str, Runner)] = &[
+    ("rfc2047", rfc2047::run),
+    ("mime", mime::run),
+    ("imap", imap::run),
+];
 
 /// The files under `dir` (recursively) whose name ends with `ext`, sorted, so every run reads them
 /// in the same order.

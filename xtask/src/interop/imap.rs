@@ -13,7 +13,8 @@ use mailwire_imap::{
 
 use super::{connect, read_some, send, IMAP_PORT};
 
-struct Client {
+/// A client connection whose every server message is decoded strictly and round-tripped.
+pub(crate) struct Client {
     sock: TcpStream,
     framer: Framer,
     opts: Options,
@@ -22,7 +23,7 @@ struct Client {
 
 impl Client {
     /// The next whole server message, decoded strictly and checked to round-trip.
-    fn next(&mut self) -> Result<Response<'static>, String> {
+    pub(crate) fn next(&mut self) -> Result<Response<'static>, String> {
         loop {
             let frame = self
                 .framer
@@ -42,6 +43,11 @@ impl Client {
         }
     }
 
+    /// The socket, for sending bytes whose responses the caller reads itself.
+    pub(crate) fn sock_mut(&mut self) -> &mut TcpStream {
+        &mut self.sock
+    }
+
     fn decode_checked(&mut self, bytes: &[u8]) -> Result<Response<'static>, String> {
         let value = check_response(bytes, &self.opts)?;
         self.responses += 1;
@@ -50,7 +56,7 @@ impl Client {
 
     /// Sends one command written as it would be typed, after checking that mailwire decodes it
     /// strictly; what goes on the wire is mailwire's own encoding of it.
-    fn command(&mut self, line: &[u8]) -> Result<StatusKind, String> {
+    pub(crate) fn command(&mut self, line: &[u8]) -> Result<StatusKind, String> {
         let shown = String::from_utf8_lossy(&line[..line.len().min(120)]).into_owned();
         let cmd = match decode_command(line, &self.opts) {
             Ok(Status::Complete { value, consumed }) if consumed == line.len() => value.value,
@@ -88,7 +94,7 @@ impl Client {
         }
     }
 
-    fn ok(&mut self, line: &str) -> Result<(), String> {
+    pub(crate) fn ok(&mut self, line: &str) -> Result<(), String> {
         match self.command(line.as_bytes())? {
             StatusKind::Ok => Ok(()),
             k => Err(format!("{line:?} answered {k:?}")),
@@ -126,7 +132,7 @@ fn check_response(bytes: &[u8], opts: &Options) -> Result<Response<'static>, Str
 }
 
 /// The testdata messages, as APPEND will upload them.
-fn messages() -> Vec<Vec<u8>> {
+pub(crate) fn messages() -> Vec<Vec<u8>> {
     let dir = crate::root().join("testdata").join("mime");
     crate::corpus::files_with_ext(&dir, ".eml")
         .into_iter()
@@ -135,7 +141,8 @@ fn messages() -> Vec<Vec<u8>> {
         .collect()
 }
 
-pub(crate) fn dovecot_session() -> Result<(), String> {
+/// Connects to Dovecot and checks its greeting.
+pub(crate) fn connect_client() -> Result<Client, String> {
     let opts = Options::strict();
     let mut sock = connect(IMAP_PORT)?;
     let mut framer = Framer::new(Side::Server, &opts);
@@ -150,12 +157,16 @@ pub(crate) fn dovecot_session() -> Result<(), String> {
         Ok(Status::Complete { .. }) => {}
         other => return Err(format!("greeting {greeting:?}: {other:?}")),
     }
-    let mut c = Client {
+    Ok(Client {
         sock,
         framer,
         opts,
         responses: 1,
-    };
+    })
+}
+
+pub(crate) fn dovecot_session() -> Result<(), String> {
+    let mut c = connect_client()?;
     for line in [
         "a1 CAPABILITY\r\n",
         "a2 NOOP\r\n",

@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::{root, run};
 
 mod imap;
+mod mime;
 mod proxy;
 
 /// Loopback ports of the private peers (also passed to peers.sh).
@@ -122,6 +123,10 @@ const CHECKS: &[Check] = &[
     (
         "imap: a whole Dovecot session, strict decode + round trip of every message",
         imap::dovecot_session,
+    ),
+    (
+        "mime: Dovecot's BODYSTRUCTURE agrees with mailwire-mime's part tree",
+        mime::dovecot_bodystructure,
     ),
     (
         "imap: Python imaplib through a recording proxy, both directions decoded",

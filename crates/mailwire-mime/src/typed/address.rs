@@ -132,7 +132,11 @@ pub fn parse_address_list(
         let is_group = words
             .iter()
             .position(|t| t.is_special(b':'))
-            .is_some_and(|c| !words[..c].iter().any(|t| t.is_special(b'<') || t.is_special(b'@')));
+            .is_some_and(|c| {
+                !words[..c]
+                    .iter()
+                    .any(|t| t.is_special(b'<') || t.is_special(b'@'))
+            });
         if let Some((prev, at)) = pending_name.take() {
             let has_angle = words.iter().any(|t| t.is_special(b'<'));
             if has_angle && !is_group {
@@ -195,7 +199,10 @@ fn group(
     let inner = match inner.last() {
         Some(t) if t.is_special(b';') => &inner[..inner.len() - 1],
         _ => {
-            defects.report(base + item.last().map_or(0, |t| t.end), MimeDefect::AddressSyntax)?;
+            defects.report(
+                base + item.last().map_or(0, |t| t.end),
+                MimeDefect::AddressSyntax,
+            )?;
             inner
         }
     };
@@ -246,17 +253,15 @@ fn mailbox(
             }
         }
         let name_toks = &item[..lt];
-        let name = if name_toks
-            .iter()
-            .any(|t| !matches!(t.tok, Tok::Comment(_)))
-        {
+        let name = if name_toks.iter().any(|t| !matches!(t.tok, Tok::Comment(_))) {
             Some(phrase(name_toks, base, defects)?)
         } else {
             None
         };
-        if let Some(t) = gt.and_then(|g| item.get(g + 1..)).and_then(|r| {
-            r.iter().find(|t| !matches!(t.tok, Tok::Comment(_)))
-        }) {
+        if let Some(t) = gt
+            .and_then(|g| item.get(g + 1..))
+            .and_then(|r| r.iter().find(|t| !matches!(t.tok, Tok::Comment(_))))
+        {
             defects.report(base + t.start, MimeDefect::AddressSyntax)?;
         }
         return Ok(Mailbox {
@@ -304,13 +309,18 @@ fn addr_spec(
             s.push('@');
             for t in d {
                 match &t.tok {
-                    Tok::Atom(a) | Tok::Literal(a) => s.push_str(&header_text(a, base + t.start, defects)?),
+                    Tok::Atom(a) | Tok::Literal(a) => {
+                        s.push_str(&header_text(a, base + t.start, defects)?)
+                    }
                     Tok::Special(b'.') => s.push('.'),
                     _ => defects.report(base + t.start, MimeDefect::AddressSyntax)?,
                 }
             }
             if d.is_empty() {
-                defects.report(base + toks.last().map_or(0, |t| t.end), MimeDefect::AddressSyntax)?;
+                defects.report(
+                    base + toks.last().map_or(0, |t| t.end),
+                    MimeDefect::AddressSyntax,
+                )?;
             }
         }
         None => {
@@ -378,7 +388,11 @@ pub(crate) fn phrase(
     // split across two encoded words is put back together.
     let mut run: Vec<u8> = Vec::new();
     let mut run_at = 0;
-    let flush = |run: &mut Vec<u8>, run_at: usize, out: &mut String, defects: &mut Defects<MimeDefect>| -> Result<(), DecodeError> {
+    let flush = |run: &mut Vec<u8>,
+                 run_at: usize,
+                 out: &mut String,
+                 defects: &mut Defects<MimeDefect>|
+     -> Result<(), DecodeError> {
         if run.is_empty() {
             return Ok(());
         }
@@ -455,7 +469,10 @@ mod tests {
     #[test]
     fn rfc5322_appendix_a() {
         let (a, d) = parse("\"Joe Q. Public\" <john.q.public@example.com>");
-        assert_eq!(a, vec![mb(Some("Joe Q. Public"), "john.q.public@example.com")]);
+        assert_eq!(
+            a,
+            vec![mb(Some("Joe Q. Public"), "john.q.public@example.com")]
+        );
         assert!(d.is_empty());
         let (a, _) = parse("Mary Smith <mary@x.test>, jdoe@example.org, Who? <one@y.test>");
         assert_eq!(
@@ -476,7 +493,13 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let (a, _) = parse("Undisclosed recipients:;");
-        assert_eq!(a, vec![Address::Group(Group { name: "Undisclosed recipients".into(), members: vec![] })]);
+        assert_eq!(
+            a,
+            vec![Address::Group(Group {
+                name: "Undisclosed recipients".into(),
+                members: vec![]
+            })]
+        );
         let (a, _) = parse("Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>");
         assert_eq!(a, vec![mb(Some("Pete"), "pete@silly.test")]);
     }
@@ -492,7 +515,10 @@ mod tests {
         let (a, _) = parse("jdoe@one.test (John Doe)");
         assert_eq!(a, vec![mb(Some("John Doe"), "jdoe@one.test")]);
         let (a, _) = parse("\"john..doe\"@x.test, \"a b\"@x.test");
-        assert_eq!(a, vec![mb(None, "\"john..doe\"@x.test"), mb(None, "\"a b\"@x.test")]);
+        assert_eq!(
+            a,
+            vec![mb(None, "\"john..doe\"@x.test"), mb(None, "\"a b\"@x.test")]
+        );
         let (a, _) = parse("Jörg <jörg@bücher.example>");
         assert_eq!(a, vec![mb(Some("Jörg"), "jörg@bücher.example")]);
     }

@@ -87,14 +87,22 @@ impl DateTime {
     pub fn weekday(&self) -> u8 {
         // Sakamoto's method.
         const T: [u32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
-        let y = if self.month < 3 { self.year - 1 } else { self.year };
+        let y = if self.month < 3 {
+            self.year - 1
+        } else {
+            self.year
+        };
         let m = usize::from(self.month.clamp(1, 12)) - 1;
         ((y + y / 4 - y / 100 + y / 400 + T[m] + u32::from(self.day)) % 7) as u8
     }
 
     /// RFC 3339 with the original offset (`1997-11-21T09:55:06-06:00`; unknown offset `-00:00`).
     pub fn to_rfc3339(&self) -> String {
-        let sign = if self.offset_minutes < 0 || self.unknown_offset { '-' } else { '+' };
+        let sign = if self.offset_minutes < 0 || self.unknown_offset {
+            '-'
+        } else {
+            '+'
+        };
         let off = self.offset_minutes.unsigned_abs();
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
@@ -120,7 +128,10 @@ impl DateTime {
         let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         let days = era * 146_097 + doe - 719_468;
-        days * 86_400 + i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(self.second)
+        days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
             - i64::from(self.offset_minutes) * 60
     }
 }
@@ -128,15 +139,24 @@ impl DateTime {
 impl fmt::Display for DateTime {
     /// The RFC 5322 3.3 form: `Fri, 21 Nov 1997 09:55:06 -0600`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.offset_minutes < 0 || self.unknown_offset { '-' } else { '+' };
+        let sign = if self.offset_minutes < 0 || self.unknown_offset {
+            '-'
+        } else {
+            '+'
+        };
         let off = self.offset_minutes.unsigned_abs();
-        let month = MONTHS.get(usize::from(self.month.clamp(1, 12)) - 1).copied().unwrap_or("jan");
+        let month = MONTHS
+            .get(usize::from(self.month.clamp(1, 12)) - 1)
+            .copied()
+            .unwrap_or("jan");
         let mut m = month.to_string();
         m[..1].make_ascii_uppercase();
         write!(
             f,
             "{}, {} {} {:04} {:02}:{:02}:{:02} {}{:02}{:02}",
-            DAYS.get(usize::from(self.weekday())).copied().unwrap_or("Sun"),
+            DAYS.get(usize::from(self.weekday()))
+                .copied()
+                .unwrap_or("Sun"),
             self.day,
             m,
             self.year,
@@ -153,7 +173,11 @@ impl fmt::Display for DateTime {
 fn digits(t: Option<&&Token<'_>>) -> Option<(u32, usize)> {
     match t.map(|t| &t.tok) {
         Some(Tok::Atom(a)) if !a.is_empty() && a.len() <= 9 && a.iter().all(u8::is_ascii_digit) => {
-            std::str::from_utf8(a).ok()?.parse().ok().map(|n| (n, a.len()))
+            std::str::from_utf8(a)
+                .ok()?
+                .parse()
+                .ok()
+                .map(|n| (n, a.len()))
         }
         _ => None,
     }
@@ -264,7 +288,9 @@ fn month(a: &[u8]) -> Option<u8> {
         return None;
     }
     let lower = a.get(..3)?.to_ascii_lowercase();
-    let idx = MONTHS.iter().position(|m| m.as_bytes() == lower.as_slice())?;
+    let idx = MONTHS
+        .iter()
+        .position(|m| m.as_bytes() == lower.as_slice())?;
     u8::try_from(idx + 1).ok()
 }
 
@@ -308,21 +334,45 @@ mod tests {
         let opts = Options::default();
         let mut d = opts.defects();
         let dt = parse_date(s.as_bytes(), 0, &opts, &mut d).unwrap();
-        (dt.map(|d| d.to_rfc3339()), d.as_slice().iter().map(|d| d.kind.code()).collect())
+        (
+            dt.map(|d| d.to_rfc3339()),
+            d.as_slice().iter().map(|d| d.kind.code()).collect(),
+        )
     }
 
     #[test]
     fn rfc5322_forms() {
-        assert_eq!(p("Fri, 21 Nov 1997 09:55:06 -0600"), (Some("1997-11-21T09:55:06-06:00".into()), vec![]));
-        assert_eq!(p("1 Jul 2003 10:52:37 +0200").0.as_deref(), Some("2003-07-01T10:52:37+02:00"));
-        assert_eq!(p("Thu,\r\n 13\r\n   Feb\r\n     1969\r\n 23:32\r\n   -0330 (Newfoundland Time)"), (Some("1969-02-13T23:32:00-03:30".into()), vec![]));
+        assert_eq!(
+            p("Fri, 21 Nov 1997 09:55:06 -0600"),
+            (Some("1997-11-21T09:55:06-06:00".into()), vec![])
+        );
+        assert_eq!(
+            p("1 Jul 2003 10:52:37 +0200").0.as_deref(),
+            Some("2003-07-01T10:52:37+02:00")
+        );
+        assert_eq!(
+            p("Thu,\r\n 13\r\n   Feb\r\n     1969\r\n 23:32\r\n   -0330 (Newfoundland Time)"),
+            (Some("1969-02-13T23:32:00-03:30".into()), vec![])
+        );
     }
 
     #[test]
     fn obsolete_forms() {
-        assert_eq!(p("21 Nov 97 09:55:06 GMT"), (Some("1997-11-21T09:55:06+00:00".into()), vec!["obsolete-year", "obsolete-zone"]));
-        assert_eq!(p("Mon, 1 Jan 01 1:02 EST").0.as_deref(), Some("2001-01-01T01:02:00-05:00"));
-        assert_eq!(p("Mon, 1 Jan 101 01:02:03 -0000").0.as_deref(), Some("2001-01-01T01:02:03-00:00"));
+        assert_eq!(
+            p("21 Nov 97 09:55:06 GMT"),
+            (
+                Some("1997-11-21T09:55:06+00:00".into()),
+                vec!["obsolete-year", "obsolete-zone"]
+            )
+        );
+        assert_eq!(
+            p("Mon, 1 Jan 01 1:02 EST").0.as_deref(),
+            Some("2001-01-01T01:02:00-05:00")
+        );
+        assert_eq!(
+            p("Mon, 1 Jan 101 01:02:03 -0000").0.as_deref(),
+            Some("2001-01-01T01:02:03-00:00")
+        );
         assert_eq!(p("31 Feb 2001 00:00 +0000").0, None);
         assert_eq!(p("yesterday").0, None);
     }

@@ -101,11 +101,18 @@ pub fn parse_mime_version(
         .collect();
     let num = |t: Option<&&crate::lex::Token<'_>>| match t.map(|t| &t.tok) {
         Some(Tok::Atom(a)) if !a.is_empty() && a.iter().all(u8::is_ascii_digit) => {
-            std::str::from_utf8(a).ok().and_then(|s| s.parse::<u32>().ok())
+            std::str::from_utf8(a)
+                .ok()
+                .and_then(|s| s.parse::<u32>().ok())
         }
         _ => None,
     };
-    match (num(words.first()), words.get(1), num(words.get(2)), words.len()) {
+    match (
+        num(words.first()),
+        words.get(1),
+        num(words.get(2)),
+        words.len(),
+    ) {
         (Some(a), Some(dot), Some(b), 3) if dot.is_special(b'.') => Ok(Some((a, b))),
         _ => {
             defects.report(base, MimeDefect::FieldSyntax)?;
@@ -142,7 +149,10 @@ mod tests {
             parse_mime_version(b" 1.(produced by MetaSend Vx.x)0", 0, &opts, &mut d).unwrap(),
             Some((1, 0))
         );
-        assert_eq!(parse_mime_version(b"(c) 1 . 0 (d)", 0, &opts, &mut d).unwrap(), Some((1, 0)));
+        assert_eq!(
+            parse_mime_version(b"(c) 1 . 0 (d)", 0, &opts, &mut d).unwrap(),
+            Some((1, 0))
+        );
         assert!(d.is_empty());
         assert_eq!(parse_mime_version(b"x", 0, &opts, &mut d).unwrap(), None);
     }

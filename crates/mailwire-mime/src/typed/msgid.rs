@@ -68,7 +68,10 @@ pub fn parse_message_ids(
     let mut reported_phrase = false;
     while let Some(t) = toks.get(i) {
         if t.is_special(b'<') {
-            let close = toks[i..].iter().position(|t| t.is_special(b'>')).map(|p| i + p);
+            let close = toks[i..]
+                .iter()
+                .position(|t| t.is_special(b'>'))
+                .map(|p| i + p);
             let next = match close {
                 Some(c) => c + 1,
                 None => {
@@ -78,7 +81,10 @@ pub fn parse_message_ids(
             };
             // The identifier is the tokens' text: obsolete CFWS between them is not part of it.
             let mut raw = Vec::new();
-            for inner in toks.get(i + 1..next.saturating_sub(usize::from(close.is_some()))).unwrap_or_default() {
+            for inner in toks
+                .get(i + 1..next.saturating_sub(usize::from(close.is_some())))
+                .unwrap_or_default()
+            {
                 match &inner.tok {
                     Tok::Comment(_) => {}
                     Tok::Quoted(_) | Tok::Literal(_) | Tok::Atom(_) | Tok::Special(_) => {
@@ -88,7 +94,11 @@ pub fn parse_message_ids(
             }
             push_id(&mut out, &raw, base + t.end, defects, false)?;
             if out.len() > opts.limits.max_items {
-                return Err(DecodeError::limit(base + t.start, "max_items", opts.limits.max_items));
+                return Err(DecodeError::limit(
+                    base + t.start,
+                    "max_items",
+                    opts.limits.max_items,
+                ));
             }
             i = next;
             continue;
@@ -122,7 +132,9 @@ fn push_id(
     if unbracketed || memchr::memchr(b'@', &id).is_none() {
         defects.report(at, MimeDefect::MessageIdSyntax)?;
     }
-    out.push(MessageId(crate::words::header_text(&id, at, defects)?.into_owned()));
+    out.push(MessageId(
+        crate::words::header_text(&id, at, defects)?.into_owned(),
+    ));
     Ok(())
 }
 
@@ -135,21 +147,33 @@ mod tests {
         let opts = Options::default();
         let mut d = opts.defects();
         let v = parse_message_ids(s.as_bytes(), 0, &opts, &mut d).unwrap();
-        (v.into_iter().map(|m| m.0).collect(), d.as_slice().iter().map(|d| d.kind.code()).collect())
+        (
+            v.into_iter().map(|m| m.0).collect(),
+            d.as_slice().iter().map(|d| d.kind.code()).collect(),
+        )
     }
 
     #[test]
     fn ids() {
-        assert_eq!(p(" <1234@local.machine.example>"), (vec!["1234@local.machine.example".into()], vec![]));
+        assert_eq!(
+            p(" <1234@local.machine.example>"),
+            (vec!["1234@local.machine.example".into()], vec![])
+        );
         assert_eq!(
             p("<1234@local.machine.example>\r\n <3456@example.net>").0,
             vec!["1234@local.machine.example", "3456@example.net"]
         );
         assert_eq!(
             p("Your message of <a@b> (comment) <c@d>"),
-            (vec!["a@b".into(), "c@d".into()], vec!["obsolete-phrase-in-ids"])
+            (
+                vec!["a@b".into(), "c@d".into()],
+                vec!["obsolete-phrase-in-ids"]
+            )
         );
-        assert_eq!(p("abc@x"), (vec!["abc@x".into()], vec!["message-id-syntax"]));
+        assert_eq!(
+            p("abc@x"),
+            (vec!["abc@x".into()], vec!["message-id-syntax"])
+        );
         assert_eq!(p("<\"quoted\"@[literal]>").0, vec!["\"quoted\"@[literal]"]);
     }
 }

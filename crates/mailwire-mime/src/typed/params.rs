@@ -139,10 +139,11 @@ impl ContentDisposition {
         opts: &Options,
         defects: &mut Defects<MimeDefect>,
     ) -> Result<ContentDisposition, DecodeError> {
-        let toks: Vec<Token<'_>> = tokenize(value, Mode::Mime, opts.limits.max_depth, base, defects)?
-            .into_iter()
-            .filter(|t| !matches!(t.tok, Tok::Comment(_)))
-            .collect();
+        let toks: Vec<Token<'_>> =
+            tokenize(value, Mode::Mime, opts.limits.max_depth, base, defects)?
+                .into_iter()
+                .filter(|t| !matches!(t.tok, Tok::Comment(_)))
+                .collect();
         let (disposition, skip) = match toks.first() {
             Some(Token {
                 tok: Tok::Atom(a), ..
@@ -152,7 +153,13 @@ impl ContentDisposition {
                 (String::new(), 0)
             }
         };
-        let params = parse_params(value, toks.get(skip..).unwrap_or_default(), base, opts, defects)?;
+        let params = parse_params(
+            value,
+            toks.get(skip..).unwrap_or_default(),
+            base,
+            opts,
+            defects,
+        )?;
         Ok(ContentDisposition {
             disposition,
             params,
@@ -233,11 +240,12 @@ fn parse_params(
                 defects.report(base + first.start, MimeDefect::UnquotedSpecial)?;
                 let last_end = rest.last().map_or(first.end, |t| t.end);
                 let raw = input.get(first.start..last_end).unwrap_or_default();
-                let raw = if raw.first() == Some(&b'"') && raw.last() == Some(&b'"') && raw.len() >= 2 {
-                    &raw[1..raw.len() - 1]
-                } else {
-                    raw
-                };
+                let raw =
+                    if raw.first() == Some(&b'"') && raw.last() == Some(&b'"') && raw.len() >= 2 {
+                        &raw[1..raw.len() - 1]
+                    } else {
+                        raw
+                    };
                 (Cow::Borrowed(raw), false)
             }
         };
@@ -291,8 +299,15 @@ fn assemble(
     let mut out = Vec::with_capacity(order.len());
     for name in order {
         let group: Vec<&RawParam<'_>> = raws.iter().filter(|r| r.base == name).collect();
-        let sections: Vec<&RawParam<'_>> = group.iter().copied().filter(|r| r.section.is_some()).collect();
-        let ext_single = group.iter().copied().find(|r| r.section.is_none() && r.extended);
+        let sections: Vec<&RawParam<'_>> = group
+            .iter()
+            .copied()
+            .filter(|r| r.section.is_some())
+            .collect();
+        let ext_single = group
+            .iter()
+            .copied()
+            .find(|r| r.section.is_none() && r.extended);
         let plain: Vec<&RawParam<'_>> = group
             .iter()
             .copied()
@@ -404,8 +419,12 @@ fn percent_decode_into(
     let mut i = 0;
     while let Some(&c) = v.get(i) {
         if c == b'%' {
-            let h = v.get(i + 1).and_then(|&b| mailwire_core::abnf::hex_value(b));
-            let l = v.get(i + 2).and_then(|&b| mailwire_core::abnf::hex_value(b));
+            let h = v
+                .get(i + 1)
+                .and_then(|&b| mailwire_core::abnf::hex_value(b));
+            let l = v
+                .get(i + 2)
+                .and_then(|&b| mailwire_core::abnf::hex_value(b));
             if let (Some(h), Some(l)) = (h, l) {
                 out.push(h << 4 | l);
                 i += 3;
@@ -427,7 +446,11 @@ mod tests {
         let opts = Options::default();
         let mut d = opts.defects();
         let c = ContentType::parse(s.as_bytes(), 0, &opts, &mut d).unwrap();
-        let codes = d.as_slice().iter().map(|d| mailwire_core::DefectKind::code(&d.kind)).collect();
+        let codes = d
+            .as_slice()
+            .iter()
+            .map(|d| mailwire_core::DefectKind::code(&d.kind))
+            .collect();
         (c, codes)
     }
 
@@ -443,7 +466,8 @@ mod tests {
     #[test]
     fn rfc2231_sections_any_order_joined_before_charset() {
         // "é" is C3 A9 in UTF-8, split across sections 1 and 2, given out of order.
-        let (c, d) = ct("application/x; filename*2*=%A9.txt; filename*0*=utf-8'fr'caf; filename*1*=%C3");
+        let (c, d) =
+            ct("application/x; filename*2*=%A9.txt; filename*0*=utf-8'fr'caf; filename*1*=%C3");
         let p = &c.params[0];
         assert_eq!(p.name, "filename");
         assert_eq!(p.value, "café.txt");
@@ -454,7 +478,9 @@ mod tests {
 
     #[test]
     fn rfc2231_continuation_plain_and_gap() {
-        let (c, d) = ct("message/external-body; access-type=URL; URL*0=\"ftp://\"; URL*1=\"cs.utk.edu/pub\"");
+        let (c, d) = ct(
+            "message/external-body; access-type=URL; URL*0=\"ftp://\"; URL*1=\"cs.utk.edu/pub\"",
+        );
         assert_eq!(c.param("url"), Some("ftp://cs.utk.edu/pub"));
         assert!(d.is_empty());
         let (c, d) = ct("text/plain; a*0=x; a*2=z");
@@ -477,8 +503,13 @@ mod tests {
     fn disposition() {
         let opts = Options::default();
         let mut d = opts.defects();
-        let c = ContentDisposition::parse(b"Attachment; filename*=iso-8859-1''%E9t%E9.txt", 0, &opts, &mut d)
-            .unwrap();
+        let c = ContentDisposition::parse(
+            b"Attachment; filename*=iso-8859-1''%E9t%E9.txt",
+            0,
+            &opts,
+            &mut d,
+        )
+        .unwrap();
         assert_eq!(c.disposition, "attachment");
         assert_eq!(c.param("filename"), Some("été.txt"));
     }

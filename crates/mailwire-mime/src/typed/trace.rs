@@ -53,7 +53,12 @@ pub fn parse_received(
     match semi {
         Some(s) => {
             let from = toks.get(s).map_or(value.len(), |t| t.end);
-            r.date = parse_date(value.get(from..).unwrap_or_default(), base + from, opts, defects)?;
+            r.date = parse_date(
+                value.get(from..).unwrap_or_default(),
+                base + from,
+                opts,
+                defects,
+            )?;
         }
         None => defects.report(base + value.len(), MimeDefect::FieldSyntax)?,
     }
@@ -65,7 +70,11 @@ pub fn parse_received(
                 if let Some((n, v, _)) = current.take() {
                     r.clauses.push((n, v));
                 }
-                current = Some((String::from_utf8_lossy(a).to_ascii_lowercase(), String::new(), t.end));
+                current = Some((
+                    String::from_utf8_lossy(a).to_ascii_lowercase(),
+                    String::new(),
+                    t.end,
+                ));
             }
             _ => match current.as_mut() {
                 Some((_, v, _)) => {
@@ -140,7 +149,11 @@ pub fn parse_list_id(
         defects.report(base, MimeDefect::FieldSyntax)?;
         return Ok(None);
     };
-    let Some(gt) = toks[lt..].iter().position(|t| t.is_special(b'>')).map(|p| lt + p) else {
+    let Some(gt) = toks[lt..]
+        .iter()
+        .position(|t| t.is_special(b'>'))
+        .map(|p| lt + p)
+    else {
         defects.report(base + toks[lt].start, MimeDefect::Unterminated)?;
         return Ok(None);
     };
@@ -172,10 +185,16 @@ pub fn parse_list_urls(
             defects.report(base + at + lt, MimeDefect::Unterminated)?;
             break;
         };
-        let url: String = String::from_utf8_lossy(&rest[lt + 1..gt]).split_whitespace().collect();
+        let url: String = String::from_utf8_lossy(&rest[lt + 1..gt])
+            .split_whitespace()
+            .collect();
         out.push(url);
         if out.len() > opts.limits.max_items {
-            return Err(DecodeError::limit(base + at, "max_items", opts.limits.max_items));
+            return Err(DecodeError::limit(
+                base + at,
+                "max_items",
+                opts.limits.max_items,
+            ));
         }
         rest = &rest[gt + 1..];
         at += gt + 1;
@@ -221,13 +240,29 @@ mod tests {
         let opts = Options::default();
         let mut d = opts.defects();
         assert_eq!(parse_return_path(b" <>", 0, &opts, &mut d).unwrap(), None);
-        assert_eq!(parse_return_path(b"<a@b.c>", 0, &opts, &mut d).unwrap().as_deref(), Some("a@b.c"));
-        let l = parse_list_id(b"\"The List\" <list.example.com>", 0, &opts, &mut d).unwrap().unwrap();
+        assert_eq!(
+            parse_return_path(b"<a@b.c>", 0, &opts, &mut d)
+                .unwrap()
+                .as_deref(),
+            Some("a@b.c")
+        );
+        let l = parse_list_id(b"\"The List\" <list.example.com>", 0, &opts, &mut d)
+            .unwrap()
+            .unwrap();
         assert_eq!(l.name.as_deref(), Some("The List"));
         assert_eq!(l.id, "list.example.com");
-        let u = parse_list_urls(b"<mailto:l@x?subject=unsub>,\r\n <https://x/u>", 0, &opts, &mut d).unwrap();
+        let u = parse_list_urls(
+            b"<mailto:l@x?subject=unsub>,\r\n <https://x/u>",
+            0,
+            &opts,
+            &mut d,
+        )
+        .unwrap();
         assert_eq!(u, vec!["mailto:l@x?subject=unsub", "https://x/u"]);
-        assert_eq!(parse_list_urls(b"NO (posting not allowed)", 0, &opts, &mut d).unwrap(), vec!["NO"]);
+        assert_eq!(
+            parse_list_urls(b"NO (posting not allowed)", 0, &opts, &mut d).unwrap(),
+            vec!["NO"]
+        );
         assert!(d.is_empty());
     }
 }

@@ -1,0 +1,151 @@
+//! IMAP response decoding and encoding: mailwire against imap-codec 2.0.0-alpha.10 and
+//! imap-proto 0.17, one criterion group per workload, over the corpora of
+//! `mailwire_benches::imap::fetch_corpus` (1,000 FETCH responses).
+//!
+//! - `imap_fetch_literal` / `imap_fetch_no_literal`: decode every response of the stream (with and
+//!   without a 1-8 KiB `BODY[]` literal); mailwire also through its framer fed 16 KiB pieces.
+//! - `imap_encode`: encode the 1,000 decoded responses (with literals) again.
+
+// `criterion_group!` generates an undocumented function.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use imap_codec::decode::Decoder;
+use imap_codec::encode::Encoder;
+use mailwire_benches::imap::fetch_corpus;
+use mailwire_core::{Options, Status};
+use mailwire_imap::{decode_response, Frame, Framer, Side};
+
+const COUNT: usize = 1000;
+
+fn mailwire_all(buf: &[u8], opts: &Options) -> usize {
+    let mut pos = 0;
+    let mut n = 0;
+    while pos < buf.len() {
+        match decode_response(&buf[pos..], opts) {
+            Ok(Status::Complete { value, consumed }) => {
+                n += std::mem::size_of_val(&value.value);
+                pos += consumed;
+            }
+            other => panic!("mailwire: {other:?}"),
+        }
+    }
+    n
+}
+
+fn mailwire_framed(buf: &[u8], opts: &Options) -> usize {
+    let mut f = Framer::new(Side::Server, opts);
+    let mut n = 0;
+    for chunk in buf.chunks(16 * 1024) {
+        f.feed(chunk);
+        while let Some(fr) = f.next_frame().expect("framer") {
+            if let Frame::Message(m) = fr {
+                match decode_response(m, opts) {
+                    Ok(Status::Complete { value, .. }) => n += std::mem::size_of_val(&value.value),
+                    other => panic!("mailwire: {other:?}"),
+                }
+            }
+        }
+    }
+    n
+}
+
+fn imap_codec_all(buf: &[u8]) -> usize {
+    let codec = imap_codec::ResponseCodec::default();
+    let mut rest = buf;
+    let mut n = 0;
+    while !rest.is_empty() {
+        let (r, resp) = codec.decode(rest).expect("imap-codec");
+        n += std::mem::size_of_val(&resp);
+        rest = r;
+    }
+    n
+}
+
+fn imap_proto_all(buf: &[u8]) -> usize {
+    let mut rest = buf;
+    let mut n = 0;
+    while !rest.is_empty() {
+        let (r, resp) = imap_proto::Response::parse(rest).expect("imap-proto");
+        n += std::mem::size_of_val(&resp);
+        rest = r;
+    }
+    n
+}
+
+fn decode_group(c: &mut Criterion, name: &str, literal: bool) {
+    let buf = fetch_corpus(COUNT, literal);
+    let opts = Options::default();
+    assert_eq!(mailwire_all(&buf, &opts), mailwire_framed(&buf, &opts));
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Bytes(buf.len() as u64));
+    g.measurement_time(Duration::from_secs(5));
+    g.bench_function("mailwire", |b| {
+        b.iter(|| mailwire_all(black_box(&buf), &opts))
+    });
+    g.bench_function("mailwire_framer_16k", |b| {
+        b.iter(|| mailwire_framed(black_box(&buf), &opts))
+    });
+    g.bench_function("imap-codec", |b| b.iter(|| imap_codec_all(black_box(&buf))));
+    g.bench_function("imap-proto", |b| b.iter(|| imap_proto_all(black_box(&buf))));
+    g.finish();
+}
+
+fn fetch_literal(c: &mut Criterion) {
+    decode_group(c, "imap_fetch_literal", true);
+}
+
+fn fetch_no_literal(c: &mut Criterion) {
+    decode_group(c, "imap_fetch_no_literal", false);
+}
+
+fn encode(c: &mut Criterion) {
+    let buf = fetch_corpus(COUNT, true);
+    let opts = Options::default();
+    let mut ours = Vec::new();
+    let mut pos = 0;
+    while pos < buf.len() {
+        let Ok(Status::Complete { value, consumed }) = decode_response(&buf[pos..], &opts) else {
+            panic!()
+        };
+        ours.push(value.value);
+        pos += consumed;
+    }
+    let codec = imap_codec::ResponseCodec::default();
+    let mut theirs = Vec::new();
+    let mut rest = &buf[..];
+    while !rest.is_empty() {
+        let (r, resp) = codec.decode(rest).expect("imap-codec");
+        theirs.push(resp);
+        rest = r;
+    }
+    let mut g = c.benchmark_group("imap_encode");
+    g.throughput(Throughput::Bytes(buf.len() as u64));
+    g.measurement_time(Duration::from_secs(5));
+    g.bench_function("mailwire", |b| {
+        let mut out = Vec::with_capacity(buf.len() + 4096);
+        b.iter(|| {
+            out.clear();
+            for r in &ours {
+                r.encode(&mut out);
+            }
+            black_box(out.len())
+        })
+    });
+    g.bench_function("imap-codec", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for r in &theirs {
+                n += codec.encode(r).dump().len();
+            }
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, fetch_literal, fetch_no_literal, encode);
+criterion_main!(benches);
