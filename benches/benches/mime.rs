@@ -16,78 +16,13 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use mailwire_benches::mime::{full_corpus, text_corpus};
-use mailwire_mime::{Options, Part, PartKind};
+use mailwire_mime::Options;
 
-fn walk_structure(p: Part<'_, '_>) -> usize {
-    let mut n = p.headers().len() + p.body_offset() + p.end_offset();
-    for c in p.children() {
-        n += walk_structure(c);
-    }
-    if let Some(m) = p.message() {
-        n += walk_structure(m);
-    }
-    n
-}
-
-/// mailwire: the tree with offsets and raw header fields.
-fn mailwire_structure(m: &[u8]) -> usize {
-    let msg = mailwire_mime::parse(m).expect("parse");
-    walk_structure(msg.root())
-}
-
-/// mailwire: every field typed, every body decoded, text charset-decoded.
-fn mailwire_full(m: &[u8], opts: &Options) -> usize {
-    let msg = mailwire_mime::parse_with(m, opts).expect("parse");
-    let mut n = 0;
-    for part in msg.parts() {
-        for f in part.headers() {
-            if let Ok((v, _)) = f.typed(opts) {
-                n += std::mem::size_of_val(&v);
-            }
-        }
-        if part.kind() == PartKind::Leaf {
-            match part.text() {
-                Ok(Some((t, _))) => n += t.len(),
-                _ => n += part.decoded_body().map(|(b, _)| b.len()).unwrap_or(0),
-            }
-        }
-    }
-    n
-}
-
-fn mailparse_structure(m: &[u8]) -> usize {
-    fn walk(p: &mailparse::ParsedMail<'_>) -> usize {
-        p.headers.len() + p.subparts.iter().map(walk).sum::<usize>()
-    }
-    let mail = mailparse::parse_mail(m).expect("mailparse");
-    walk(&mail)
-}
-
-fn mailparse_full(m: &[u8]) -> usize {
-    fn walk(p: &mailparse::ParsedMail<'_>) -> usize {
-        let mut n = 0;
-        for h in &p.headers {
-            n += h.get_value().len();
-        }
-        if p.subparts.is_empty() {
-            if p.ctype.mimetype.starts_with("text/") {
-                n += p.get_body().map(|b| b.len()).unwrap_or(0);
-            } else {
-                n += p.get_body_raw().map(|b| b.len()).unwrap_or(0);
-            }
-        }
-        n + p.subparts.iter().map(walk).sum::<usize>()
-    }
-    let mail = mailparse::parse_mail(m).expect("mailparse");
-    walk(&mail)
-}
-
-fn mail_parser_full(m: &[u8]) -> usize {
-    let msg = mail_parser::MessageParser::default()
-        .parse(m)
-        .expect("mail-parser");
-    msg.parts.len()
-}
+#[path = "common/mime.rs"]
+mod work;
+use work::{
+    mail_parser_full, mailparse_full, mailparse_structure, mailwire_full, mailwire_structure,
+};
 
 fn bench(c: &mut Criterion) {
     let full = full_corpus(2000);

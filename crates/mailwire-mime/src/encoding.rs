@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use mailwire_core::abnf::{hex_value, HEX_UPPER};
+use mailwire_core::abnf::HEX_UPPER;
 use mailwire_core::{DecodeError, Defects};
 
 use crate::typed::TransferEncoding;
@@ -408,6 +408,29 @@ impl QpDecoder {
     }
 }
 
+/// Hex digit values for quoted-printable escapes: upper-case digits are their value,
+/// lower-case ones their value with `HEX_LOWER` set (a defect), others `HEX_INVALID`.
+const HEX_LOWER: u8 = 0x10;
+const HEX_INVALID: u8 = 0x20;
+
+const fn hex_table() -> [u8; 256] {
+    let mut t = [HEX_INVALID; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'A' as usize + i] = 10 + i as u8;
+        t[b'a' as usize + i] = HEX_LOWER | (10 + i as u8);
+        i += 1;
+    }
+    t
+}
+
+static HEX: [u8; 256] = hex_table();
+
 /// Decodes the escapes of `content` (no line break inside). With `partial`, stops before an `=`
 /// whose two digits are not all there, and returns how far it got.
 fn qp_run(
@@ -434,28 +457,32 @@ fn qp_run(
         if j >= content.len() {
             return Ok(content.len());
         }
-        let p = j;
-        if partial && p + 3 > content.len() {
-            return Ok(p);
-        }
-        let h = content.get(p + 1).copied();
-        let l = content.get(p + 2).copied();
-        match (h.and_then(hex_value), l.and_then(hex_value)) {
-            (Some(hv), Some(lv)) => {
-                if h.is_some_and(|c| c.is_ascii_lowercase())
-                    || l.is_some_and(|c| c.is_ascii_lowercase())
-                {
-                    defects.report(at + p, MimeDefect::QpLowercaseHex)?;
-                }
-                out.push(hv << 4 | lv);
-                i = p + 3;
+        // A run of escapes (dense in non-Latin text) is decoded without going back to the
+        // search.
+        let mut p = j;
+        loop {
+            if partial && p + 3 > content.len() {
+                return Ok(p);
             }
-            _ => {
+            let h = content.get(p + 1).map_or(HEX_INVALID, |&c| HEX[usize::from(c)]);
+            let l = content.get(p + 2).map_or(HEX_INVALID, |&c| HEX[usize::from(c)]);
+            if h | l < HEX_LOWER {
+                out.push(h << 4 | l);
+                p += 3;
+            } else if h | l < HEX_INVALID {
+                defects.report(at + p, MimeDefect::QpLowercaseHex)?;
+                out.push((h & 0x0F) << 4 | (l & 0x0F));
+                p += 3;
+            } else {
                 defects.report(at + p, MimeDefect::QpInvalidEscape)?;
                 out.push(b'=');
-                i = p + 1;
+                p += 1;
+            }
+            if content.get(p) != Some(&b'=') {
+                break;
             }
         }
+        i = p;
     }
     Ok(content.len())
 }

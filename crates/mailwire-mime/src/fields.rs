@@ -56,8 +56,18 @@ impl<'a> HeaderField<'a> {
         let mut d = opts.defects();
         let v = self.raw_value();
         let at = self.value_offset();
-        let name = self.name().to_ascii_lowercase();
-        let name = name.strip_prefix(b"resent-").unwrap_or(&name);
+        // Every name with a grammar fits in 32 bytes: lower-case on the stack, no allocation.
+        let mut buf = [0u8; 32];
+        let raw = self.name();
+        let name: &[u8] = match buf.get_mut(..raw.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(raw);
+                dst.make_ascii_lowercase();
+                dst
+            }
+            None => b"",
+        };
+        let name = name.strip_prefix(b"resent-").unwrap_or(name);
         let value = match name {
             b"from" | b"sender" | b"reply-to" | b"to" | b"cc" | b"bcc" => {
                 FieldValue::Addresses(parse_address_list(v, at, opts, &mut d)?)

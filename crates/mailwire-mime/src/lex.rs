@@ -50,45 +50,50 @@ impl Token<'_> {
     }
 }
 
-fn is_special(mode: Mode, b: u8) -> bool {
-    match mode {
-        Mode::Mail => matches!(
-            b,
-            b'(' | b')'
-                | b'<'
-                | b'>'
-                | b'['
-                | b']'
-                | b':'
-                | b';'
-                | b'@'
-                | b'\\'
-                | b','
-                | b'.'
-                | b'"'
-        ),
-        Mode::Mime => matches!(
-            b,
-            b'(' | b')'
-                | b'<'
-                | b'>'
-                | b'@'
-                | b','
-                | b';'
-                | b':'
-                | b'\\'
-                | b'"'
-                | b'/'
-                | b'['
-                | b']'
-                | b'?'
-                | b'='
-        ),
+/// Byte classes, one table lookup per byte in the atom loop: whitespace, RFC 5322 `specials`,
+/// RFC 2045 `tspecials`.
+const WS: u8 = 1;
+const MAIL: u8 = 2;
+const MIME: u8 = 4;
+
+const fn classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = WS;
+    t[b'\t' as usize] = WS;
+    t[b'\r' as usize] = WS;
+    t[b'\n' as usize] = WS;
+    let mail = b"()<>[]:;@\\,.\"";
+    let mut i = 0;
+    while i < mail.len() {
+        t[mail[i] as usize] |= MAIL;
+        i += 1;
+    }
+    let mime = b"()<>@,;:\\\"/[]?=";
+    let mut i = 0;
+    while i < mime.len() {
+        t[mime[i] as usize] |= MIME;
+        i += 1;
+    }
+    t
+}
+
+static CLASS: [u8; 256] = classes();
+
+impl Mode {
+    fn bit(self) -> u8 {
+        match self {
+            Mode::Mail => MAIL,
+            Mode::Mime => MIME,
+        }
     }
 }
 
+fn is_special(mode: Mode, b: u8) -> bool {
+    CLASS[usize::from(b)] & mode.bit() != 0
+}
+
 fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+    CLASS[usize::from(b)] & WS != 0
 }
 
 /// Splits `input` into tokens. `base` is added to defect offsets.
@@ -138,8 +143,9 @@ pub(crate) fn tokenize<'a>(
                 Tok::Special(b)
             }
             _ => {
+                let stop = WS | mode.bit();
                 while let Some(&c) = input.get(i) {
-                    if is_ws(c) || is_special(mode, c) {
+                    if CLASS[usize::from(c)] & stop != 0 {
                         break;
                     }
                     i += 1;

@@ -43,8 +43,9 @@ const EXTRA_ALIASES: &[(&str, &Encoding)] = &[
     ("windows-950", encoding_rs::BIG5),
 ];
 
-/// The labels most mail uses, resolved without a table search (lower case; compared
-/// case-insensitively). Each maps where the full lookup below maps it.
+/// The labels most mail uses, resolved by [`common`] without a table search (lower case;
+/// compared case-insensitively). Each maps where the full lookup below maps it.
+#[cfg(test)]
 const COMMON: &[(&[u8], &Encoding)] = &[
     (b"utf-8", encoding_rs::UTF_8),
     (b"iso-8859-1", encoding_rs::WINDOWS_1252),
@@ -64,19 +65,64 @@ const COMMON: &[(&[u8], &Encoding)] = &[
     (b"iso-8859-7", encoding_rs::ISO_8859_7),
 ];
 
+/// The encoding of a `COMMON` label (lower case): one `match`, which compiles to a switch on the
+/// length and a few comparisons, instead of a walk over the table.
+fn common(lower: &[u8]) -> Option<&'static Encoding> {
+    Some(match lower {
+        b"utf-8" => encoding_rs::UTF_8,
+        b"iso-8859-1" | b"us-ascii" | b"windows-1252" => encoding_rs::WINDOWS_1252,
+        b"iso-8859-15" => encoding_rs::ISO_8859_15,
+        b"iso-8859-2" => encoding_rs::ISO_8859_2,
+        b"windows-1250" => encoding_rs::WINDOWS_1250,
+        b"windows-1251" => encoding_rs::WINDOWS_1251,
+        b"koi8-r" => encoding_rs::KOI8_R,
+        b"gb2312" | b"gbk" => encoding_rs::GB18030,
+        b"big5" => encoding_rs::BIG5,
+        b"shift_jis" => encoding_rs::SHIFT_JIS,
+        b"iso-2022-jp" => encoding_rs::ISO_2022_JP,
+        b"euc-kr" => encoding_rs::EUC_KR,
+        b"iso-8859-7" => encoding_rs::ISO_8859_7,
+        _ => return None,
+    })
+}
+
+/// The encoding of a `COMMON` label spelt exactly as its IANA preferred MIME name, the spelling
+/// most mail carries: no lower-casing needed.
+fn preferred(label: &[u8]) -> Option<&'static Encoding> {
+    Some(match label {
+        b"UTF-8" => encoding_rs::UTF_8,
+        b"ISO-8859-1" | b"US-ASCII" | b"windows-1252" => encoding_rs::WINDOWS_1252,
+        b"ISO-8859-15" => encoding_rs::ISO_8859_15,
+        b"ISO-8859-2" => encoding_rs::ISO_8859_2,
+        b"windows-1250" => encoding_rs::WINDOWS_1250,
+        b"windows-1251" => encoding_rs::WINDOWS_1251,
+        b"KOI8-R" => encoding_rs::KOI8_R,
+        b"GB2312" | b"GBK" => encoding_rs::GB18030,
+        b"Big5" => encoding_rs::BIG5,
+        b"Shift_JIS" => encoding_rs::SHIFT_JIS,
+        b"ISO-2022-JP" => encoding_rs::ISO_2022_JP,
+        b"EUC-KR" => encoding_rs::EUC_KR,
+        b"ISO-8859-7" => encoding_rs::ISO_8859_7,
+        _ => return None,
+    })
+}
+
 /// Resolves a charset label (case-insensitive, surrounding white space ignored; a `*language`
 /// suffix must already be stripped). `None` for labels no registry lists.
 ///
 /// GBK resolves to gb18030, as in the `charset` crate: WHATWG decodes both with one decoder.
 pub fn lookup(label: &[u8]) -> Option<Charset> {
-    // The overwhelmingly common labels first: lower-cased on the stack, one `match`.
+    // The overwhelmingly common labels first: as mail software writes them (the IANA preferred
+    // MIME names), then lower-cased on the stack; one `match` each.
+    if let Some(enc) = preferred(label) {
+        return Some(Charset(Kind::Whatwg(enc)));
+    }
     if label.len() <= 12 {
         let mut buf = [0u8; 12];
         for (d, s) in buf.iter_mut().zip(label) {
             *d = s.to_ascii_lowercase();
         }
-        let lower = &buf[..label.len()];
-        if let Some(&(_, enc)) = COMMON.iter().find(|(name, _)| *name == lower) {
+        if let Some(enc) = common(&buf[..label.len()]) {
             return Some(Charset(Kind::Whatwg(enc)));
         }
     }
@@ -175,13 +221,29 @@ impl Charset {
     }
 }
 
-/// Runs an `encoding_rs` decoder over `bytes` into `out`, growing `out` as it asks; returns
-/// whether malformed sequences were replaced.
+/// Decodes `bytes` in `encoding` into `out`; returns whether malformed sequences were replaced.
+/// Single-byte charsets go through a table (no decoder to set up per word); the others through
+/// an `encoding_rs` decoder writing straight into `out`.
 pub(crate) fn decode_encoding_into(
     encoding: &'static Encoding,
     bytes: &[u8],
     out: &mut String,
 ) -> bool {
+    if let Some(table) = upper_half(encoding) {
+        out.reserve(bytes.len());
+        let mut errors = false;
+        for &b in bytes {
+            match table.get(usize::from(b.wrapping_sub(0x80))) {
+                None => out.push(char::from(b)),
+                Some(&Some(c)) => out.push(c),
+                Some(&None) => {
+                    errors = true;
+                    out.push(char::REPLACEMENT_CHARACTER);
+                }
+            }
+        }
+        return errors;
+    }
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut rest = bytes;
     let mut errors = false;
@@ -201,93 +263,41 @@ pub(crate) fn decode_encoding_into(
     }
 }
 
-/// Decodes `bytes` in `charset`, appending UTF-8 to `out`; returns whether malformed sequences
-/// were replaced.
-pub(crate) fn decode_charset_into_vec(charset: Charset, bytes: &[u8], out: &mut Vec<u8>) -> bool {
-    match charset.0 {
-        Kind::Whatwg(e) => decode_encoding_into_vec(e, bytes, out),
-        Kind::Utf7 => {
-            let mut s = String::with_capacity(bytes.len());
-            let errors = crate::utf7::decode_into(bytes, &mut s);
-            out.extend_from_slice(s.as_bytes());
-            errors
+/// Reads `bytes` into `out` as UTF-8 when they are valid UTF-8, else with `fallback` (see
+/// [`decode_with_fallback`]).
+pub(crate) fn decode_fallback_into(fallback: &'static Encoding, bytes: &[u8], out: &mut String) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => out.push_str(s),
+        Err(_) => {
+            decode_encoding_into(fallback, bytes, out);
         }
     }
 }
 
-/// Runs an `encoding_rs` decoder over `bytes`, appending UTF-8 to `out`; returns whether
-/// malformed sequences were replaced.
-pub(crate) fn decode_encoding_into_vec(
-    encoding: &'static Encoding,
-    bytes: &[u8],
-    out: &mut Vec<u8>,
-) -> bool {
-    if let Some(table) = upper_half(encoding) {
-        // A single-byte charset: a table lookup per byte, no decoder to set up per word.
-        out.reserve(bytes.len() * 3);
-        let mut errors = false;
-        for &b in bytes {
-            if b.is_ascii() {
-                out.push(b);
-            } else {
-                // [length, UTF-8 bytes...]; length 0 marks an unmapped byte (U+FFFD).
-                let e = table[usize::from(b & 0x7F)];
-                errors |= e[0] == 0;
-                out.push(e[1]);
-                if e[0] != 1 {
-                    out.push(e[2]);
-                    if e[0] != 2 {
-                        out.push(e[3]);
-                    }
-                }
-            }
-        }
-        return errors;
-    }
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut rest = bytes;
-    let mut errors = false;
-    loop {
-        let need = decoder
-            .max_utf8_buffer_length(rest.len())
-            .unwrap_or_else(|| rest.len().saturating_mul(3).saturating_add(16));
-        let start = out.len();
-        out.resize(start.saturating_add(need), 0);
-        let (result, read, written, had_errors) =
-            decoder.decode_to_utf8(rest, &mut out[start..], true);
-        out.truncate(start + written);
-        errors |= had_errors;
-        rest = rest.get(read..).unwrap_or_default();
-        match result {
-            CoderResult::InputEmpty => return errors,
-            CoderResult::OutputFull => continue,
-        }
-    }
-}
-
-/// The single-byte encodings of WHATWG (ASCII in the lower half).
+/// The single-byte encodings of WHATWG (ASCII in the lower half), those mail uses most first
+/// (the table for a run is found by a walk over this list).
 const SINGLE_BYTE: &[&Encoding] = &[
-    encoding_rs::IBM866,
+    encoding_rs::WINDOWS_1252,
+    encoding_rs::ISO_8859_15,
     encoding_rs::ISO_8859_2,
+    encoding_rs::WINDOWS_1250,
+    encoding_rs::WINDOWS_1251,
+    encoding_rs::KOI8_R,
+    encoding_rs::ISO_8859_7,
+    encoding_rs::IBM866,
     encoding_rs::ISO_8859_3,
     encoding_rs::ISO_8859_4,
     encoding_rs::ISO_8859_5,
     encoding_rs::ISO_8859_6,
-    encoding_rs::ISO_8859_7,
     encoding_rs::ISO_8859_8,
     encoding_rs::ISO_8859_8_I,
     encoding_rs::ISO_8859_10,
     encoding_rs::ISO_8859_13,
     encoding_rs::ISO_8859_14,
-    encoding_rs::ISO_8859_15,
     encoding_rs::ISO_8859_16,
-    encoding_rs::KOI8_R,
     encoding_rs::KOI8_U,
     encoding_rs::MACINTOSH,
     encoding_rs::WINDOWS_874,
-    encoding_rs::WINDOWS_1250,
-    encoding_rs::WINDOWS_1251,
-    encoding_rs::WINDOWS_1252,
     encoding_rs::WINDOWS_1253,
     encoding_rs::WINDOWS_1254,
     encoding_rs::WINDOWS_1255,
@@ -297,9 +307,9 @@ const SINGLE_BYTE: &[&Encoding] = &[
     encoding_rs::X_MAC_CYRILLIC,
 ];
 
-/// The UTF-8 of bytes 0x80 to 0xFF in a single-byte encoding, as `[length, bytes...]` (length 0
-/// and U+FFFD where unmapped), taken once from `encoding_rs`'s own decoder.
-type UpperHalf = [[u8; 4]; 128];
+/// The characters of bytes 0x80 to 0xFF in a single-byte encoding (`None` where unmapped),
+/// taken once from `encoding_rs`'s own decoder.
+type UpperHalf = [Option<char>; 128];
 
 fn upper_half(encoding: &'static Encoding) -> Option<&'static UpperHalf> {
     static TABLES: OnceLock<Vec<(&'static Encoding, UpperHalf)>> = OnceLock::new();
@@ -307,15 +317,13 @@ fn upper_half(encoding: &'static Encoding) -> Option<&'static UpperHalf> {
         SINGLE_BYTE
             .iter()
             .map(|&e| {
-                // U+FFFD is EF BF BD.
-                let mut t = [[0, 0xEF, 0xBF, 0xBD]; 128];
+                let mut t = [None; 128];
                 for (i, slot) in t.iter_mut().enumerate() {
                     let byte = [0x80 | i as u8];
                     let (text, errors) = e.decode_without_bom_handling(&byte);
-                    let utf8 = text.as_bytes();
-                    if !errors && (1..=3).contains(&utf8.len()) {
-                        slot[0] = utf8.len() as u8;
-                        slot[1..=utf8.len()].copy_from_slice(utf8);
+                    let mut chars = text.chars();
+                    if let (false, Some(c), None) = (errors, chars.next(), chars.next()) {
+                        *slot = Some(c);
                     }
                 }
                 (e, t)
@@ -376,8 +384,26 @@ mod tests {
 
     #[test]
     fn common_labels_agree_with_the_full_lookup() {
-        for (label, _) in COMMON {
+        for (label, enc) in COMMON {
+            assert_eq!(common(label), Some(*enc));
             let fast = lookup(label);
+            assert_eq!(lookup(&label.to_ascii_uppercase()), fast);
+            // The preferred spellings, where listed, agree with the lower-case ones.
+            let upper = label.to_ascii_uppercase();
+            for spelt in [
+                &upper[..],
+                b"windows-1252",
+                b"windows-1250",
+                b"windows-1251",
+                b"Big5",
+                b"Shift_JIS",
+            ] {
+                if spelt.eq_ignore_ascii_case(label) {
+                    if let Some(e) = preferred(spelt) {
+                        assert_eq!(e, *enc);
+                    }
+                }
+            }
             let full = ::charset::Charset::for_label_no_replacement(label)
                 .and_then(|c| Encoding::for_label_no_replacement(c.name().as_bytes()))
                 .map(Charset::from_encoding);
@@ -390,10 +416,10 @@ mod tests {
         let all: Vec<u8> = (0..=255).collect();
         for &e in SINGLE_BYTE {
             assert!(e.is_single_byte(), "{}", e.name());
-            let mut fast = Vec::new();
-            let fast_errors = decode_encoding_into_vec(e, &all, &mut fast);
+            let mut fast = String::new();
+            let fast_errors = decode_encoding_into(e, &all, &mut fast);
             let (slow, slow_errors) = e.decode_without_bom_handling(&all);
-            assert_eq!(String::from_utf8(fast).unwrap(), slow, "{}", e.name());
+            assert_eq!(fast, slow, "{}", e.name());
             assert_eq!(fast_errors, slow_errors, "{}", e.name());
         }
     }

@@ -36,34 +36,37 @@ pub fn decode<'a>(
             defects: Vec::new(),
         });
     }
-    // Lenient decoding first trusts UTF-8 words to hold UTF-8 and checks the whole text once at
-    // the end; only if that fails is the input decoded again, checking each run of words (to
-    // replace and report exactly the malformed ones). Strict decoding checks each run at once.
-    let optimistic = opts.strictness == mailwire_core::Strictness::Lenient;
-    if let Some(done) = run_decoder(input, context, opts, optimistic)? {
-        return Ok(done);
-    }
-    run_decoder(input, context, opts, false)?.ok_or_else(|| {
-        // Unreachable: a careful run only appends valid UTF-8.
-        DecodeError::syntax(0, "UTF-8 text")
-    })
-}
-
-/// One decoding pass; `None` when an optimistic pass met malformed UTF-8 in UTF-8 words.
-fn run_decoder<'a>(
-    input: &'a [u8],
-    context: Context,
-    opts: &DecodeOptions,
-    optimistic: bool,
-) -> Result<Option<Decoded<'a>>, DecodeError> {
-    let mut d = Decoder::new(input, opts);
-    d.optimistic = optimistic;
+    let mut d = Decoder::new(input, opts, take_scratch(input.len()));
     match context {
         Context::Text => d.text()?,
         Context::Comment => d.comment_content()?,
         Context::Phrase => d.phrase()?,
     }
     d.finish()
+}
+
+/// Scratch kept for the next call up to this capacity (larger buffers are freed).
+const SCRATCH_KEEP: usize = 16 * 1024;
+
+thread_local! {
+    /// The buffer for the bytes of a run of encoded words, reused from call to call: most header
+    /// values are short, and an allocation per value is a fair share of their decoding time.
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// An empty scratch buffer with room for `len` bytes.
+fn take_scratch(len: usize) -> Vec<u8> {
+    let mut v = SCRATCH.with(std::cell::Cell::take);
+    v.clear();
+    v.reserve(len);
+    v
+}
+
+/// Hands the scratch buffer back for the next call.
+fn put_scratch(v: Vec<u8>) {
+    if v.capacity() <= SCRATCH_KEEP {
+        SCRATCH.with(|s| s.set(v));
+    }
 }
 
 /// Pure ASCII with nothing to decode, unfold, unescape or report: the input is the text.
@@ -251,7 +254,7 @@ enum Enc {
 }
 
 /// One encoded word found in the input (ranges are byte offsets into it). A `B` or `Q` word's
-/// bytes are already decoded at the end of the output, from `mark`.
+/// bytes are already decoded at the end of the pending run's bytes, from `mark`.
 #[derive(Debug, Clone, Copy)]
 struct Word {
     start: usize,
@@ -269,46 +272,45 @@ struct Decoder<'a> {
     input: &'a [u8],
     fallback: &'static encoding_rs::Encoding,
     defects: Defects<D>,
-    /// The text so far, as UTF-8 bytes; the current run's decoded bytes sit at its end from
-    /// `run_start` until the run is charset-decoded in place.
-    out: Vec<u8>,
+    /// The text so far. Only text known to be valid goes in (ASCII, validated or charset-decoded
+    /// pieces), so it is never checked again as a whole.
+    out: String,
     last: Last,
     /// White space seen after an encoded word, held until we know what follows it.
     pending_ws: Option<(usize, usize)>,
-    /// Scratch for charset-decoding a run in a legacy charset.
+    /// The `B`/`Q`-decoded bytes of the pending run of encoded words in one charset, joined so
+    /// that a character split across words decodes whole; charset-decoded into `out` when the run
+    /// ends (possibly followed by the bytes of the word that ended it, from its `mark`).
     run: Vec<u8>,
     run_charset: Option<RunCharset>,
     run_offset: usize,
-    run_start: usize,
     /// The last label looked up and its result (labels repeat within a header).
     cache: Option<((usize, usize), Option<Charset>)>,
-    /// Whether the whole input is valid UTF-8, computed when first needed.
-    raw_utf8: Option<bool>,
+    /// The whole input as text if it is valid UTF-8, computed when first needed (plain text
+    /// is sliced from it).
+    raw_utf8: Option<Option<&'a str>>,
     raw8_reported: bool,
     /// While decoding a quoted string in a phrase.
     in_quotes: bool,
-    /// Whether runs of UTF-8 words are left unchecked until the end (see `decode`).
-    optimistic: bool,
 }
 
 impl<'a> Decoder<'a> {
-    fn new(input: &'a [u8], opts: &DecodeOptions) -> Self {
+    fn new(input: &'a [u8], opts: &DecodeOptions, run: Vec<u8>) -> Self {
         Decoder {
             input,
             fallback: opts.fallback,
             defects: Defects::new(opts.strictness, opts.max_defects),
-            out: Vec::with_capacity(input.len()),
+            out: String::with_capacity(input.len()),
             last: Last::Start,
             pending_ws: None,
-            run: Vec::new(),
+            // Room for the input's length: B and Q only shrink, so a run never grows it.
+            run,
             run_charset: None,
             run_offset: 0,
-            run_start: 0,
             cache: None,
             raw_utf8: None,
             raw8_reported: false,
             in_quotes: false,
-            optimistic: false,
         }
     }
 
@@ -316,25 +318,26 @@ impl<'a> Decoder<'a> {
         self.defects.report(offset, kind)
     }
 
-    fn finish(mut self) -> Result<Option<Decoded<'a>>, DecodeError> {
+    fn finish(mut self) -> Result<Decoded<'a>, DecodeError> {
         self.settle()?;
-        let text = if self.out == self.input {
-            // Nothing changed (white space and plain UTF-8 only): hand out the input itself.
-            match std::str::from_utf8(self.input) {
-                Ok(s) => Cow::Borrowed(s),
-                Err(_) => return Ok(None),
+        put_scratch(std::mem::take(&mut self.run));
+        let text = if self.out.as_bytes() == self.input {
+            // Nothing changed (white space and plain UTF-8 only): hand out the input itself,
+            // which is then valid UTF-8 (already checked if it holds 8-bit bytes).
+            match self.raw_utf8 {
+                Some(Some(s)) => Cow::Borrowed(s),
+                _ => match std::str::from_utf8(self.input) {
+                    Ok(s) => Cow::Borrowed(s),
+                    Err(_) => Cow::Owned(self.out),
+                },
             }
         } else {
-            match String::from_utf8(self.out) {
-                Ok(s) => Cow::Owned(s),
-                // Only possible in an optimistic pass (see `decode`).
-                Err(_) => return Ok(None),
-            }
+            Cow::Owned(self.out)
         };
-        Ok(Some(Decoded {
+        Ok(Decoded {
             text,
             defects: self.defects.into_vec(),
-        }))
+        })
     }
 
     // ----- tokenisers -------------------------------------------------------------------------
@@ -566,13 +569,18 @@ impl<'a> Decoder<'a> {
         let mut plain_from = start;
         // Where a failed search for `?=` found none: none starts in [from, to), the run's end.
         let mut no_close: Option<(usize, usize)> = None;
-        while let Some(&b) = input.get(i) {
-            let class = stops[usize::from(b)];
-            if class == 0 || class == QMARK {
-                i += 1;
-                continue;
-            }
-            if class == DELIM {
+        loop {
+            // Jump to the next delimiter or `=` (a tight loop: most bytes are neither).
+            let rest = input.get(i..).unwrap_or_default();
+            let Some(p) = rest
+                .iter()
+                .position(|&b| stops[usize::from(b)] & (DELIM | EQUALS) != 0)
+            else {
+                i = input.len();
+                break;
+            };
+            i += p;
+            if rest.get(p).is_some_and(|&b| stops[usize::from(b)] == DELIM) {
                 break;
             }
             if input.get(i + 1) == Some(&b'?') {
@@ -581,7 +589,7 @@ impl<'a> Decoder<'a> {
                     self.plain(plain_from, i)?;
                     plain_from = i;
                 }
-                if let Some(word) = scan_word(input, i, ctx, &mut no_close, &mut self.out) {
+                if let Some(word) = scan_word(input, i, ctx, &mut no_close, &mut self.run) {
                     let after = input.get(word.end).copied();
                     let glued = i > start
                         || after.is_some_and(|a| stops[usize::from(a)] != DELIM)
@@ -631,7 +639,7 @@ impl<'a> Decoder<'a> {
     fn push_ws(&mut self, start: usize, end: usize) {
         for &b in &self.input[start..end] {
             if is_wsp(b) {
-                self.out.push(b);
+                self.out.push(char::from(b));
             }
         }
     }
@@ -645,56 +653,37 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    /// Charset-decodes the run's bytes (at the end of `out`, from `run_start`) in place.
+    /// Charset-decodes the whole pending run into `out`.
     fn flush_run(&mut self) -> Result<(), DecodeError> {
-        self.flush_run_upto(self.out.len()).map(|_| ())
+        self.flush_run_upto(self.run.len())
     }
 
-    /// Charset-decodes the run's bytes `out[run_start..mark]` in place, keeping what follows
-    /// (the next word's bytes, already decoded from `B`/`Q`) after it. Returns where those bytes
-    /// start now.
-    fn flush_run_upto(&mut self, mark: usize) -> Result<usize, DecodeError> {
+    /// Charset-decodes the pending run's bytes `run[..mark]` into `out`, keeping what follows
+    /// (the next word's bytes, already decoded from `B`/`Q`) as the start of the next run.
+    fn flush_run_upto(&mut self, mark: usize) -> Result<(), DecodeError> {
         let Some(cs) = self.run_charset.take() else {
-            return Ok(mark);
+            return Ok(());
         };
-        let mark = mark.min(self.out.len());
-        let start = self.run_start.min(mark);
-        let seg = &self.out[start..mark];
-        let redo = match cs {
-            RunCharset::Known(cs) if cs == Charset::UTF_8 => {
-                !self.optimistic && std::str::from_utf8(seg).is_err()
-            }
-            RunCharset::Known(cs) => {
-                !(cs.encoding().is_some_and(|e| e.is_ascii_compatible()) && seg.is_ascii())
-            }
-            RunCharset::Unknown(..) => std::str::from_utf8(seg).is_err(),
-        };
-        if !redo {
-            return Ok(mark);
-        }
-        self.run.clear();
-        self.run.extend_from_slice(&self.out[start..]);
-        self.out.truncate(start);
-        let (bytes, rest) = self.run.split_at(mark - start);
+        let mark = mark.min(self.run.len());
+        let bytes = &self.run[..mark];
         let errors = match cs {
-            RunCharset::Known(cs) => charset::decode_charset_into_vec(cs, bytes, &mut self.out),
+            RunCharset::Known(cs) => cs.decode_into(bytes, &mut self.out),
             RunCharset::Unknown(..) => {
-                charset::decode_encoding_into_vec(self.fallback, bytes, &mut self.out);
+                charset::decode_fallback_into(self.fallback, bytes, &mut self.out);
                 false
             }
         };
-        let moved = self.out.len();
-        self.out.extend_from_slice(rest);
+        self.run.drain(..mark);
         if errors {
             self.report(self.run_offset, D::CharsetDecodeError)?;
         }
-        Ok(moved)
+        Ok(())
     }
 
     /// Literal text produced by syntax (parentheses of nested comments).
     fn lit(&mut self, s: &str) -> Result<(), DecodeError> {
         self.settle()?;
-        self.out.extend_from_slice(s.as_bytes());
+        self.out.push_str(s);
         self.last = Last::Plain;
         Ok(())
     }
@@ -704,27 +693,43 @@ impl<'a> Decoder<'a> {
         self.settle()?;
         self.last = Last::Plain;
         let bytes = &self.input[start..end];
-        if bytes.is_ascii() {
-            self.out.extend_from_slice(bytes);
-            return Ok(());
-        }
-        let utf8 = match self.raw_utf8 {
+        // The input is checked once as a whole, and its text sliced, rather than each piece.
+        let whole = match self.raw_utf8 {
             Some(v) => v,
             None => {
-                let v = std::str::from_utf8(self.input).is_ok();
+                let v = std::str::from_utf8(self.input).ok();
                 self.raw_utf8 = Some(v);
                 v
             }
         };
+        if bytes.is_ascii() {
+            // ASCII is UTF-8: the check (when the input as a whole is not) cannot fail.
+            match whole.and_then(|w| w.get(start..end)) {
+                Some(s) => self.out.push_str(s),
+                None => {
+                    if let Ok(s) = std::str::from_utf8(bytes) {
+                        self.out.push_str(s);
+                    }
+                }
+            }
+            return Ok(());
+        }
         if !self.raw8_reported {
             self.raw8_reported = true;
             let first = start + bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
-            self.report(first, if utf8 { D::Raw8Bit } else { D::Raw8BitFallback })?;
+            let kind = if whole.is_some() {
+                D::Raw8Bit
+            } else {
+                D::Raw8BitFallback
+            };
+            self.report(first, kind)?;
         }
-        if utf8 && std::str::from_utf8(bytes).is_ok() {
-            self.out.extend_from_slice(bytes);
-        } else {
-            charset::decode_encoding_into_vec(self.fallback, bytes, &mut self.out);
+        // Each piece is checked on its own too: the text only ever takes valid UTF-8.
+        match whole.and_then(|_| std::str::from_utf8(bytes).ok()) {
+            Some(s) => self.out.push_str(s),
+            None => {
+                charset::decode_encoding_into(self.fallback, bytes, &mut self.out);
+            }
         }
         Ok(())
     }
@@ -760,10 +765,9 @@ impl<'a> Decoder<'a> {
             _ => false,
         };
         if !same {
-            let mark = self.flush_run_upto(w.mark)?;
+            self.flush_run_upto(w.mark)?;
             self.run_charset = Some(key);
             self.run_offset = w.start;
-            self.run_start = mark;
         }
         let (ts, te) = w.text;
         if ts == te {
@@ -821,14 +825,11 @@ fn scan_word(
     let stops = &STOPS[ctx];
     // `charset ["*" language] "?"` and `encoding "?"`: short tokens.
     let token_end = |from: usize| -> Option<usize> {
-        let mut j = from;
-        loop {
-            match stops[usize::from(*input.get(j)?)] {
-                QMARK => return (j > from).then_some(j),
-                DELIM => return None,
-                _ => j += 1,
-            }
-        }
+        let rest = input.get(from..)?;
+        let p = rest
+            .iter()
+            .position(|&b| stops[usize::from(b)] & (QMARK | DELIM) != 0)?;
+        (p > 0 && rest.get(p).is_some_and(|&b| stops[usize::from(b)] == QMARK)).then_some(from + p)
     };
     let cs_start = at + 2;
     let q1 = token_end(cs_start)?;
@@ -935,26 +936,15 @@ impl Scan<'_> {
             let Some(&c) = scanned.get(j) else {
                 return Err(self.end_at(j));
             };
-            let k = class[usize::from(c)];
-            if k == Q_DELIM {
-                return Err(j);
-            }
-            if k == Q_QMARK && input.get(j + 1) == Some(&b'=') {
-                return Ok(j);
-            }
-            match k {
+            match class[usize::from(c)] {
                 Q_LIT => {
                     out.push(c);
-                    j += 1;
-                }
-                Q_UNDER => {
-                    out.push(b' ');
                     j += 1;
                 }
                 Q_EQ => {
                     let h = input.get(j + 1).map_or(NOT_HEX, |&b| HEX[usize::from(b)]);
                     let l = input.get(j + 2).map_or(NOT_HEX, |&b| HEX[usize::from(b)]);
-                    if h != NOT_HEX && l != NOT_HEX {
+                    if (h | l) & NOT_HEX_BIT == 0 {
                         if (h | l) & LOWER != 0 && f.lower_hex.is_none() {
                             f.lower_hex = Some(j - start);
                         }
@@ -968,6 +958,12 @@ impl Scan<'_> {
                         j += 1;
                     }
                 }
+                Q_UNDER => {
+                    out.push(b' ');
+                    j += 1;
+                }
+                Q_DELIM => return Err(j),
+                Q_QMARK if input.get(j + 1) == Some(&b'=') => return Ok(j),
                 // A character the context does not allow (`?` among them): kept.
                 _ => {
                     if f.bad_char.is_none() {
@@ -1111,8 +1107,10 @@ impl Found {
     }
 }
 
-/// Hex digit values; `LOWER` marks a lower-case letter, `NOT_HEX` anything else.
+/// Hex digit values; `LOWER` marks a lower-case letter, `NOT_HEX` anything else (the only
+/// entry with `NOT_HEX_BIT` set, so one test covers two digits).
 const NOT_HEX: u8 = 0xFF;
+const NOT_HEX_BIT: u8 = 0x80;
 const LOWER: u8 = 0x10;
 const HEX: [u8; 256] = {
     let mut t = [NOT_HEX; 256];

@@ -107,19 +107,16 @@ pub fn parse_address_list(
     let mut out = Vec::new();
     let mut pending_name: Option<(&[Token<'_>], usize)> = None;
     for item in items {
-        let words: Vec<&Token<'_>> = item
-            .iter()
-            .filter(|t| !matches!(t.tok, Tok::Comment(_)))
-            .collect();
-        if words.is_empty() {
+        // The item without its comments, as an iterator: no vector per item.
+        let words = || item.iter().filter(|t| !matches!(t.tok, Tok::Comment(_)));
+        if words().next().is_none() {
             continue;
         }
-        if words.iter().all(|t| t.is_special(b',')) {
+        if words().all(|t| t.is_special(b',')) {
             continue;
         }
-        let is_phrase_only = words
-            .iter()
-            .all(|t| matches!(t.tok, Tok::Atom(_) | Tok::Quoted(_)) || t.is_special(b'.'));
+        let is_phrase_only =
+            words().all(|t| matches!(t.tok, Tok::Atom(_) | Tok::Quoted(_)) || t.is_special(b'.'));
         if is_phrase_only {
             // `Doe, John <a@x>`: the words may be the first half of a display name.
             if let Some((prev, _)) = pending_name.take() {
@@ -129,16 +126,12 @@ pub fn parse_address_list(
             pending_name = Some((item, item.first().map_or(0, |t| t.start)));
             continue;
         }
-        let is_group = words
-            .iter()
-            .position(|t| t.is_special(b':'))
-            .is_some_and(|c| {
-                !words[..c]
-                    .iter()
-                    .any(|t| t.is_special(b'<') || t.is_special(b'@'))
-            });
+        // A group: a ":" with no "<" or "@" before it.
+        let is_group = words()
+            .take_while(|t| !t.is_special(b'<') && !t.is_special(b'@'))
+            .any(|t| t.is_special(b':'));
         if let Some((prev, at)) = pending_name.take() {
-            let has_angle = words.iter().any(|t| t.is_special(b'<'));
+            let has_angle = words().any(|t| t.is_special(b'<'));
             if has_angle && !is_group {
                 defects.report(base + at, MimeDefect::UnquotedCommaInName)?;
                 let mut m = mailbox(item, value, base, opts, defects)?;
@@ -174,15 +167,10 @@ fn bare(
 ) -> Result<Mailbox, DecodeError> {
     let at = item.first().map_or(0, |t| t.start);
     defects.report(base + at, MimeDefect::AddressSyntax)?;
-    let words: Vec<Token<'_>> = item
-        .iter()
-        .filter(|t| !matches!(t.tok, Tok::Comment(_)))
-        .cloned()
-        .collect();
     let _ = value;
     Ok(Mailbox {
         name: None,
-        address: local_part(&words, base, defects)?,
+        address: local_part(item, base, defects)?,
     })
 }
 
@@ -239,17 +227,12 @@ fn mailbox(
         if gt.is_none() {
             defects.report(base + item[lt].start, MimeDefect::Unterminated)?;
         }
-        let inner = &item[lt + 1..gt.unwrap_or(item.len())];
-        let mut inner: Vec<Token<'_>> = inner
-            .iter()
-            .filter(|t| !matches!(t.tok, Tok::Comment(_)))
-            .cloned()
-            .collect();
+        let mut inner = &item[lt + 1..gt.unwrap_or(item.len())];
         // obs-route: "@a,@b:" before the addr-spec.
-        if inner.first().is_some_and(|t| t.is_special(b'@')) {
+        if let Some(first) = first_word(inner).filter(|t| t.is_special(b'@')) {
             if let Some(c) = inner.iter().position(|t| t.is_special(b':')) {
-                defects.report(base + inner[0].start, MimeDefect::ObsoleteRoute)?;
-                inner.drain(..=c);
+                defects.report(base + first.start, MimeDefect::ObsoleteRoute)?;
+                inner = &inner[c + 1..];
             }
         }
         let name_toks = &item[..lt];
@@ -266,15 +249,10 @@ fn mailbox(
         }
         return Ok(Mailbox {
             name,
-            address: addr_spec(&inner, base, defects)?,
+            address: addr_spec(inner, base, defects)?,
         });
     }
     // A bare addr-spec; a comment after it is the legacy display name.
-    let words: Vec<Token<'_>> = item
-        .iter()
-        .filter(|t| !matches!(t.tok, Tok::Comment(_)))
-        .cloned()
-        .collect();
     let name = match item.iter().rev().find_map(|t| match &t.tok {
         Tok::Comment(c) => Some((c.clone(), t.start)),
         _ => None,
@@ -288,11 +266,20 @@ fn mailbox(
     };
     Ok(Mailbox {
         name,
-        address: addr_spec(&words, base, defects)?,
+        address: addr_spec(item, base, defects)?,
     })
 }
 
-/// `local-part "@" domain` from tokens (comments removed).
+fn is_comment(t: &Token<'_>) -> bool {
+    matches!(t.tok, Tok::Comment(_))
+}
+
+/// The first token that is not a comment.
+fn first_word<'t, 'a>(toks: &'t [Token<'a>]) -> Option<&'t Token<'a>> {
+    toks.iter().find(|t| !is_comment(t))
+}
+
+/// `local-part "@" domain` from tokens (comments skipped).
 fn addr_spec(
     toks: &[Token<'_>],
     base: usize,

@@ -170,7 +170,7 @@ impl fmt::Display for DateTime {
     }
 }
 
-fn digits(t: Option<&&Token<'_>>) -> Option<(u32, usize)> {
+fn digits(t: Option<&Token<'_>>) -> Option<(u32, usize)> {
     match t.map(|t| &t.tok) {
         Some(Tok::Atom(a)) if !a.is_empty() && a.len() <= 9 && a.iter().all(u8::is_ascii_digit) => {
             std::str::from_utf8(a)
@@ -191,11 +191,10 @@ pub fn parse_date(
     opts: &Options,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Option<DateTime>, DecodeError> {
-    let toks = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
-    let w: Vec<&Token<'_>> = toks
-        .iter()
-        .filter(|t| !matches!(t.tok, Tok::Comment(_)))
-        .collect();
+    let mut toks = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
+    // Comments dropped in place: no second vector.
+    toks.retain(|t| !matches!(t.tok, Tok::Comment(_)));
+    let w = toks.as_slice();
     let mut i = 0;
     // day-of-week [","]
     if let Some(Tok::Atom(a)) = w.first().map(|t| &t.tok) {
@@ -287,10 +286,10 @@ fn month(a: &[u8]) -> Option<u8> {
     if a.len() < 3 {
         return None;
     }
-    let lower = a.get(..3)?.to_ascii_lowercase();
+    let head = a.get(..3)?;
     let idx = MONTHS
         .iter()
-        .position(|m| m.as_bytes() == lower.as_slice())?;
+        .position(|m| m.as_bytes().eq_ignore_ascii_case(head))?;
     u8::try_from(idx + 1).ok()
 }
 

@@ -62,8 +62,8 @@ impl TransferEncoding {
         let mut words = toks.iter().filter(|t| !matches!(t.tok, Tok::Comment(_)));
         let first = words.next();
         let extra = words.next();
-        let mech = match first.map(|t| &t.tok) {
-            Some(Tok::Atom(a)) => String::from_utf8_lossy(a).to_ascii_lowercase(),
+        let mech: &[u8] = match first.map(|t| &t.tok) {
+            Some(Tok::Atom(a)) => a,
             _ => {
                 defects.report(base, MimeDefect::FieldSyntax)?;
                 return Ok(TransferEncoding::SevenBit);
@@ -72,17 +72,23 @@ impl TransferEncoding {
         if let Some(t) = extra {
             defects.report(base + t.start, MimeDefect::FieldSyntax)?;
         }
-        Ok(match mech.as_str() {
-            "7bit" => TransferEncoding::SevenBit,
-            "8bit" => TransferEncoding::EightBit,
-            "binary" => TransferEncoding::Binary,
-            "quoted-printable" => TransferEncoding::QuotedPrintable,
-            "base64" => TransferEncoding::Base64,
-            _ => {
-                defects.report(base, MimeDefect::UnknownTransferEncoding)?;
-                TransferEncoding::Other(mech)
+        // The known names compare in place; only an unknown one is copied.
+        let known = [
+            (&b"7bit"[..], TransferEncoding::SevenBit),
+            (b"8bit", TransferEncoding::EightBit),
+            (b"binary", TransferEncoding::Binary),
+            (b"quoted-printable", TransferEncoding::QuotedPrintable),
+            (b"base64", TransferEncoding::Base64),
+        ];
+        for (name, te) in known {
+            if mech.eq_ignore_ascii_case(name) {
+                return Ok(te);
             }
-        })
+        }
+        defects.report(base, MimeDefect::UnknownTransferEncoding)?;
+        Ok(TransferEncoding::Other(
+            String::from_utf8_lossy(mech).to_ascii_lowercase(),
+        ))
     }
 }
 
@@ -94,12 +100,9 @@ pub fn parse_mime_version(
     opts: &Options,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Option<(u32, u32)>, DecodeError> {
-    let toks = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
-    let words: Vec<_> = toks
-        .iter()
-        .filter(|t| !matches!(t.tok, Tok::Comment(_)))
-        .collect();
-    let num = |t: Option<&&crate::lex::Token<'_>>| match t.map(|t| &t.tok) {
+    let mut words = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
+    words.retain(|t| !matches!(t.tok, Tok::Comment(_)));
+    let num = |t: Option<&crate::lex::Token<'_>>| match t.map(|t| &t.tok) {
         Some(Tok::Atom(a)) if !a.is_empty() && a.iter().all(u8::is_ascii_digit) => {
             std::str::from_utf8(a)
                 .ok()

@@ -84,11 +84,8 @@ impl ContentType {
         opts: &Options,
         defects: &mut Defects<MimeDefect>,
     ) -> Result<ContentType, DecodeError> {
-        let toks = tokenize(value, Mode::Mime, opts.limits.max_depth, base, defects)?;
-        let mut toks: Vec<Token<'_>> = toks
-            .into_iter()
-            .filter(|t| !matches!(t.tok, Tok::Comment(_)))
-            .collect();
+        let mut toks = tokenize(value, Mode::Mime, opts.limits.max_depth, base, defects)?;
+        toks.retain(|t| !matches!(t.tok, Tok::Comment(_)));
         let (ct, rest) = match toks.as_slice() {
             [Token {
                 tok: Tok::Atom(t), ..
@@ -111,8 +108,8 @@ impl ContentType {
                 (ContentType::default(), skip)
             }
         };
-        let rest = toks.split_off(rest.min(toks.len()));
-        let params = parse_params(value, &rest, base, opts, defects)?;
+        let rest = toks.get(rest..).unwrap_or_default();
+        let params = parse_params(value, rest, base, opts, defects)?;
         Ok(ContentType { params, ..ct })
     }
 }
@@ -180,7 +177,6 @@ struct RawParam<'a> {
     section: Option<u32>,
     extended: bool,
     value: Cow<'a, [u8]>,
-    quoted: bool,
     offset: usize,
 }
 
@@ -223,18 +219,18 @@ fn parse_params(
             }
         };
         let offset = item.first().map_or(0, |t| t.start);
-        let (value, quoted) = match rest {
+        let value = match rest {
             [] => {
                 defects.report(base + offset, MimeDefect::ParameterSyntax)?;
-                (Cow::Borrowed(&b""[..]), false)
+                Cow::Borrowed(&b""[..])
             }
             [Token {
                 tok: Tok::Atom(v), ..
-            }] => (Cow::Borrowed(*v), false),
+            }] => Cow::Borrowed(*v),
             [Token {
                 tok: Tok::Quoted(q),
                 ..
-            }] => (q.clone(), true),
+            }] => q.clone(),
             [first, ..] => {
                 // Unquoted specials or several words: keep the text as written.
                 defects.report(base + first.start, MimeDefect::UnquotedSpecial)?;
@@ -246,7 +242,7 @@ fn parse_params(
                     } else {
                         raw
                     };
-                (Cow::Borrowed(raw), false)
+                Cow::Borrowed(raw)
             }
         };
         let name = String::from_utf8_lossy(name_tok).to_ascii_lowercase();
@@ -256,7 +252,6 @@ fn parse_params(
             section,
             extended,
             value,
-            quoted,
             offset,
         });
     }
@@ -290,6 +285,29 @@ fn assemble(
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Vec<Param>, DecodeError> {
     let _ = opts;
+    // The common case, plain parameters with distinct names, needs no grouping.
+    let simple = raws.iter().enumerate().all(|(i, r)| {
+        r.section.is_none()
+            && !r.extended
+            && !raws
+                .get(..i)
+                .unwrap_or_default()
+                .iter()
+                .any(|p| p.base == r.base)
+    });
+    if simple {
+        let mut out = Vec::with_capacity(raws.len());
+        for r in raws {
+            let value = plain_value(&r, base, defects)?;
+            out.push(Param {
+                name: r.base,
+                value,
+                charset: None,
+                language: None,
+            });
+        }
+        return Ok(out);
+    }
     let mut order: Vec<String> = Vec::new();
     for r in &raws {
         if !order.contains(&r.base) {
@@ -334,19 +352,9 @@ fn assemble(
         } else if let Some(r) = ext_single {
             join_sections(&name, &[r], base, defects)?
         } else if let Some(r) = plain.first() {
-            let value = if !r.quoted || has_encoded_word(&r.value) {
-                if has_encoded_word(&r.value) {
-                    defects.report(base + r.offset, MimeDefect::EncodedWordInParameter)?;
-                    decode_words(&r.value, Context::Text, base + r.offset, defects)?.into_owned()
-                } else {
-                    header_text(&r.value, base + r.offset, defects)?.into_owned()
-                }
-            } else {
-                header_text(&r.value, base + r.offset, defects)?.into_owned()
-            };
             Param {
                 name: name.clone(),
-                value,
+                value: plain_value(r, base, defects)?,
                 charset: None,
                 language: None,
             }
@@ -356,6 +364,21 @@ fn assemble(
         out.push(param);
     }
     Ok(out)
+}
+
+/// The value of a plain (not RFC 2231) parameter: encoded words decoded with a defect (a
+/// common violation), other text as UTF-8 or the fallback charset.
+fn plain_value(
+    r: &RawParam<'_>,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<String, DecodeError> {
+    Ok(if has_encoded_word(&r.value) {
+        defects.report(base + r.offset, MimeDefect::EncodedWordInParameter)?;
+        decode_words(&r.value, Context::Text, base + r.offset, defects)?.into_owned()
+    } else {
+        header_text(&r.value, base + r.offset, defects)?.into_owned()
+    })
 }
 
 /// Joins sections (already in order): the first extended one carries `charset'language'`;

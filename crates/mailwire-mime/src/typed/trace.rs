@@ -81,7 +81,7 @@ pub fn parse_received(
                     if t.ws_before && !v.is_empty() {
                         v.push(' ');
                     }
-                    v.push_str(&text_of(t, value));
+                    push_text(v, t, value);
                 }
                 None => defects.report(base + t.start, MimeDefect::FieldSyntax)?,
             },
@@ -93,11 +93,14 @@ pub fn parse_received(
     Ok(r)
 }
 
-fn text_of(t: &Token<'_>, value: &[u8]) -> String {
+/// Appends the token's text to `v` (no intermediate string: UTF-8 text is borrowed).
+fn push_text(v: &mut String, t: &Token<'_>, value: &[u8]) {
     match &t.tok {
-        Tok::Special(c) => char::from(*c).to_string(),
-        Tok::Quoted(q) => String::from_utf8_lossy(q).into_owned(),
-        _ => String::from_utf8_lossy(value.get(t.start..t.end).unwrap_or_default()).into_owned(),
+        Tok::Special(c) => v.push(char::from(*c)),
+        Tok::Quoted(q) => v.push_str(&String::from_utf8_lossy(q)),
+        _ => v.push_str(&String::from_utf8_lossy(
+            value.get(t.start..t.end).unwrap_or_default(),
+        )),
     }
 }
 
@@ -108,11 +111,8 @@ pub fn parse_return_path(
     opts: &Options,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Option<String>, DecodeError> {
-    let toks = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
-    let words: Vec<&Token<'_>> = toks
-        .iter()
-        .filter(|t| !matches!(t.tok, Tok::Comment(_)))
-        .collect();
+    let mut words = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
+    words.retain(|t| !matches!(t.tok, Tok::Comment(_)));
     if let [a, b] = words.as_slice() {
         if a.is_special(b'<') && b.is_special(b'>') {
             return Ok(None);
