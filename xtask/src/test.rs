@@ -38,6 +38,11 @@ pub(crate) fn run() -> Result<(), String> {
         total.passed += c.passed;
         total.failed += c.failed;
     }
+    if !ok && total.failed == 0 {
+        // The run failed without a failing test (a build error): count it, so the closing line
+        // never reads as a clean run.
+        total.failed = 1;
+    }
     println!("{} passed, {} failed", total.passed, total.failed);
     if ok && total.failed == 0 {
         Ok(())

@@ -265,40 +265,6 @@ fn decode(a: DecodeArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-const COMMANDS: &[&str] = &[
-    "CAPABILITY",
-    "NOOP",
-    "LOGOUT",
-    "STARTTLS",
-    "AUTHENTICATE",
-    "LOGIN",
-    "SELECT",
-    "EXAMINE",
-    "CREATE",
-    "DELETE",
-    "RENAME",
-    "SUBSCRIBE",
-    "UNSUBSCRIBE",
-    "LIST",
-    "LSUB",
-    "STATUS",
-    "APPEND",
-    "CHECK",
-    "CLOSE",
-    "EXPUNGE",
-    "SEARCH",
-    "FETCH",
-    "STORE",
-    "COPY",
-    "MOVE",
-    "UID",
-    "IDLE",
-    "ENABLE",
-    "ID",
-    "NAMESPACE",
-    "UNSELECT",
-];
-
 /// The text of `imap check`'s diagnosis, or `Ok` with notes when the command is fine.
 pub(crate) fn explain(line: &str) -> Result<String, String> {
     let mut bytes = line.trim_end_matches(['\r', '\n']).as_bytes().to_vec();
@@ -327,7 +293,7 @@ pub(crate) fn explain(line: &str) -> Result<String, String> {
         )),
         Err(e) => {
             let first = line.split(' ').next().unwrap_or("");
-            if COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(first)) {
+            if mailwire_imap::command::COMMAND_NAMES.iter().any(|c| c.eq_ignore_ascii_case(first)) {
                 let tagged = format!("a1 {line}");
                 let mut tb = tagged.clone().into_bytes();
                 tb.extend_from_slice(b"\r\n");

@@ -8,7 +8,7 @@
 //! - [`Defect`] and [`Defects`]: tolerated deviations reported as values; in
 //!   [`Strictness::Strict`] mode a defect becomes a [`DecodeError`].
 //! - [`Limits`]: bounds on everything input can make a decoder allocate or recurse over.
-//! - [`line`]: incremental CRLF line scanning (memchr based, linear over any chunking).
+//! - [`line`](mod@line): incremental CRLF line scanning (memchr based, linear over any chunking).
 //! - [`abnf`]: the RFC 5234 appendix B.1 core rules, from `abnf-core`.
 //!
 //! No crate of mailwire opens a socket, reads a clock or logs: bytes in, typed values and bytes out.

@@ -769,41 +769,6 @@ fn fetch_item(u: &mut Unstructured<'_>) -> Result<FetchItem<'static>> {
     })
 }
 
-const KNOWN_COMMANDS: [&str; 32] = [
-    "CAPABILITY",
-    "NOOP",
-    "LOGOUT",
-    "STARTTLS",
-    "AUTHENTICATE",
-    "LOGIN",
-    "SELECT",
-    "EXAMINE",
-    "CREATE",
-    "DELETE",
-    "RENAME",
-    "SUBSCRIBE",
-    "UNSUBSCRIBE",
-    "LIST",
-    "LSUB",
-    "STATUS",
-    "APPEND",
-    "CHECK",
-    "CLOSE",
-    "EXPUNGE",
-    "SEARCH",
-    "FETCH",
-    "STORE",
-    "COPY",
-    "MOVE",
-    "UID",
-    "IDLE",
-    "ENABLE",
-    "ID",
-    "NAMESPACE",
-    "UNSELECT",
-    "DONE",
-];
-
 fn base64(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
     const B: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let n = len(u, 1, 6)? * 4;
@@ -972,7 +937,13 @@ fn command_body(u: &mut Unstructured<'_>) -> Result<CommandBody<'static>> {
         }
         30 => C::UidExpunge(seq_set(u)?),
         _ => {
-            let name = atom_not(u, &KNOWN_COMMANDS)?;
+            // An unknown command must not take a known name, nor IDLE's `DONE` line.
+            let avoid: Vec<&str> = crate::command::COMMAND_NAMES
+                .iter()
+                .copied()
+                .chain(["DONE"])
+                .collect();
+            let name = atom_not(u, &avoid)?;
             let rest = if u.arbitrary()? {
                 let mut r = bytes_where(u, 1, 20, |b| (0x21..0x7f).contains(&b) && b != b'{')?;
                 if r.is_empty() {

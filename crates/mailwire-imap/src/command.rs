@@ -744,3 +744,39 @@ impl ClientLine<'_> {
         }
     }
 }
+
+/// The command names this grammar decodes into a typed [`CommandBody`] (RFC 3501 section 6 and
+/// the extensions of this crate); any other name is kept as [`CommandBody::Other`].
+pub const COMMAND_NAMES: &[&str] = &[
+    "CAPABILITY",
+    "NOOP",
+    "LOGOUT",
+    "STARTTLS",
+    "AUTHENTICATE",
+    "LOGIN",
+    "SELECT",
+    "EXAMINE",
+    "CREATE",
+    "DELETE",
+    "RENAME",
+    "SUBSCRIBE",
+    "UNSUBSCRIBE",
+    "LIST",
+    "LSUB",
+    "STATUS",
+    "APPEND",
+    "CHECK",
+    "CLOSE",
+    "EXPUNGE",
+    "SEARCH",
+    "FETCH",
+    "STORE",
+    "COPY",
+    "MOVE",
+    "UID",
+    "IDLE",
+    "ENABLE",
+    "ID",
+    "NAMESPACE",
+    "UNSELECT",
+];

@@ -8,8 +8,8 @@ use mailwire_core::{DecodeError, Options, Status};
 use crate::command::*;
 use crate::decode_response::{id_params, section};
 use crate::mailbox::Mailbox;
-use crate::parse::{Decoded, P, R};
-use crate::scan::{message_end, Side};
+use crate::parse::{decode_message, Decoded, P, R};
+use crate::scan::Side;
 use crate::types::{AString, Atom, Capability, IString};
 
 /// Decodes one command from the start of `input`: `Incomplete` until the whole command (with its
@@ -18,16 +18,7 @@ pub fn decode_command<'a>(
     input: &'a [u8],
     opts: &Options,
 ) -> Result<Status<Decoded<Command<'a>>>, DecodeError> {
-    let n = match message_end(input, Side::Client, &opts.limits)? {
-        Ok(n) => n,
-        Err(needed) => return Ok(Status::Incomplete { needed }),
-    };
-    let (n, lit_end) = n;
-    let mut p = P::new(&input[..n], opts);
-    p.lit_end = lit_end;
-    let c = command(&mut p)?;
-    p.line_end()?;
-    Ok(Status::complete(p.finish(c), n))
+    decode_message(input, Side::Client, opts, command)
 }
 
 /// Decodes a line a client sends that is not a command: during AUTHENTICATE a base64 response
@@ -36,22 +27,16 @@ pub fn decode_client_line<'a>(
     input: &'a [u8],
     opts: &Options,
 ) -> Result<Status<Decoded<ClientLine<'a>>>, DecodeError> {
-    let n = match message_end(input, Side::Server, &opts.limits)? {
-        Ok(n) => n,
-        Err(needed) => return Ok(Status::Incomplete { needed }),
-    };
-    let (n, lit_end) = n;
-    let mut p = P::new(&input[..n], opts);
-    p.lit_end = lit_end;
-    let v = if p.keyword(b"DONE") {
-        ClientLine::IdleDone
-    } else if p.eat(b'*') {
-        ClientLine::AuthCancel
-    } else {
-        ClientLine::AuthData(Cow::Borrowed(base64(&mut p)?))
-    };
-    p.line_end()?;
-    Ok(Status::complete(p.finish(v), n))
+    decode_message(input, Side::Server, opts, |p| {
+        let v = if p.keyword(b"DONE") {
+            ClientLine::IdleDone
+        } else if p.eat(b'*') {
+            ClientLine::AuthCancel
+        } else {
+            ClientLine::AuthData(Cow::Borrowed(base64(p)?))
+        };
+        Ok(v)
+    })
 }
 
 /// `base64 = *(4base64-char) [base64-terminal]` (RFC 3501 section 9), kept encoded.

@@ -6,9 +6,9 @@ use std::num::NonZeroU32;
 use mailwire_core::{DecodeError, Options, Status};
 
 use crate::mailbox::Mailbox;
-use crate::parse::{Decoded, P, R};
+use crate::parse::{decode_message, Decoded, P, R};
 use crate::response::*;
-use crate::scan::{message_end, Side};
+use crate::scan::Side;
 use crate::types::{check_line, check_name, Capability, IString, Quoted, Raw};
 use crate::ImapDefect;
 
@@ -18,16 +18,7 @@ pub fn decode_response<'a>(
     input: &'a [u8],
     opts: &Options,
 ) -> Result<Status<Decoded<Response<'a>>>, DecodeError> {
-    let n = match message_end(input, Side::Server, &opts.limits)? {
-        Ok(n) => n,
-        Err(needed) => return Ok(Status::Incomplete { needed }),
-    };
-    let (n, lit_end) = n;
-    let mut p = P::new(&input[..n], opts);
-    p.lit_end = lit_end;
-    let r = response(&mut p)?;
-    p.line_end()?;
-    Ok(Status::complete(p.finish(r), n))
+    decode_message(input, Side::Server, opts, response)
 }
 
 /// Decodes a greeting (RFC 3501 section 7.1 `greeting = "*" SP (resp-cond-auth / resp-cond-bye)`):
@@ -36,29 +27,23 @@ pub fn decode_greeting<'a>(
     input: &'a [u8],
     opts: &Options,
 ) -> Result<Status<Decoded<StatusResponse<'a>>>, DecodeError> {
-    let n = match message_end(input, Side::Server, &opts.limits)? {
-        Ok(n) => n,
-        Err(needed) => return Ok(Status::Incomplete { needed }),
-    };
-    let (n, lit_end) = n;
-    let mut p = P::new(&input[..n], opts);
-    p.lit_end = lit_end;
-    if p.peek() != Some(b'*') {
-        return Err(p.err("\"*\" (a greeting is untagged)"));
-    }
-    let s = match response(&mut p)? {
-        Response::Status(s)
-            if matches!(
-                s.kind,
-                StatusKind::Ok | StatusKind::PreAuth | StatusKind::Bye
-            ) =>
-        {
-            s
+    decode_message(input, Side::Server, opts, |p| {
+        if p.peek() != Some(b'*') {
+            return Err(p.err("\"*\" (a greeting is untagged)"));
         }
-        _ => return Err(DecodeError::syntax(2, "OK, PREAUTH or BYE")),
-    };
-    p.line_end()?;
-    Ok(Status::complete(p.finish(s), n))
+        let s = match response(p)? {
+            Response::Status(s)
+                if matches!(
+                    s.kind,
+                    StatusKind::Ok | StatusKind::PreAuth | StatusKind::Bye
+                ) =>
+            {
+                s
+            }
+            _ => return Err(DecodeError::syntax(2, "OK, PREAUTH or BYE")),
+        };
+        Ok(s)
+    })
 }
 
 fn response<'a>(p: &mut P<'a>) -> R<Response<'a>> {

@@ -15,6 +15,25 @@ use crate::ImapDefect;
 
 pub(crate) type R<T> = Result<T, DecodeError>;
 
+/// Frames one message `side` sends at the start of `input` (with its literals), runs `f` over it
+/// and requires the line end: the shared frame of every public decoder.
+pub(crate) fn decode_message<'a, T>(
+    input: &'a [u8],
+    side: crate::scan::Side,
+    opts: &Options,
+    f: impl FnOnce(&mut P<'a>) -> R<T>,
+) -> Result<mailwire_core::Status<Decoded<T>>, DecodeError> {
+    let (n, lit_end) = match crate::scan::message_end(input, side, &opts.limits)? {
+        Ok(n) => n,
+        Err(needed) => return Ok(mailwire_core::Status::Incomplete { needed }),
+    };
+    let mut p = P::new(&input[..n], opts);
+    p.lit_end = lit_end;
+    let v = f(&mut p)?;
+    p.line_end()?;
+    Ok(mailwire_core::Status::complete(p.finish(v), n))
+}
+
 /// A decoded value and the defects lenient decoding tolerated in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded<T> {

@@ -72,9 +72,8 @@ fn put_scratch(v: Vec<u8>) {
 /// Pure ASCII with nothing to decode, unfold, unescape or report: the input is the text.
 #[inline]
 fn fast_path(input: &[u8], context: Context) -> Option<&str> {
-    if !input.is_ascii() {
-        return None;
-    }
+    // The cheap, early-failing checks first: most values that need decoding start with an
+    // encoded word, or a short prefix before one.
     let mut at = 0;
     match context {
         // Only `=?` and line breaks matter: jump between candidates.
@@ -97,6 +96,9 @@ fn fast_path(input: &[u8], context: Context) -> Option<&str> {
                 }
             }
         }
+    }
+    if !input.is_ascii() {
+        return None;
     }
     std::str::from_utf8(input).ok()
 }
@@ -185,6 +187,25 @@ const DELIM: u8 = 1;
 const QMARK: u8 = 2;
 const EQUALS: u8 = 4;
 const STOPS: [[u8; 256]; 4] = [stop_table(0), stop_table(1), stop_table(2), stop_table(3)];
+
+/// `*` in a charset label (RFC 2231 section 5: a language tag follows).
+const STAR: u8 = 8;
+
+/// Per context: what ends the charset label of an encoded word (a delimiter, `?` or `*`; `=` is
+/// part of the label).
+const fn label_table(context: u8) -> [u8; 256] {
+    let mut t = stop_table(context);
+    t[b'=' as usize] = 0;
+    t[b'*' as usize] = STAR;
+    t
+}
+
+const LABEL_STOPS: [[u8; 256]; 4] = [
+    label_table(0),
+    label_table(1),
+    label_table(2),
+    label_table(3),
+];
 
 const Q_LIT: u8 = 0;
 const Q_BAD: u8 = 1;
@@ -832,14 +853,30 @@ fn scan_word(
         (p > 0 && rest.get(p).is_some_and(|&b| stops[usize::from(b)] == QMARK)).then_some(from + p)
     };
     let cs_start = at + 2;
-    let q1 = token_end(cs_start)?;
-    let (charset, lang) = match input[cs_start..q1].iter().position(|&b| b == b'*') {
-        Some(p) => ((cs_start, cs_start + p), Some((cs_start + p + 1, q1))),
-        None => ((cs_start, q1), None),
-    };
-    if charset.0 == charset.1 {
+    // The charset, up to `?` or a `*` starting a language tag: one pass over the label.
+    let label = input.get(cs_start..)?;
+    let p = label
+        .iter()
+        .position(|&b| LABEL_STOPS[ctx][usize::from(b)] != 0)?;
+    if p == 0 {
         return None;
     }
+    let charset = (cs_start, cs_start + p);
+    let (lang, q1) = match LABEL_STOPS[ctx][usize::from(*label.get(p)?)] {
+        QMARK => (None, cs_start + p),
+        STAR => {
+            let lang_start = cs_start + p + 1;
+            let rest = input.get(lang_start..)?;
+            let n = rest
+                .iter()
+                .position(|&b| stops[usize::from(b)] & (QMARK | DELIM) != 0)?;
+            if stops[usize::from(*rest.get(n)?)] != QMARK {
+                return None;
+            }
+            (Some((lang_start, lang_start + n)), lang_start + n)
+        }
+        _ => return None,
+    };
     let enc_start = q1 + 1;
     let q2 = token_end(enc_start)?;
     let text_start = q2 + 1;

@@ -170,7 +170,7 @@ fn bare(
     let _ = value;
     Ok(Mailbox {
         name: None,
-        address: local_part(item, base, defects)?,
+        address: local_part(item, span(item), base, defects)?,
     })
 }
 
@@ -270,6 +270,14 @@ fn mailbox(
     })
 }
 
+/// The bytes the tokens cover: room for an address written without escapes (one allocation).
+fn span(toks: &[Token<'_>]) -> usize {
+    match (toks.first(), toks.last()) {
+        (Some(f), Some(l)) => l.end.saturating_sub(f.start),
+        _ => 0,
+    }
+}
+
 fn is_comment(t: &Token<'_>) -> bool {
     matches!(t.tok, Tok::Comment(_))
 }
@@ -290,29 +298,33 @@ fn addr_spec(
         Some(a) => (&toks[..a], Some(&toks[a + 1..])),
         None => (toks, None),
     };
-    let mut s = local_part(local, base, defects)?;
+    let mut s = local_part(local, span(toks), base, defects)?;
     match domain {
         Some(d) => {
             s.push('@');
+            let mut any = false;
             for t in d {
                 match &t.tok {
                     Tok::Atom(a) | Tok::Literal(a) => {
                         s.push_str(&header_text(a, base + t.start, defects)?)
                     }
                     Tok::Special(b'.') => s.push('.'),
+                    Tok::Comment(_) => continue,
                     _ => defects.report(base + t.start, MimeDefect::AddressSyntax)?,
                 }
+                any = true;
             }
-            if d.is_empty() {
+            if !any {
+                let last = toks.iter().rev().find(|t| !is_comment(t));
                 defects.report(
-                    base + toks.last().map_or(0, |t| t.end),
+                    base + last.map_or(0, |t| t.end),
                     MimeDefect::AddressSyntax,
                 )?;
             }
         }
         None => {
-            if !toks.is_empty() {
-                defects.report(base + toks[0].start, MimeDefect::AddressSyntax)?;
+            if let Some(first) = first_word(toks) {
+                defects.report(base + first.start, MimeDefect::AddressSyntax)?;
             }
         }
     }
@@ -320,14 +332,17 @@ fn addr_spec(
 }
 
 /// The local part: dot-atom text as is, a quoted string re-quoted only if it needs quotes.
+/// Comments are skipped.
 fn local_part(
     toks: &[Token<'_>],
+    cap: usize,
     base: usize,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<String, DecodeError> {
-    let mut s = String::new();
+    let mut s = String::with_capacity(cap);
     for t in toks {
         match &t.tok {
+            Tok::Comment(_) => {}
             Tok::Atom(a) => s.push_str(&header_text(a, base + t.start, defects)?),
             Tok::Special(b'.') => s.push('.'),
             Tok::Quoted(q) => {

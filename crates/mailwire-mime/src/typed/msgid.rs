@@ -6,6 +6,7 @@
 //! ; obs-in-reply-to / obs-references: *(phrase / msg-id)   (RFC 5322 4.5.4)
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 use mailwire_core::{DecodeError, Defects, Options};
@@ -80,11 +81,14 @@ pub fn parse_message_ids(
                 }
             };
             // The identifier is the tokens' text: obsolete CFWS between them is not part of it.
-            let mut raw = Vec::new();
-            for inner in toks
+            let inners = toks
                 .get(i + 1..next.saturating_sub(usize::from(close.is_some())))
-                .unwrap_or_default()
-            {
+                .unwrap_or_default();
+            let mut raw = Vec::with_capacity(match (inners.first(), inners.last()) {
+                (Some(f), Some(l)) => l.end.saturating_sub(f.start),
+                _ => 0,
+            });
+            for inner in inners {
                 match &inner.tok {
                     Tok::Comment(_) => {}
                     Tok::Quoted(_) | Tok::Literal(_) | Tok::Atom(_) | Tok::Special(_) => {
@@ -120,11 +124,12 @@ fn push_id(
     unbracketed: bool,
 ) -> Result<(), DecodeError> {
     // Folding whitespace inside an identifier is not part of it.
-    let id: Vec<u8> = raw
-        .iter()
-        .copied()
-        .filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-        .collect();
+    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let id: Cow<'_, [u8]> = if raw.iter().any(is_ws) {
+        Cow::Owned(raw.iter().copied().filter(|b| !is_ws(b)).collect())
+    } else {
+        Cow::Borrowed(raw)
+    };
     if id.is_empty() {
         defects.report(at, MimeDefect::MessageIdSyntax)?;
         return Ok(());
