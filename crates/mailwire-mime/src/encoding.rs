@@ -464,8 +464,12 @@ fn qp_run(
             if partial && p + 3 > content.len() {
                 return Ok(p);
             }
-            let h = content.get(p + 1).map_or(HEX_INVALID, |&c| HEX[usize::from(c)]);
-            let l = content.get(p + 2).map_or(HEX_INVALID, |&c| HEX[usize::from(c)]);
+            let h = content
+                .get(p + 1)
+                .map_or(HEX_INVALID, |&c| HEX[usize::from(c)]);
+            let l = content
+                .get(p + 2)
+                .map_or(HEX_INVALID, |&c| HEX[usize::from(c)]);
             if h | l < HEX_LOWER {
                 out.push(h << 4 | l);
                 p += 3;

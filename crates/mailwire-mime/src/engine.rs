@@ -361,7 +361,8 @@ impl Engine {
                 let raw = w.get(..len).unwrap_or_default();
                 if let Some(colon) = memchr::memchr(b':', raw) {
                     let name = crate::header::trim_ws(&raw[..colon]);
-                    let value = (raw[colon + 1..].to_vec(), self.pos + colon + 1);
+                    // Only the two fields the structure needs are copied.
+                    let value = || (raw[colon + 1..].to_vec(), self.pos + colon + 1);
                     if let Some(frame) = self.stack.last_mut() {
                         let slot = if name.eq_ignore_ascii_case(b"content-type") {
                             Some(&mut frame.content_type)
@@ -375,7 +376,7 @@ impl Engine {
                                 self.defects
                                     .report(self.pos, MimeDefect::DuplicateMimeField)?;
                             } else {
-                                *slot = Some(value);
+                                *slot = Some(value());
                             }
                         }
                     }

@@ -3,6 +3,7 @@
 //! [`crate::engine`] as the streaming parser.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use mailwire_core::{DecodeError, Defect, Options};
 
@@ -20,7 +21,8 @@ struct Node {
     body_offset: usize,
     end_offset: usize,
     fields: (usize, usize),
-    content_type: ContentType,
+    /// `None` until the part's header section ends (a default costs two allocations).
+    content_type: Option<ContentType>,
     encoding: TransferEncoding,
     nested: Option<usize>,
     preamble: Option<(usize, usize)>,
@@ -41,6 +43,12 @@ pub struct Message<'a> {
     opts: Options,
 }
 
+/// RFC 2045 5.2's default, for a part whose header section never ended.
+fn default_content_type() -> &'static ContentType {
+    static DEFAULT: OnceLock<ContentType> = OnceLock::new();
+    DEFAULT.get_or_init(ContentType::default)
+}
+
 /// Parses a complete message with lenient options and default limits.
 pub fn parse(input: &[u8]) -> Result<Message<'_>, DecodeError> {
     parse_with(input, &Options::default())
@@ -51,8 +59,9 @@ pub fn parse_with<'a>(input: &'a [u8], opts: &Options) -> Result<Message<'a>, De
     let mut engine = Engine::new(opts.clone());
     let mut msg = Message {
         input,
-        nodes: Vec::new(),
-        fields: Vec::new(),
+        // Room for a typical message (a few parts, a few dozen fields) without regrowing.
+        nodes: Vec::with_capacity(4),
+        fields: Vec::with_capacity(32),
         defects: Vec::new(),
         mbox_from: None,
         opts: opts.clone(),
@@ -83,7 +92,7 @@ impl<'a> Message<'a> {
                     body_offset: header_offset,
                     end_offset: header_offset,
                     fields: (n, n),
-                    content_type: ContentType::default(),
+                    content_type: None,
                     encoding: TransferEncoding::SevenBit,
                     nested: None,
                     preamble: None,
@@ -119,7 +128,7 @@ impl<'a> Message<'a> {
                     n.body_offset = body_offset;
                     n.end_offset = body_offset;
                     n.kind = kind;
-                    n.content_type = content_type;
+                    n.content_type = Some(content_type);
                     n.encoding = encoding;
                 }
             }
@@ -230,7 +239,10 @@ impl<'m, 'a> Part<'m, 'a> {
 
     /// The content type (from the field, or the RFC 2045 5.2 / RFC 2046 5.1.5 default).
     pub fn content_type(&self) -> &'m ContentType {
-        &self.node().content_type
+        match &self.node().content_type {
+            Some(ct) => ct,
+            None => default_content_type(),
+        }
     }
 
     /// The content transfer encoding (default `7bit`).

@@ -56,7 +56,8 @@ thread_local! {
 
 /// An empty scratch buffer with room for `len` bytes.
 fn take_scratch(len: usize) -> Vec<u8> {
-    let mut v = SCRATCH.with(std::cell::Cell::take);
+    // `try_with`: during thread teardown the buffer is simply not reused.
+    let mut v = SCRATCH.try_with(std::cell::Cell::take).unwrap_or_default();
     v.clear();
     v.reserve(len);
     v
@@ -65,7 +66,8 @@ fn take_scratch(len: usize) -> Vec<u8> {
 /// Hands the scratch buffer back for the next call.
 fn put_scratch(v: Vec<u8>) {
     if v.capacity() <= SCRATCH_KEEP {
-        SCRATCH.with(|s| s.set(v));
+        // Fails only during thread teardown, where the buffer is dropped instead.
+        let _ = SCRATCH.try_with(|s| s.set(v));
     }
 }
 

@@ -316,10 +316,7 @@ fn addr_spec(
             }
             if !any {
                 let last = toks.iter().rev().find(|t| !is_comment(t));
-                defects.report(
-                    base + last.map_or(0, |t| t.end),
-                    MimeDefect::AddressSyntax,
-                )?;
+                defects.report(base + last.map_or(0, |t| t.end), MimeDefect::AddressSyntax)?;
             }
         }
         None => {
