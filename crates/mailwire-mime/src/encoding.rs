@@ -136,12 +136,14 @@ impl Base64Decoder {
         while i < input.len() {
             if self.n == 0 && !self.padded {
                 // Fast path: eight alphabet characters make six bytes, then groups of four.
-                while let (Some(g), Some(dst)) = (
-                    input
-                        .get(i..i + 8)
-                        .and_then(|g| <&[u8; 8]>::try_from(g).ok()),
-                    out.get_mut(*o..*o + 8),
-                ) {
+                // Exact chunks on both sides: no bounds checks inside the loop.
+                let src = input.get(i..).unwrap_or_default();
+                let dst = out.get_mut(*o..).unwrap_or_default();
+                let mut done = 0;
+                for (g, d) in src.chunks_exact(8).zip(dst.chunks_exact_mut(6)) {
+                    let Ok(g) = <&[u8; 8]>::try_from(g) else {
+                        break;
+                    };
                     let p = [
                         pair(g[0], g[1]),
                         pair(g[2], g[3]),
@@ -152,10 +154,12 @@ impl Base64Decoder {
                         break;
                     }
                     let v = p.iter().fold(0u64, |acc, &x| acc << 12 | u64::from(x));
-                    dst.copy_from_slice(&(v << 16).to_be_bytes());
-                    *o += 6;
-                    i += 8;
+                    let b = (v << 16).to_be_bytes();
+                    d.copy_from_slice(&b[..6]);
+                    done += 1;
                 }
+                i += done * 8;
+                *o += done * 6;
                 while let (Some(g), Some(dst)) = (
                     input
                         .get(i..i + 4)
