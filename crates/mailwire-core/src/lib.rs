@@ -13,6 +13,11 @@
 //!
 //! No crate of mailwire opens a socket, reads a clock or logs: bytes in, typed values and bytes out.
 #![forbid(unsafe_code)]
+// Library code never panics on input: these are errors outside tests (the fuzzing oracles opt out).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod abnf;
 mod defect;

@@ -19,6 +19,11 @@
 //! (RFC 7888), UIDPLUS (RFC 4315), MOVE (RFC 6851), CHILDREN (RFC 3348), BINARY (RFC 3516).
 //! Unknown response codes, untagged responses, FETCH attributes and commands are kept raw.
 #![forbid(unsafe_code)]
+// Library code never panics on input: these are errors outside tests (the fuzzing oracles opt out).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 #[cfg(any(test, feature = "arbitrary"))]
 mod arb;

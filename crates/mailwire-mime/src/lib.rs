@@ -17,6 +17,11 @@
 //! Parsing is lenient by default: every deviation is a [`MimeDefect`] value with its byte
 //! offset; [`mailwire_core::Strictness::Strict`] turns the first one into an error.
 #![forbid(unsafe_code)]
+// Library code never panics on input: these are errors outside tests (the fuzzing oracles opt out).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod builder;
 mod defect;

@@ -15,6 +15,11 @@
 //!   a character or a grapheme cluster; `decode(encode(text)) == text` for any text.
 //! - [`charset`] resolves mail charset labels (every WHATWG encoding, mail aliases, UTF-7).
 #![forbid(unsafe_code)]
+// Library code never panics on input: these are errors outside tests (the fuzzing oracles opt out).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 use std::borrow::Cow;
 
