@@ -1,5 +1,6 @@
 //! `mailwire rfc2047`: decode and encode RFC 2047 encoded words.
 
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
 
 use mailwire_core::DefectKind;
@@ -41,7 +42,9 @@ impl From<ContextArg> for Context {
 #[derive(Debug, clap::Args)]
 pub(crate) struct DecodeArgs {
     /// The header value, or `-` to read it from standard input (one final line break dropped).
-    pub(crate) value: String,
+    /// Raw bytes are taken as given (8-bit ones too); a value may start with `-`.
+    #[arg(allow_hyphen_values = true)]
+    pub(crate) value: OsString,
     /// The context of the value.
     #[arg(long, value_enum, default_value = "text")]
     pub(crate) context: ContextArg,
@@ -59,8 +62,10 @@ pub(crate) struct DecodeArgs {
 /// Arguments of `mailwire rfc2047 encode`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct EncodeArgs {
-    /// The text, or `-` to read it from standard input (one final line break dropped).
-    pub(crate) text: String,
+    /// The text (UTF-8), or `-` to read it from standard input (one final line break dropped).
+    /// It may start with `-`.
+    #[arg(allow_hyphen_values = true)]
+    pub(crate) text: OsString,
     /// The context of the value.
     #[arg(long, value_enum, default_value = "text")]
     pub(crate) context: ContextArg,
@@ -69,10 +74,26 @@ pub(crate) struct EncodeArgs {
     pub(crate) column: usize,
 }
 
+/// The bytes of an argument as the operating system passed them (on Unix any bytes; elsewhere
+/// arguments are Unicode, taken as UTF-8).
+fn arg_bytes(arg: &OsStr) -> Result<Vec<u8>, CliError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Ok(arg.as_bytes().to_vec())
+    }
+    #[cfg(not(unix))]
+    {
+        arg.to_str()
+            .map(|s| s.as_bytes().to_vec())
+            .ok_or_else(|| CliError::new("the argument is not valid Unicode; pass it on stdin"))
+    }
+}
+
 /// The argument itself, or standard input for `-` without its final line break.
-fn value_bytes(arg: &str) -> Result<Vec<u8>, CliError> {
+fn value_bytes(arg: &OsStr) -> Result<Vec<u8>, CliError> {
     if arg != "-" {
-        return Ok(arg.as_bytes().to_vec());
+        return arg_bytes(arg);
     }
     let mut bytes = read_input("-")?;
     if bytes.last() == Some(&b'\n') {
@@ -102,7 +123,9 @@ fn decode(args: DecodeArgs) -> Result<(), CliError> {
         let enc = charset::lookup(label.as_bytes())
             .and_then(|c| c.encoding())
             .ok_or_else(|| CliError::new(format!("unknown fallback charset {label:?}")))?;
-        opts = opts.with_fallback(enc);
+        opts = opts
+            .with_fallback(enc)
+            .map_err(|e| CliError::new(format!("--fallback {label:?}: {e}")))?;
     }
     let decoded = mailwire_rfc2047::decode(&input, args.context.into(), &opts)?;
     if args.json {

@@ -1,9 +1,14 @@
 //! `mailwire rfc2047`: the built binary, run as a user would.
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn mailwire(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    mailwire_os(args.iter().map(OsStr::new), stdin)
+}
+
+fn mailwire_os<'a>(args: impl IntoIterator<Item = &'a OsStr>, stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mailwire"))
         .args(args)
         .stdin(Stdio::piped())
@@ -129,4 +134,77 @@ fn help_on_every_level() {
         assert!(o.status.success(), "{args:?}");
         assert!(stdout(&o).contains("Usage:"), "{args:?}");
     }
+}
+
+/// Raw 8-bit bytes given on the command line are decoded like those read from stdin.
+#[cfg(unix)]
+#[test]
+fn decode_takes_raw_bytes_from_argv() {
+    use std::os::unix::ffi::OsStrExt;
+    let args = [
+        OsStr::new("rfc2047"),
+        OsStr::new("decode"),
+        OsStr::new("--json"),
+        OsStr::from_bytes(b"caf\xe9 na\xc3\xafve"),
+    ];
+    let o = mailwire_os(args, None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    // Each run is read on its own: the UTF-8 one as UTF-8, the other with the fallback.
+    assert_eq!(v["text"], "café naïve");
+    assert_eq!(v["defects"][0]["code"], "raw-8bit-fallback");
+    assert_eq!(v["defects"][0]["offset"], 3);
+    assert_eq!(v["defects"][1]["code"], "raw-8bit");
+    assert_eq!(v["defects"][1]["offset"], 7);
+    // Text to encode must be UTF-8: refused with the offset.
+    let args = [
+        OsStr::new("rfc2047"),
+        OsStr::new("encode"),
+        OsStr::from_bytes(b"ab\xff"),
+    ];
+    let o = mailwire_os(args, None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("at byte 2"));
+}
+
+#[test]
+fn a_fallback_that_is_not_ascii_compatible_is_refused() {
+    for label in ["utf-16le", "UTF-16BE", "iso-2022-jp"] {
+        let o = mailwire(&["rfc2047", "decode", "--fallback", label, "caf"], None);
+        assert_eq!(o.status.code(), Some(1), "{label}");
+        assert!(o.stdout.is_empty());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("fallback"), "{err}");
+    }
+}
+
+#[test]
+fn values_may_start_with_a_hyphen() {
+    let o = mailwire(&["rfc2047", "decode", "--- =?UTF-8?Q?caf=C3=A9?="], None);
+    assert_eq!(stdout(&o), "--- café\n");
+    let o = mailwire(&["rfc2047", "decode", "-x", "--json"], None);
+    assert!(stdout(&o).contains("\"text\":\"-x\""), "{}", stdout(&o));
+    let o = mailwire(&["rfc2047", "encode", "-é"], None);
+    assert_eq!(stdout(&o), "=?UTF-8?B?LcOp?=\n");
+}
+
+#[test]
+fn encode_accepts_any_column() {
+    // Past the line's end nothing fits: the value starts with a fold.
+    for col in ["76", "1000", "18446744073709551615"] {
+        let o = mailwire(&["rfc2047", "encode", "--column", col, "é"], None);
+        assert!(
+            o.status.success(),
+            "{col}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(stdout(&o), "\r\n =?UTF-8?B?w6k=?=\n", "{col}");
+    }
+    // A grapheme cluster stays in one word, and the first line within 76.
+    let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467} family";
+    let o = mailwire(&["rfc2047", "encode", "--column", "50", family], None);
+    assert_eq!(
+        stdout(&o),
+        "\r\n =?UTF-8?B?8J+RqOKAjfCfkanigI3wn5Gn?= family\n"
+    );
 }

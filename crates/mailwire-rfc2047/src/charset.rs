@@ -4,10 +4,22 @@
 //!
 //! Labels follow the WHATWG Encoding Standard, as browsers and Thunderbird read mail: `us-ascii`
 //! and `iso-8859-1` mean windows-1252, `gb2312` means GBK. On top of it come the mail and Java
-//! aliases of the `charset` crate (`iso8859_1`, `ms936`, the UTF-7 labels) and a few Windows code
-//! page names mail software writes (`cp932`, `cp936`, `cp949`, `cp950`). Labels WHATWG maps to
-//! its "replacement" encoding (`iso-2022-kr`, `hz-gb-2312`, ...) are not resolved: their bytes are
-//! better read as an unknown charset than replaced wholesale.
+//! aliases of the `charset` crate (`iso8859_1`, `ms936`, the UTF-7 labels) and the labels of
+//! [`MAIL_ALIASES`]: Windows code page names and other spellings mail software writes, each
+//! mapped only where a decoder reads it correctly. Labels WHATWG maps to its "replacement"
+//! encoding (`iso-2022-kr`, `hz-gb-2312`, ...) are not resolved, nor are charsets without a
+//! decoder (`cp850`, `cp437`) or labels that name no charset (`x-unknown`, `unknown-8bit`): their
+//! bytes are better read as an unknown charset than replaced wholesale.
+//!
+//! ```
+//! use mailwire_rfc2047::charset::{lookup, Charset};
+//!
+//! assert_eq!(lookup(b"ISO-8859-1").map(|c| c.name()), Some("windows-1252"));
+//! assert_eq!(lookup(b"utf7"), Some(Charset::UTF_7));
+//! assert_eq!(lookup(b"x-unknown"), None);
+//! let (text, malformed) = lookup(b"koi8-r").unwrap().decode(b"\xf0\xd2\xc9\xd7\xc5\xd4");
+//! assert_eq!((text.as_ref(), malformed), ("Привет", false));
+//! ```
 
 use std::borrow::Cow;
 use std::fmt;
@@ -31,16 +43,42 @@ impl fmt::Debug for Charset {
     }
 }
 
-/// Windows code page names seen in mail that neither WHATWG nor the `charset` crate list.
-const EXTRA_ALIASES: &[(&str, &Encoding)] = &[
-    ("cp932", encoding_rs::SHIFT_JIS),
-    ("cp936", encoding_rs::GBK),
-    ("cp949", encoding_rs::EUC_KR),
-    ("cp950", encoding_rs::BIG5),
-    ("x-cp932", encoding_rs::SHIFT_JIS),
-    ("windows-932", encoding_rs::SHIFT_JIS),
-    ("windows-936", encoding_rs::GBK),
-    ("windows-950", encoding_rs::BIG5),
+/// Mail labels that neither WHATWG nor the `charset` crate list, with the decoder that reads
+/// them (labels are compared ignoring ASCII case):
+///
+/// - Windows code pages: `cp932`/`windows-932`/`x-cp932` (Shift_JIS, which WHATWG decodes as
+///   Windows-31J), `cp936`/`windows-936` (GBK), `cp949` and `uhc` (Unified Hangul Code: the
+///   WHATWG `EUC-KR` decoder is Windows code page 949), `cp950`/`windows-950` (Big5), `cp874`
+///   (windows-874), `cp65001` (UTF-8);
+/// - spellings without the hyphen: `utf7` (UTF-7), `koi8r` (KOI8-R);
+/// - `euc-cn`, `x-euc-cn`, `cn-gb`: GB 2312 in EUC form, read by the GBK decoder (a superset
+///   that decodes every EUC-CN sequence to the same character);
+/// - `iso-2022-jp-2` (RFC 1554): the nearest decoder is ISO-2022-JP (RFC 1468), which reads the
+///   Japanese subset (ASCII, JIS X 0201 Roman, JIS X 0208) that nearly all such mail uses; the
+///   escape sequences only ISO-2022-JP-2 has (GB 2312, KS C 5601, JIS X 0212, the ISO-8859-1 and
+///   ISO-8859-7 upper halves through `ESC .`/`ESC N`) decode to U+FFFD and are reported as a
+///   charset decoding error.
+pub const MAIL_ALIASES: &[(&str, Charset)] = &[
+    ("cp932", Charset(Kind::Whatwg(encoding_rs::SHIFT_JIS))),
+    ("x-cp932", Charset(Kind::Whatwg(encoding_rs::SHIFT_JIS))),
+    ("windows-932", Charset(Kind::Whatwg(encoding_rs::SHIFT_JIS))),
+    ("cp936", Charset(Kind::Whatwg(encoding_rs::GB18030))),
+    ("windows-936", Charset(Kind::Whatwg(encoding_rs::GB18030))),
+    ("cp949", Charset(Kind::Whatwg(encoding_rs::EUC_KR))),
+    ("uhc", Charset(Kind::Whatwg(encoding_rs::EUC_KR))),
+    ("cp950", Charset(Kind::Whatwg(encoding_rs::BIG5))),
+    ("windows-950", Charset(Kind::Whatwg(encoding_rs::BIG5))),
+    ("cp874", Charset(Kind::Whatwg(encoding_rs::WINDOWS_874))),
+    ("cp65001", Charset(Kind::Whatwg(encoding_rs::UTF_8))),
+    ("utf7", Charset(Kind::Utf7)),
+    ("koi8r", Charset(Kind::Whatwg(encoding_rs::KOI8_R))),
+    ("euc-cn", Charset(Kind::Whatwg(encoding_rs::GB18030))),
+    ("x-euc-cn", Charset(Kind::Whatwg(encoding_rs::GB18030))),
+    ("cn-gb", Charset(Kind::Whatwg(encoding_rs::GB18030))),
+    (
+        "iso-2022-jp-2",
+        Charset(Kind::Whatwg(encoding_rs::ISO_2022_JP)),
+    ),
 ];
 
 /// The labels most mail uses, resolved by [`common`] without a table search (lower case;
@@ -126,11 +164,11 @@ pub fn lookup(label: &[u8]) -> Option<Charset> {
             return Some(Charset(Kind::Whatwg(enc)));
         }
     }
-    if let Some(&(_, enc)) = EXTRA_ALIASES
+    if let Some(&(_, cs)) = MAIL_ALIASES
         .iter()
         .find(|(name, _)| label.eq_ignore_ascii_case(name.as_bytes()))
     {
-        return Some(Charset::from_encoding(enc));
+        return Some(cs);
     }
     let found = ::charset::Charset::for_label_no_replacement(label)?;
     if found.name() == "UTF-7" {
@@ -171,14 +209,13 @@ impl Charset {
         }
     }
 
-    /// Whether the bytes of adjacent encoded words in this charset are joined before decoding.
-    /// Not for the stateful ISO-2022-JP and UTF-7: each word of theirs is complete (RFC 1468 ends
-    /// every word back in ASCII) and joining would put two escape sequences, or two base64 runs,
-    /// side by side, which their decoders reject or misread.
-    pub(crate) fn joinable(&self) -> bool {
+    /// Whether this is a stateful charset whose encoded words need care when their bytes are
+    /// joined (see `decode`): ISO-2022-JP or UTF-7.
+    pub(crate) fn stateful(&self) -> Option<Stateful> {
         match self.0 {
-            Kind::Whatwg(e) => e != encoding_rs::ISO_2022_JP,
-            Kind::Utf7 => false,
+            Kind::Whatwg(e) if e == encoding_rs::ISO_2022_JP => Some(Stateful::Iso2022Jp),
+            Kind::Utf7 => Some(Stateful::Utf7),
+            Kind::Whatwg(_) => None,
         }
     }
 
@@ -245,23 +282,76 @@ pub(crate) fn decode_encoding_into(
         return errors;
     }
     let mut decoder = encoding.new_decoder_without_bom_handling();
+    // Through a bounded buffer, never into `out`'s spare capacity: encoding_rs touches the whole
+    // destination it is handed (a byte per page at least), and `out` may have room for the whole
+    // header value, so each call would cost time in the size of the value, not of its bytes, and
+    // a value with many runs would take quadratic time.
+    let mut buf = [0u8; DECODE_BUF];
+    let need = decoder
+        .max_utf8_buffer_length(bytes.len())
+        .unwrap_or(DECODE_BUF);
+    let Some(window) = buf.get_mut(..need.clamp(MIN_DECODE_BUF, DECODE_BUF)) else {
+        return true;
+    };
+    // Zero bytes are valid UTF-8: this cannot fail.
+    let Ok(dst) = std::str::from_utf8_mut(window) else {
+        return true;
+    };
     let mut rest = bytes;
     let mut errors = false;
     loop {
-        let need = decoder
-            .max_utf8_buffer_length(rest.len())
-            .unwrap_or_else(|| rest.len().saturating_mul(3).saturating_add(16));
-        out.reserve(need);
-        let (result, read, had_errors) = decoder.decode_to_string(rest, out, true);
+        let (result, read, written, had_errors) = decoder.decode_to_str(rest, dst, true);
+        crate::work(read.saturating_add(dst.len()));
         errors |= had_errors;
+        out.push_str(dst.get(..written).unwrap_or_default());
         rest = rest.get(read..).unwrap_or_default();
         match result {
             CoderResult::InputEmpty => return errors,
-            // The reserve above makes this rare; reserve again and go on.
-            CoderResult::OutputFull => continue,
+            // The buffer holds several characters, so every round makes progress; guard anyway.
+            CoderResult::OutputFull if read == 0 && written == 0 => return true,
+            CoderResult::OutputFull => {}
         }
     }
 }
+
+/// A stateful charset, whose encoded words are joined with care (RFC 2047 section 5 requires
+/// each word to hold whole characters, but senders split them, and the decoder joins adjacent
+/// words' bytes to read such characters whole).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stateful {
+    /// ISO-2022-JP (RFC 1468): see [`join_iso2022jp`].
+    Iso2022Jp,
+    /// UTF-7 (RFC 2152): see [`crate::utf7::Shift`].
+    Utf7,
+}
+
+/// Joins the bytes of an ISO-2022-JP word (`run[mark..]`) to those of the words before it
+/// (`run[..mark]`). RFC 1468 ends every word back in ASCII (`ESC ( B`) and opens the next with
+/// the escape sequence it needs; the WHATWG decoder reads two escape sequences in a row as an
+/// error (the ASCII between them held no character), so a final escape sequence of the earlier
+/// bytes is dropped when the word opens with one: it selected a set no character used. A word
+/// that opens without an escape sequence continues in the set the earlier one ended in, which
+/// reads a character split across the two words whole.
+pub(crate) fn join_iso2022jp(run: &mut Vec<u8>, mark: usize) {
+    const ESC: u8 = 0x1B;
+    if run.get(mark) != Some(&ESC) || mark < 3 {
+        return;
+    }
+    if let Some(&[ESC, a, b]) = run.get(mark - 3..mark) {
+        // ESC ( B: ASCII, ESC ( J: JIS X 0201 Roman, ESC ( I: JIS X 0201 Katakana,
+        // ESC $ @ / ESC $ B: JIS X 0208.
+        if matches!((a, b), (b'(', b'B' | b'J' | b'I') | (b'$', b'@' | b'B')) {
+            crate::work(run.len() - mark);
+            run.drain(mark - 3..mark);
+        }
+    }
+}
+
+/// The stack buffer charset decoding writes through (see [`decode_encoding_into`]).
+const DECODE_BUF: usize = 1024;
+/// The least of it handed to a decoder: room for a few characters (a Big5 byte pair can decode
+/// to two code points).
+const MIN_DECODE_BUF: usize = 32;
 
 /// Reads `bytes` into `out` as UTF-8 when they are valid UTF-8, else with `fallback` (see
 /// [`decode_with_fallback`]).
@@ -380,6 +470,98 @@ mod tests {
         );
         assert_eq!(name("x-unknown"), None);
         assert_eq!(name(""), None);
+    }
+
+    #[test]
+    fn mail_aliases() {
+        let name = |l: &str| lookup(l.as_bytes()).map(|c| c.name());
+        for (label, want) in [
+            ("utf7", "UTF-7"),
+            ("UTF7", "UTF-7"),
+            ("euc-cn", "gb18030"),
+            ("EUC-CN", "gb18030"),
+            ("x-euc-cn", "gb18030"),
+            ("koi8r", "KOI8-R"),
+            ("iso-2022-jp-2", "ISO-2022-JP"),
+            ("ISO-2022-JP-2", "ISO-2022-JP"),
+            ("uhc", "EUC-KR"),
+            ("cp874", "windows-874"),
+            ("cp65001", "UTF-8"),
+            // Already WHATWG or `charset` crate labels.
+            ("unicode-1-1-utf-8", "UTF-8"),
+            ("cp936", "gb18030"),
+            ("ms932", "Shift_JIS"),
+            ("windows-31j", "Shift_JIS"),
+            ("x-gbk", "gb18030"),
+            ("cp1252", "windows-1252"),
+            ("tis-620", "windows-874"),
+        ] {
+            assert_eq!(name(label), Some(want), "{label}");
+        }
+        // No decoder reads these, or they name no charset: unknown stays unknown.
+        for label in [
+            "cp850",
+            "cp437",
+            "ibm850",
+            "x-unknown",
+            "unknown-8bit",
+            "default",
+        ] {
+            assert_eq!(name(label), None, "{label}");
+        }
+        // Every alias resolves to what its table entry says.
+        for (label, cs) in MAIL_ALIASES {
+            assert_eq!(lookup(label.as_bytes()), Some(*cs), "{label}");
+            assert_eq!(
+                lookup(label.to_ascii_uppercase().as_bytes()),
+                Some(*cs),
+                "{label}"
+            );
+        }
+    }
+
+    #[test]
+    fn decoding_cost_does_not_depend_on_the_output_capacity() {
+        // The quadratic case of old: each call handed encoding_rs the output's whole spare
+        // capacity. Here the destination handed over is bounded by the bytes decoded.
+        let mut out = String::with_capacity(16 << 20);
+        crate::probe::take();
+        for _ in 0..1000 {
+            decode_encoding_into(encoding_rs::GBK, b"\xd6\xd0\xce\xc4", &mut out);
+        }
+        assert_eq!(out, "中文".repeat(1000));
+        let work = crate::probe::take();
+        assert!(work <= 1000 * 64, "work {work}");
+    }
+
+    #[test]
+    fn decoding_through_the_buffer_matches_encoding_rs() {
+        // Longer than the buffer, with characters across its edges, in every multi-byte
+        // decoder.
+        for enc in [
+            encoding_rs::GBK,
+            encoding_rs::GB18030,
+            encoding_rs::SHIFT_JIS,
+            encoding_rs::EUC_JP,
+            encoding_rs::EUC_KR,
+            encoding_rs::BIG5,
+            encoding_rs::ISO_2022_JP,
+            encoding_rs::UTF_16LE,
+            encoding_rs::UTF_16BE,
+            encoding_rs::UTF_8,
+        ] {
+            let text = "日本語のテキスト、中文，한국어 ü x".repeat(200);
+            let (bytes, _, _) = enc.encode(&text);
+            let mut broken = bytes.to_vec();
+            broken.insert(broken.len() / 2, 0xFF);
+            for input in [&bytes[..], &broken[..]] {
+                let mut out = String::from("pre");
+                let errors = decode_encoding_into(enc, input, &mut out);
+                let (want, want_errors) = enc.decode_without_bom_handling(input);
+                assert_eq!(out, format!("pre{want}"), "{}", enc.name());
+                assert_eq!(errors, want_errors, "{}", enc.name());
+            }
+        }
     }
 
     #[test]

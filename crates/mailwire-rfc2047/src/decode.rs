@@ -7,24 +7,49 @@
 //! charset-decoded together, so a character split across two words comes out whole.
 //!
 //! Everything is linear in the input: each byte is looked at a bounded number of times, the search
-//! for the end of an encoded word never goes back over ground a failed search covered.
+//! for the end of an encoded word never goes back over ground a failed search covered, and
+//! charset decoding costs time in the bytes decoded only (see `charset::decode_encoding_into`).
+//!
+//! Defects are reported as the scan meets them, which is not always input order: an unterminated
+//! quoted string or an unclosed comment is known at the end, a charset decoding error when its
+//! run of words ends. The [`Sink`] puts them in order: lenient mode sorts the list, strict mode
+//! reads the whole input and returns the earliest as its error.
 
 use std::borrow::Cow;
 
-use mailwire_core::Defects;
+use mailwire_core::Defect;
 
-use crate::charset::{self, Charset};
+use crate::charset::{self, Charset, Stateful};
+use crate::utf7;
 use crate::{Context, DecodeError, DecodeOptions, Decoded, Rfc2047Defect as D};
 
 /// The longest encoded word RFC 2047 section 2 allows.
 pub(crate) const MAX_WORD: usize = 75;
 
-/// Decodes a header value (`Context::Text`), the content of a comment (`Context::Comment`, outer
-/// parentheses stripped) or a phrase (`Context::Phrase`) per RFC 2047 section 6.
+/// Decodes a header value (`Context::Text`: RFC 5322 `unstructured`), the content of a comment
+/// (`Context::Comment`: `*ccontent` of RFC 5322 `comment`, outer parentheses stripped) or a phrase
+/// (`Context::Phrase`: RFC 5322 `phrase`) per RFC 2047 section 6.
 ///
 /// The text borrows from `input` when there was nothing to decode or unfold. Folds (`CRLF WSP`)
-/// are unfolded. Lenient options report each deviation in [`Decoded::defects`]; strict ones
-/// return the first as a [`DecodeError`] at its byte offset.
+/// are unfolded; a value that starts with a fold (the field's first line ends right after the
+/// colon) starts on the next line: that fold and the white space after it are the `FWS` after the
+/// colon, not text. Lenient options report each deviation in [`Decoded::defects`], in input
+/// order; strict ones return the first in input order as a [`DecodeError`] at its byte offset.
+///
+/// ```
+/// use mailwire_rfc2047::{decode, Context, DecodeOptions};
+///
+/// // A display name (RFC 2047 section 5 rule (3)), glued to a special: decoded and reported.
+/// let d = decode(b"=?UTF-8?Q?J=C3=B6rg?=,", Context::Phrase, &DecodeOptions::default())?;
+/// assert_eq!(d.text, "Jörg,");
+/// assert_eq!(d.defects.len(), 2);
+/// assert_eq!((d.defects[0].offset, d.defects[1].offset), (0, 21));
+///
+/// // Strict mode rejects the first deviation, at its offset.
+/// let e = decode(b"=?UTF-8?Q?J=C3=B6rg?=,", Context::Phrase, &DecodeOptions::strict()).unwrap_err();
+/// assert_eq!(e.offset, 0);
+/// # Ok::<(), mailwire_rfc2047::DecodeError>(())
+/// ```
 pub fn decode<'a>(
     input: &'a [u8],
     context: Context,
@@ -36,13 +61,99 @@ pub fn decode<'a>(
             defects: Vec::new(),
         });
     }
-    let mut d = Decoder::new(input, opts, take_scratch(input.len()));
+    let start = leading_fold(input);
+    let mut d = Decoder::new(input, start, opts, take_scratch(input.len()));
     match context {
-        Context::Text => d.text()?,
-        Context::Comment => d.comment_content()?,
-        Context::Phrase => d.phrase()?,
+        Context::Text => d.text(),
+        Context::Comment => d.comment_content(),
+        Context::Phrase => d.phrase(),
     }
     d.finish()
+}
+
+/// The length of the white space at the start of `input` when it starts with a fold (`CRLF WSP`
+/// or a bare `LF WSP`), else 0.
+fn leading_fold(input: &[u8]) -> usize {
+    let fold = match input {
+        [b'\r', b'\n', w, ..] | [b'\n', w, ..] => is_wsp(*w),
+        _ => false,
+    };
+    if !fold {
+        return 0;
+    }
+    let mut i = 0;
+    loop {
+        match input.get(i..) {
+            Some([b' ' | b'\t', ..]) => i += 1,
+            Some([b'\r', b'\n', w, ..]) if is_wsp(*w) => i += 3,
+            Some([b'\n', w, ..]) if is_wsp(*w) => i += 2,
+            _ => return i,
+        }
+    }
+}
+
+/// Where the decoder reports defects. Lenient: the first `max` in input order, sorted at the end
+/// (stable: those at one offset stay in the order they were found); the list is trimmed to `max`
+/// whenever it reaches twice that, so it stays bounded and each report costs amortised
+/// `O(log max)`. Strict: only the earliest (the first found among equals), returned as the error
+/// once the whole input is read, so the error is the first deviation in input order whatever
+/// order the scan found them in.
+struct Sink {
+    strict: bool,
+    max: usize,
+    list: Vec<Defect<D>>,
+    /// Set once the list was trimmed: a defect at or past this offset cannot be among the first
+    /// `max`.
+    cutoff: Option<usize>,
+}
+
+impl Sink {
+    fn new(opts: &DecodeOptions) -> Self {
+        Sink {
+            strict: opts.strictness == mailwire_core::Strictness::Strict,
+            max: opts.max_defects,
+            list: Vec::new(),
+            cutoff: None,
+        }
+    }
+
+    fn report(&mut self, offset: usize, kind: D) {
+        let defect = Defect { offset, kind };
+        if self.strict {
+            if self.list.first().is_none_or(|f| offset < f.offset) {
+                self.list.clear();
+                self.list.push(defect);
+            }
+            return;
+        }
+        if self.max == 0 || self.cutoff.is_some_and(|c| offset >= c) {
+            return;
+        }
+        self.list.push(defect);
+        if self.list.len() >= self.max.saturating_mul(2) {
+            self.trim();
+        }
+    }
+
+    fn trim(&mut self) {
+        self.list.sort_by_key(|d| d.offset);
+        self.list.truncate(self.max);
+        if self.list.len() == self.max {
+            self.cutoff = self.list.last().map(|d| d.offset);
+        }
+    }
+
+    /// The defects in input order, or strict mode's error.
+    fn finish(mut self) -> Result<Vec<Defect<D>>, DecodeError> {
+        if self.strict {
+            return match self.list.first() {
+                Some(d) => Err(d.to_error()),
+                None => Ok(Vec::new()),
+            };
+        }
+        self.trim();
+        Ok(self.list)
+    }
 }
 
 /// Scratch kept for the next call up to this capacity (larger buffers are freed).
@@ -169,7 +280,9 @@ const fn delim_table(context: u8) -> [bool; 256] {
     t
 }
 
-/// Per context: delimiters plus `?` (what ends a token of an encoded word) and `=`.
+/// Per context: delimiters plus `?` (what ends a token of an encoded word) and `=`; in a phrase
+/// also the specials a run reports (`<>@,;:[]\`; the other specials of RFC 5322 section 3.2.3
+/// are delimiters there).
 const fn stop_table(context: u8) -> [u8; 256] {
     let d = delim_table(context);
     let mut t = [0u8; 256];
@@ -182,12 +295,22 @@ const fn stop_table(context: u8) -> [u8; 256] {
     }
     t[b'?' as usize] = QMARK;
     t[b'=' as usize] = EQUALS;
+    if context == 2 {
+        let specials = b"<>@,;:[]\\";
+        let mut j = 0;
+        while j < specials.len() {
+            t[specials[j] as usize] = SPECIAL;
+            j += 1;
+        }
+    }
     t
 }
 
+// Each byte has one class (these are compared for equality, and tested as bits).
 const DELIM: u8 = 1;
 const QMARK: u8 = 2;
 const EQUALS: u8 = 4;
+const SPECIAL: u8 = 16;
 const STOPS: [[u8; 256]; 4] = [stop_table(0), stop_table(1), stop_table(2), stop_table(3)];
 
 /// `*` in a charset label (RFC 2231 section 5: a language tag follows).
@@ -197,6 +320,13 @@ const STAR: u8 = 8;
 /// part of the label).
 const fn label_table(context: u8) -> [u8; 256] {
     let mut t = stop_table(context);
+    let mut i = 0;
+    while i < 256 {
+        if t[i] == SPECIAL {
+            t[i] = 0;
+        }
+        i += 1;
+    }
     t[b'=' as usize] = 0;
     t[b'*' as usize] = STAR;
     t
@@ -245,14 +375,6 @@ const QCLASS: [[u8; 256]; 4] = [
     qclass_table(3),
 ];
 
-/// Text, comment, phrase, and inside a quoted string (white space, `"`, `\\`).
-const DELIMS: [[bool; 256]; 4] = [
-    delim_table(0),
-    delim_table(1),
-    delim_table(2),
-    delim_table(3),
-];
-
 /// Where the charset of the pending run of encoded words came from.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum RunCharset {
@@ -294,8 +416,10 @@ struct Word {
 
 struct Decoder<'a> {
     input: &'a [u8],
+    /// Where the text starts (past a leading fold).
+    start: usize,
     fallback: &'static encoding_rs::Encoding,
-    defects: Defects<D>,
+    defects: Sink,
     /// The text so far. Only text known to be valid goes in (ASCII, validated or charset-decoded
     /// pieces), so it is never checked again as a whole.
     out: String,
@@ -308,22 +432,26 @@ struct Decoder<'a> {
     run: Vec<u8>,
     run_charset: Option<RunCharset>,
     run_offset: usize,
+    /// Where the pending run's UTF-7 bytes leave the decoder (for joining the next word).
+    utf7: utf7::Shift,
     /// The last label looked up and its result (labels repeat within a header).
     cache: Option<((usize, usize), Option<Charset>)>,
     /// The whole input as text if it is valid UTF-8, computed when first needed (plain text
     /// is sliced from it).
     raw_utf8: Option<Option<&'a str>>,
-    raw8_reported: bool,
+    /// Raw 8-bit text was reported: valid UTF-8, not UTF-8 (each kind once per value).
+    raw8_reported: (bool, bool),
     /// While decoding a quoted string in a phrase.
     in_quotes: bool,
 }
 
 impl<'a> Decoder<'a> {
-    fn new(input: &'a [u8], opts: &DecodeOptions, run: Vec<u8>) -> Self {
+    fn new(input: &'a [u8], start: usize, opts: &DecodeOptions, run: Vec<u8>) -> Self {
         Decoder {
             input,
-            fallback: opts.fallback,
-            defects: Defects::new(opts.strictness, opts.max_defects),
+            start,
+            fallback: opts.fallback(),
+            defects: Sink::new(opts),
             out: String::with_capacity(input.len()),
             last: Last::Start,
             pending_ws: None,
@@ -331,37 +459,38 @@ impl<'a> Decoder<'a> {
             run,
             run_charset: None,
             run_offset: 0,
+            utf7: utf7::Shift::default(),
             cache: None,
             raw_utf8: None,
-            raw8_reported: false,
+            raw8_reported: (false, false),
             in_quotes: false,
         }
     }
 
-    fn report(&mut self, offset: usize, kind: D) -> Result<(), DecodeError> {
-        self.defects.report(offset, kind)
+    fn report(&mut self, offset: usize, kind: D) {
+        self.defects.report(offset, kind);
     }
 
     fn finish(mut self) -> Result<Decoded<'a>, DecodeError> {
-        self.settle()?;
+        self.settle();
         put_scratch(std::mem::take(&mut self.run));
-        let text = if self.out.as_bytes() == self.input {
+        let defects = self.defects.finish()?;
+        let rest = self.input.get(self.start..).unwrap_or_default();
+        let text = if self.out.as_bytes() == rest {
             // Nothing changed (white space and plain UTF-8 only): hand out the input itself,
             // which is then valid UTF-8 (already checked if it holds 8-bit bytes).
-            match self.raw_utf8 {
-                Some(Some(s)) => Cow::Borrowed(s),
-                _ => match std::str::from_utf8(self.input) {
-                    Ok(s) => Cow::Borrowed(s),
-                    Err(_) => Cow::Owned(self.out),
-                },
+            let checked = match self.raw_utf8 {
+                Some(Some(whole)) => whole.get(self.start..),
+                _ => None,
+            };
+            match checked.map_or_else(|| std::str::from_utf8(rest).ok(), Some) {
+                Some(s) => Cow::Borrowed(s),
+                None => Cow::Owned(self.out),
             }
         } else {
             Cow::Owned(self.out)
         };
-        Ok(Decoded {
-            text,
-            defects: self.defects.into_vec(),
-        })
+        Ok(Decoded { text, defects })
     }
 
     // ----- tokenisers -------------------------------------------------------------------------
@@ -395,174 +524,150 @@ impl<'a> Decoder<'a> {
     }
 
     /// A CR or LF outside a fold: kept, reported.
-    fn stray_break(&mut self, i: usize) -> Result<usize, DecodeError> {
-        self.report(i, D::StrayLineBreak)?;
+    fn stray_break(&mut self, i: usize) -> usize {
+        self.report(i, D::StrayLineBreak);
         let len = if self.input.get(i) == Some(&b'\r') && self.input.get(i + 1) == Some(&b'\n') {
             2
         } else {
             1
         };
-        self.plain(i, i + len)?;
-        Ok(i + len)
+        self.plain(i, i + len);
+        i + len
     }
 
-    /// The end of the run of non-delimiter bytes starting at `i`.
-    fn run_end(&self, i: usize, context: Context) -> usize {
-        let rest = self.input.get(i..).unwrap_or_default();
-        let delims = &DELIMS[context as usize];
-        rest.iter()
-            .position(|&b| delims[usize::from(b)])
-            .map_or(self.input.len(), |p| i + p)
-    }
-
-    /// `unstructured` text: white space and runs.
-    fn text(&mut self) -> Result<(), DecodeError> {
-        let mut i = 0;
+    /// `unstructured` text (RFC 5322 section 3.2.5, with RFC 2047 section 5 rule (1)): white
+    /// space and runs.
+    fn text(&mut self) {
+        let mut i = self.start;
         while i < self.input.len() {
             let w = self.ws_len(i);
             if w > 0 {
-                self.ws(i, i + w)?;
+                self.ws(i, i + w);
                 i += w;
                 continue;
             }
             match self.input[i] {
-                b'\r' | b'\n' => i = self.stray_break(i)?,
-                _ => {
-                    i = self.run_of(i, 0, false)?;
-                }
+                b'\r' | b'\n' => i = self.stray_break(i),
+                _ => i = self.run_of(i, 0, false),
             }
         }
-        Ok(())
     }
 
-    /// The content of a comment: nested comments keep their parentheses, quoted-pairs are
-    /// unescaped.
-    fn comment_content(&mut self) -> Result<(), DecodeError> {
-        self.comment_body(0, None).map(|_| ())
+    /// The content of a comment (RFC 5322 `*([FWS] ccontent) [FWS]`, RFC 2047 section 5 rule
+    /// (2)): nested comments keep their parentheses, quoted-pairs are unescaped.
+    fn comment_content(&mut self) {
+        self.comment_body(self.start, None);
     }
 
     /// Comment bytes from `i`. `opened_at` is the `(` of a comment inside a phrase, which a `)`
     /// closes (the offset after it is returned); without it, this is a whole comment content and
     /// a `)` without its `(` is kept and reported. Nesting is a counter, not recursion.
-    fn comment_body(
-        &mut self,
-        mut i: usize,
-        opened_at: Option<usize>,
-    ) -> Result<usize, DecodeError> {
+    fn comment_body(&mut self, mut i: usize, opened_at: Option<usize>) -> usize {
         let mut depth: usize = 0;
         let mut outer_open: usize = 0;
         while i < self.input.len() {
             let w = self.ws_len(i);
             if w > 0 {
-                self.ws(i, i + w)?;
+                self.ws(i, i + w);
                 i += w;
                 continue;
             }
             match self.input[i] {
-                b'\r' | b'\n' => i = self.stray_break(i)?,
+                b'\r' | b'\n' => i = self.stray_break(i),
                 b'(' => {
                     if depth == 0 {
                         outer_open = i;
                     }
                     depth = depth.saturating_add(1);
-                    self.lit("(")?;
+                    self.lit("(");
                     i += 1;
                 }
                 b')' => {
-                    self.lit(")")?;
+                    self.lit(")");
                     i += 1;
                     if depth > 0 {
                         depth -= 1;
                     } else if opened_at.is_some() {
-                        return Ok(i);
+                        return i;
                     } else {
-                        self.report(i - 1, D::UnbalancedParenthesis)?;
+                        self.report(i - 1, D::UnbalancedParenthesis);
                     }
                 }
-                b'\\' => i = self.quoted_pair(i)?,
-                _ => {
-                    i = self.run_of(i, 1, false)?;
-                }
+                b'\\' => i = self.quoted_pair(i),
+                _ => i = self.run_of(i, 1, false),
             }
         }
+        // Known only now, reported at the `(` (the sink puts it in input order).
         if let Some(open) = opened_at {
-            self.report(open, D::UnbalancedParenthesis)?;
+            self.report(open, D::UnbalancedParenthesis);
         } else if depth > 0 {
-            self.report(outer_open, D::UnbalancedParenthesis)?;
+            self.report(outer_open, D::UnbalancedParenthesis);
         }
-        Ok(i)
+        i
     }
 
     /// A `quoted-pair` at `i` (`\` then one character); returns the offset after it.
-    fn quoted_pair(&mut self, i: usize) -> Result<usize, DecodeError> {
+    fn quoted_pair(&mut self, i: usize) -> usize {
         match self.input.get(i + 1) {
             None => {
-                self.report(i, D::IncompleteQuotedPair)?;
-                self.plain(i, i + 1)?;
-                Ok(i + 1)
+                self.report(i, D::IncompleteQuotedPair);
+                self.plain(i, i + 1);
+                i + 1
             }
             Some(&b) if b.is_ascii() => {
-                self.plain(i + 1, i + 2)?;
-                Ok(i + 2)
+                self.plain(i + 1, i + 2);
+                i + 2
             }
             // An escaped 8-bit byte: drop the `\` and let the byte start the next token, so a
             // multi-byte UTF-8 character stays whole.
-            Some(_) => Ok(i + 1),
+            Some(_) => i + 1,
         }
     }
 
-    /// A phrase: atoms and encoded words, quoted strings, comments.
-    fn phrase(&mut self) -> Result<(), DecodeError> {
-        let mut i = 0;
+    /// A phrase (RFC 5322 `phrase`, RFC 2047 section 5 rule (3)): atoms and encoded words,
+    /// quoted strings, comments.
+    fn phrase(&mut self) {
+        let mut i = self.start;
         while i < self.input.len() {
             let w = self.ws_len(i);
             if w > 0 {
-                self.ws(i, i + w)?;
+                self.ws(i, i + w);
                 i += w;
                 continue;
             }
             match self.input[i] {
-                b'\r' | b'\n' => i = self.stray_break(i)?,
-                b'"' => i = self.quoted_string(i)?,
+                b'\r' | b'\n' => i = self.stray_break(i),
+                b'"' => i = self.quoted_string(i),
                 b'(' => {
-                    self.lit("(")?;
-                    i = self.comment_body(i + 1, Some(i))?;
+                    self.lit("(");
+                    i = self.comment_body(i + 1, Some(i));
                 }
                 b')' => {
-                    self.report(i, D::UnbalancedParenthesis)?;
-                    self.plain(i, i + 1)?;
+                    self.report(i, D::UnbalancedParenthesis);
+                    self.plain(i, i + 1);
                     i += 1;
                 }
-                _ => {
-                    let end = self.run_end(i, Context::Phrase);
-                    if let Some(p) = self.input[i..end]
-                        .iter()
-                        .position(|b| b"<>@,;:[]\\".contains(b))
-                    {
-                        self.report(i + p, D::UnquotedSpecial)?;
-                    }
-                    i = self.run_of(i, 2, true)?;
-                }
+                _ => i = self.run_of(i, 2, true),
             }
         }
-        Ok(())
     }
 
-    /// A quoted string starting at the `"` at `i`; returns the offset after its closing `"`.
-    fn quoted_string(&mut self, start: usize) -> Result<usize, DecodeError> {
+    /// A quoted string starting at the `"` at `start`; returns the offset after its closing `"`.
+    fn quoted_string(&mut self, start: usize) -> usize {
         self.in_quotes = true;
         // The quotes themselves are syntax: they end a run of words but add no text.
-        self.settle()?;
+        self.settle();
         self.last = Last::Plain;
         let mut i = start + 1;
         loop {
             if i >= self.input.len() {
-                self.report(start, D::UnterminatedQuotedString)?;
+                // Known only now, reported at the `"` (the sink puts it in input order).
+                self.report(start, D::UnterminatedQuotedString);
                 break;
             }
             let w = self.ws_len(i);
             if w > 0 {
-                self.ws(i, i + w)?;
+                self.ws(i, i + w);
                 i += w;
                 continue;
             }
@@ -571,62 +676,76 @@ impl<'a> Decoder<'a> {
                     i += 1;
                     break;
                 }
-                b'\r' | b'\n' => i = self.stray_break(i)?,
-                b'\\' => i = self.quoted_pair(i)?,
-                _ => {
-                    i = self.run_of(i, 3, false)?;
-                }
+                b'\r' | b'\n' => i = self.stray_break(i),
+                b'\\' => i = self.quoted_pair(i),
+                _ => i = self.run_of(i, 3, false),
             }
         }
-        self.settle()?;
+        self.settle();
         self.last = Last::Plain;
         self.in_quotes = false;
-        Ok(i)
+        i
     }
 
     /// A run of non-delimiter bytes from `start` (the delimiters are the context's): plain text
-    /// with encoded words inside, found in the same single pass. Returns where the run ends.
-    fn run_of(&mut self, start: usize, ctx: usize, phrase: bool) -> Result<usize, DecodeError> {
+    /// with encoded words inside, found in the same single pass. In a phrase (`phrase`), the
+    /// specials `<>@,;:[]\` met on the way are reported (the first of each run), and an encoded
+    /// word must stand apart from specials as well as from text (RFC 2047 section 5 rule (3)):
+    /// a `"`, `(` or `)` next to it makes it not separated. Returns where the run ends.
+    fn run_of(&mut self, start: usize, ctx: usize, phrase: bool) -> usize {
         let input = self.input;
         let stops = &STOPS[ctx];
         let mut i = start;
         let mut plain_from = start;
+        let mut special_reported = false;
         // Where a failed search for `?=` found none: none starts in [from, to), the run's end.
         let mut no_close: Option<(usize, usize)> = None;
         loop {
-            // Jump to the next delimiter or `=` (a tight loop: most bytes are neither).
+            // Jump to the next delimiter, `=` or phrase special (a tight loop: most bytes are
+            // none of these).
             let rest = input.get(i..).unwrap_or_default();
-            let Some(p) = rest
-                .iter()
-                .position(|&b| stops[usize::from(b)] & (DELIM | EQUALS) != 0)
-            else {
+            let Some(p) = find(rest, |b| {
+                stops[usize::from(b)] & (DELIM | EQUALS | SPECIAL) != 0
+            }) else {
                 i = input.len();
                 break;
             };
             i += p;
-            if rest.get(p).is_some_and(|&b| stops[usize::from(b)] == DELIM) {
+            let class = stops[usize::from(input[i])];
+            if class == DELIM {
                 break;
+            }
+            if class == SPECIAL {
+                if !special_reported {
+                    special_reported = true;
+                    self.report(i, D::UnquotedSpecial);
+                }
+                i += 1;
+                continue;
             }
             if input.get(i + 1) == Some(&b'?') {
                 // The text before it goes first: the word decodes straight into the output.
                 if plain_from < i {
-                    self.plain(plain_from, i)?;
+                    self.plain(plain_from, i);
                     plain_from = i;
                 }
                 if let Some(word) = scan_word(input, i, ctx, &mut no_close, &mut self.run) {
+                    let before = if i > start {
+                        Some(input[i - 1])
+                    } else {
+                        start.checked_sub(1).and_then(|b| input.get(b).copied())
+                    };
                     let after = input.get(word.end).copied();
                     let glued = i > start
                         || after.is_some_and(|a| stops[usize::from(a)] != DELIM)
-                        || (phrase
-                            && ((start > 0 && input.get(start - 1) == Some(&b'"'))
-                                || after == Some(b'"')));
+                        || (phrase && (phrase_glue(before) || phrase_glue(after)));
                     if glued {
-                        self.report(word.start, D::NotSeparated)?;
+                        self.report(word.start, D::NotSeparated);
                     }
                     if self.in_quotes {
-                        self.report(word.start, D::EncodedWordInQuotedString)?;
+                        self.report(word.start, D::EncodedWordInQuotedString);
                     }
-                    self.word(&word)?;
+                    self.word(&word);
                     i = word.end;
                     plain_from = i;
                     continue;
@@ -635,28 +754,27 @@ impl<'a> Decoder<'a> {
             i += 1;
         }
         if plain_from < i {
-            self.plain(plain_from, i)?;
+            self.plain(plain_from, i);
         }
-        Ok(i)
+        i
     }
 
     // ----- the section 6.2 state machine ---------------------------------------------------
 
     /// White space (with folds) at `[start, end)`.
-    fn ws(&mut self, start: usize, end: usize) -> Result<(), DecodeError> {
+    fn ws(&mut self, start: usize, end: usize) {
         if self.last == Last::Word {
             // Maybe between two encoded words: hold it.
             self.pending_ws = Some(match self.pending_ws {
                 Some((s, _)) => (s, end),
                 None => (start, end),
             });
-            return Ok(());
+            return;
         }
         self.push_ws(start, end);
         if self.last == Last::Start {
             self.last = Last::Plain;
         }
-        Ok(())
     }
 
     /// Appends white space without its line breaks (unfolding).
@@ -669,24 +787,23 @@ impl<'a> Decoder<'a> {
     }
 
     /// Ends a run of encoded words: decodes it and emits held white space.
-    fn settle(&mut self) -> Result<(), DecodeError> {
-        self.flush_run()?;
+    fn settle(&mut self) {
+        self.flush_run();
         if let Some((s, e)) = self.pending_ws.take() {
             self.push_ws(s, e);
         }
-        Ok(())
     }
 
     /// Charset-decodes the whole pending run into `out`.
-    fn flush_run(&mut self) -> Result<(), DecodeError> {
-        self.flush_run_upto(self.run.len())
+    fn flush_run(&mut self) {
+        self.flush_run_upto(self.run.len());
     }
 
     /// Charset-decodes the pending run's bytes `run[..mark]` into `out`, keeping what follows
     /// (the next word's bytes, already decoded from `B`/`Q`) as the start of the next run.
-    fn flush_run_upto(&mut self, mark: usize) -> Result<(), DecodeError> {
+    fn flush_run_upto(&mut self, mark: usize) {
         let Some(cs) = self.run_charset.take() else {
-            return Ok(());
+            return;
         };
         let mark = mark.min(self.run.len());
         let bytes = &self.run[..mark];
@@ -697,27 +814,32 @@ impl<'a> Decoder<'a> {
                 false
             }
         };
+        crate::work(self.run.len() - mark);
         self.run.drain(..mark);
         if errors {
-            self.report(self.run_offset, D::CharsetDecodeError)?;
+            // Reported at the run's first word (earlier than what the scan reported since).
+            self.report(self.run_offset, D::CharsetDecodeError);
         }
-        Ok(())
     }
 
     /// Literal text produced by syntax (parentheses of nested comments).
-    fn lit(&mut self, s: &str) -> Result<(), DecodeError> {
-        self.settle()?;
+    fn lit(&mut self, s: &str) {
+        self.settle();
         self.out.push_str(s);
         self.last = Last::Plain;
-        Ok(())
     }
 
-    /// Raw header bytes `[start, end)`, kept as text.
-    fn plain(&mut self, start: usize, end: usize) -> Result<(), DecodeError> {
-        self.settle()?;
+    /// Raw header bytes `[start, end)`, kept as text. 8-bit bytes are decided per piece (a run of
+    /// bytes between white space, delimiters and encoded words): UTF-8 when the piece is valid
+    /// UTF-8, else the fallback charset. A header that mixes a UTF-8 word with a windows-1252 one
+    /// (two mail programs' edits) reads each right; a single word is never split between the two
+    /// readings.
+    fn plain(&mut self, start: usize, end: usize) {
+        self.settle();
         self.last = Last::Plain;
         let bytes = &self.input[start..end];
-        // The input is checked once as a whole, and its text sliced, rather than each piece.
+        // The input is checked once as a whole: when it is valid UTF-8 (nearly always), its
+        // pieces are sliced from it unchecked again; otherwise each piece is checked alone.
         let whole = match self.raw_utf8 {
             Some(v) => v,
             None => {
@@ -726,81 +848,96 @@ impl<'a> Decoder<'a> {
                 v
             }
         };
-        if bytes.is_ascii() {
-            // ASCII is UTF-8: the check (when the input as a whole is not) cannot fail.
-            match whole.and_then(|w| w.get(start..end)) {
-                Some(s) => self.out.push_str(s),
-                None => {
-                    if let Ok(s) = std::str::from_utf8(bytes) {
-                        self.out.push_str(s);
-                    }
+        let piece = match whole {
+            Some(w) => w.get(start..end).ok_or(()),
+            None => std::str::from_utf8(bytes).map_err(|_| ()),
+        };
+        match piece {
+            Ok(s) => {
+                if !self.raw8_reported.0 && !s.is_ascii() {
+                    self.raw8_reported.0 = true;
+                    self.report(start + first_8bit(bytes), D::Raw8Bit);
                 }
+                self.out.push_str(s);
             }
-            return Ok(());
-        }
-        if !self.raw8_reported {
-            self.raw8_reported = true;
-            let first = start + bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
-            let kind = if whole.is_some() {
-                D::Raw8Bit
-            } else {
-                D::Raw8BitFallback
-            };
-            self.report(first, kind)?;
-        }
-        // Each piece is checked on its own too: the text only ever takes valid UTF-8.
-        match whole.and_then(|_| std::str::from_utf8(bytes).ok()) {
-            Some(s) => self.out.push_str(s),
-            None => {
+            Err(_) => {
+                if !self.raw8_reported.1 {
+                    self.raw8_reported.1 = true;
+                    self.report(start + first_8bit(bytes), D::Raw8BitFallback);
+                }
                 charset::decode_encoding_into(self.fallback, bytes, &mut self.out);
             }
         }
-        Ok(())
     }
 
-    /// An encoded word, its bytes (for `B` and `Q`) already at the end of the output.
-    fn word(&mut self, w: &Word) -> Result<(), DecodeError> {
+    /// An encoded word, its bytes (for `B` and `Q`) already at the end of the pending run.
+    fn word(&mut self, w: &Word) {
+        // The word's bytes, `run[w.mark..]`, wherever they move to below.
+        let word_len = self.run.len().saturating_sub(w.mark);
         if w.enc == Enc::Unknown {
-            self.report(w.encoding.0, D::UnknownEncoding)?;
-            return self.plain(w.start, w.end);
+            self.report(w.encoding.0, D::UnknownEncoding);
+            self.plain(w.start, w.end);
+            return;
         }
         if w.end - w.start > MAX_WORD {
-            self.report(w.start, D::EncodedWordTooLong)?;
+            self.report(w.start, D::EncodedWordTooLong);
         }
         if let Some((ls, le)) = w.lang {
             if !valid_language(&self.input[ls..le]) {
-                self.report(ls, D::InvalidLanguageTag)?;
+                self.report(ls, D::InvalidLanguageTag);
             }
         }
         let key = match self.lookup(w.charset) {
             Some(cs) => RunCharset::Known(cs),
             None => {
-                self.report(w.charset.0, D::UnknownCharset)?;
+                self.report(w.charset.0, D::UnknownCharset);
                 RunCharset::Unknown(w.charset.0, w.charset.1)
             }
         };
         // Section 6.2: white space between adjacent encoded words is dropped.
         self.pending_ws = None;
         let same = match (self.run_charset, key) {
-            (Some(RunCharset::Known(a)), RunCharset::Known(b)) => a == b && a.joinable(),
+            (Some(RunCharset::Known(a)), RunCharset::Known(b)) => a == b,
             (Some(RunCharset::Unknown(a0, a1)), RunCharset::Unknown(b0, b1)) => {
                 self.input[a0..a1].eq_ignore_ascii_case(&self.input[b0..b1])
             }
             _ => false,
         };
-        if !same {
-            self.flush_run_upto(w.mark)?;
+        let mark = if same {
+            w.mark
+        } else {
+            self.flush_run_upto(w.mark);
             self.run_charset = Some(key);
             self.run_offset = w.start;
+            self.utf7 = utf7::Shift::default();
+            // The word's bytes now start the run.
+            0
+        };
+        if let RunCharset::Known(cs) = key {
+            match cs.stateful() {
+                Some(Stateful::Iso2022Jp) if same => charset::join_iso2022jp(&mut self.run, mark),
+                Some(Stateful::Utf7) => {
+                    let mut from = self.utf7;
+                    if same && from.closable() {
+                        // The earlier word ended between characters inside a base64 section:
+                        // close it, so this word reads as it would alone.
+                        crate::work(self.run.len() - mark);
+                        self.run.insert(mark, b'-');
+                        from = utf7::Shift::default();
+                    }
+                    let start = self.run.len().saturating_sub(word_len);
+                    self.utf7 = from.after(self.run.get(start..).unwrap_or_default());
+                }
+                _ => {}
+            }
         }
         let (ts, te) = w.text;
         if ts == te {
-            self.report(ts, D::EmptyEncodedText)?;
+            self.report(ts, D::EmptyEncodedText);
         } else if w.found.any() {
-            self.report_found(ts, w.found)?;
+            self.report_found(ts, w.found);
         }
         self.last = Last::Word;
-        Ok(())
     }
 
     fn lookup(&mut self, (s, e): (usize, usize)) -> Option<Charset> {
@@ -817,7 +954,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reports what the `Q` / `B` scanners found in a word, in input order.
-    fn report_found(&mut self, base: usize, f: Found) -> Result<(), DecodeError> {
+    fn report_found(&mut self, base: usize, f: Found) {
         let mut all = [
             (f.bad_char, D::QCharNotAllowed),
             (f.lower_hex, D::LowercaseHex),
@@ -828,11 +965,30 @@ impl<'a> Decoder<'a> {
         all.sort_by_key(|(o, _)| o.unwrap_or(usize::MAX));
         for (o, k) in all {
             if let Some(o) = o {
-                self.report(base + o, k)?;
+                self.report(base + o, k);
             }
         }
-        Ok(())
     }
+}
+
+/// The first position in `bytes` where `stop` holds (`Iterator::position`, counting the bytes it
+/// looks at for the linear-time tests).
+#[inline]
+fn find(bytes: &[u8], stop: impl Fn(u8) -> bool) -> Option<usize> {
+    let p = bytes.iter().position(|&b| stop(b));
+    crate::work(p.map_or(bytes.len(), |p| p + 1));
+    p
+}
+
+/// The offset of the first 8-bit byte of `bytes` (0 if none).
+fn first_8bit(bytes: &[u8]) -> usize {
+    bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0)
+}
+
+/// In a phrase, whether the byte next to an encoded word keeps it from standing apart: a `"`,
+/// `(` or `)` (RFC 2047 section 5 rule (3): separated from specials by linear white space).
+fn phrase_glue(b: Option<u8>) -> bool {
+    matches!(b, Some(b'"' | b'(' | b')'))
 }
 
 /// Scans the encoded word whose `=?` is at `at` (none of its bytes may be a delimiter of the
@@ -850,17 +1006,13 @@ fn scan_word(
     // `charset ["*" language] "?"` and `encoding "?"`: short tokens.
     let token_end = |from: usize| -> Option<usize> {
         let rest = input.get(from..)?;
-        let p = rest
-            .iter()
-            .position(|&b| stops[usize::from(b)] & (QMARK | DELIM) != 0)?;
+        let p = find(rest, |b| stops[usize::from(b)] & (QMARK | DELIM) != 0)?;
         (p > 0 && rest.get(p).is_some_and(|&b| stops[usize::from(b)] == QMARK)).then_some(from + p)
     };
     let cs_start = at + 2;
     // The charset, up to `?` or a `*` starting a language tag: one pass over the label.
     let label = input.get(cs_start..)?;
-    let p = label
-        .iter()
-        .position(|&b| LABEL_STOPS[ctx][usize::from(b)] != 0)?;
+    let p = find(label, |b| LABEL_STOPS[ctx][usize::from(b)] != 0)?;
     if p == 0 {
         return None;
     }
@@ -870,9 +1022,7 @@ fn scan_word(
         STAR => {
             let lang_start = cs_start + p + 1;
             let rest = input.get(lang_start..)?;
-            let n = rest
-                .iter()
-                .position(|&b| stops[usize::from(b)] & (QMARK | DELIM) != 0)?;
+            let n = find(rest, |b| stops[usize::from(b)] & (QMARK | DELIM) != 0)?;
             if stops[usize::from(*rest.get(n)?)] != QMARK {
                 return None;
             }
@@ -947,16 +1097,21 @@ impl Scan<'_> {
     }
 
     /// Encoded text of an unknown encoding: only its end is found.
-    fn plain(&self, mut j: usize, stops: &[u8; 256]) -> Result<usize, usize> {
-        loop {
-            let c = *self.input.get(j).ok_or(j)?;
+    fn plain(&self, start: usize, stops: &[u8; 256]) -> Result<usize, usize> {
+        let mut j = start;
+        let r = loop {
+            let Some(&c) = self.input.get(j) else {
+                break Err(j);
+            };
             match stops[usize::from(c)] {
-                QMARK if self.input.get(j + 1) == Some(&b'=') => return Ok(j),
-                DELIM => return Err(j),
-                _ if j >= self.limit => return Err(self.known_end),
+                QMARK if self.input.get(j + 1) == Some(&b'=') => break Ok(j),
+                DELIM => break Err(j),
+                _ if j >= self.limit => break Err(self.known_end),
                 _ => j += 1,
             }
-        }
+        };
+        crate::work(j - start);
+        r
     }
 
     /// `Q` encoding (RFC 2047 section 4.2), appending the bytes to `out` as it finds the end.
@@ -974,6 +1129,7 @@ impl Scan<'_> {
         let mut j = start;
         loop {
             let Some(&c) = scanned.get(j) else {
+                crate::work(j - start);
                 return Err(self.end_at(j));
             };
             let k = class[usize::from(c)];
@@ -1004,8 +1160,14 @@ impl Scan<'_> {
                 continue;
             }
             match k {
-                Q_DELIM => return Err(j),
-                Q_QMARK if input.get(j + 1) == Some(&b'=') => return Ok(j),
+                Q_DELIM => {
+                    crate::work(j - start);
+                    return Err(j);
+                }
+                Q_QMARK if input.get(j + 1) == Some(&b'=') => {
+                    crate::work(j - start);
+                    return Ok(j);
+                }
                 // A character the context does not allow (`?` among them): kept.
                 _ => {
                     if f.bad_char.is_none() {
@@ -1067,22 +1229,35 @@ impl Scan<'_> {
         let mut quantum: usize = 0; // alphabet characters in the current 4-character quantum
         let mut pads_left: usize = 0;
         let mut padded = false;
+        // A padded quantum was completed: no data may follow it in this word.
+        let mut pad_done = false;
         loop {
-            let c = *input.get(j).ok_or(j)?;
+            let Some(&c) = input.get(j) else {
+                crate::work(j - start);
+                return Err(j);
+            };
             match stops[usize::from(c)] {
                 QMARK if input.get(j + 1) == Some(&b'=') => break,
-                DELIM => return Err(j),
-                _ if j >= self.limit => return Err(self.known_end),
+                DELIM => {
+                    crate::work(j - start);
+                    return Err(j);
+                }
+                _ if j >= self.limit => {
+                    crate::work(j - start);
+                    return Err(self.known_end);
+                }
                 _ => {}
             }
             let k = j - start;
             let v = B64[usize::from(c)];
             if v < 64 {
-                if pads_left > 0 && f.invalid_b64.is_none() {
-                    // Data inside the padding of a quantum.
+                if (pads_left > 0 || pad_done) && f.invalid_b64.is_none() {
+                    // Data inside the padding of a quantum, or after a padded one (RFC 2045
+                    // section 6.8: padding ends the data).
                     f.invalid_b64 = Some(k);
                 }
                 pads_left = 0;
+                pad_done = false;
                 acc = (acc << 6) | u32::from(v);
                 bits += 6;
                 quantum = (quantum + 1) % 4;
@@ -1101,8 +1276,12 @@ impl Scan<'_> {
                     (3, _) => {
                         pads_left = 0;
                         quantum = 0;
+                        pad_done = true;
                     }
-                    (0, n) if n > 0 => pads_left -= 1,
+                    (0, n) if n > 0 => {
+                        pads_left -= 1;
+                        pad_done = pads_left == 0;
+                    }
                     _ => {
                         if f.invalid_b64.is_none() {
                             f.invalid_b64 = Some(k);
@@ -1118,6 +1297,7 @@ impl Scan<'_> {
             j += 1;
         }
         let text_len = j - start;
+        crate::work(text_len);
         if quantum == 1 && f.invalid_b64.is_none() {
             f.invalid_b64 = Some(text_len);
         }
@@ -1316,15 +1496,284 @@ mod tests {
         );
     }
 
+    fn strict_offset(input: &[u8], ctx: Context) -> usize {
+        decode(input, ctx, &DecodeOptions::strict())
+            .unwrap_err()
+            .offset
+    }
+
+    fn codes(input: &[u8], ctx: Context) -> Vec<String> {
+        let d = decode(input, ctx, &DecodeOptions::default()).unwrap();
+        d.defects
+            .iter()
+            .map(|d| format!("{}@{}", d.kind.code(), d.offset))
+            .collect()
+    }
+
     #[test]
-    fn unterminated_word_search_is_linear() {
-        let mut s = Vec::new();
-        for _ in 0..20_000 {
-            s.extend_from_slice(b"=?a?q?x");
+    fn defects_come_in_input_order_and_strict_stops_at_the_first() {
+        let cases: &[(&[u8], Context, &[&str])] = &[
+            (
+                b"=?UTF-8?B?w6k=?=,",
+                Context::Phrase,
+                &["encoded-word-not-separated@0", "unquoted-special@16"],
+            ),
+            (
+                b"\"a\\",
+                Context::Phrase,
+                &["unterminated-quoted-string@0", "incomplete-quoted-pair@2"],
+            ),
+            (
+                b"a ( b \r c",
+                Context::Comment,
+                &["unbalanced-parenthesis@2", "stray-line-break@6"],
+            ),
+            (
+                b"x (a \r b",
+                Context::Phrase,
+                &["unbalanced-parenthesis@2", "stray-line-break@5"],
+            ),
+            // The run's charset error is known when the run ends, after the second word's
+            // own defect.
+            (
+                b"=?UTF-8?Q?=FF?= =?UTF-8?Q?a=zz?=",
+                Context::Text,
+                &["charset-decode-error@0", "q-invalid-escape@27"],
+            ),
+        ];
+        for (input, ctx, want) in cases {
+            assert_eq!(
+                &codes(input, *ctx),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
+            let first: usize = want[0].rsplit('@').next().unwrap().parse().unwrap();
+            assert_eq!(strict_offset(input, *ctx), first);
         }
-        let t = std::time::Instant::now();
-        let d = decode(&s, Context::Text, &DecodeOptions::default()).unwrap();
-        assert_eq!(d.text.as_bytes(), &s[..]);
-        assert!(t.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_first_defects_in_input_order_are_kept() {
+        let mut input = b"\"".to_vec();
+        input.extend(std::iter::repeat_n(b'\r', 3000));
+        let mut opts = DecodeOptions {
+            max_defects: 3,
+            ..DecodeOptions::default()
+        };
+        let d = decode(&input, Context::Phrase, &opts).unwrap();
+        let got: Vec<_> = d
+            .defects
+            .iter()
+            .map(|d| (d.offset, d.kind.code()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, "unterminated-quoted-string"),
+                (1, "stray-line-break"),
+                (2, "stray-line-break")
+            ]
+        );
+        opts.max_defects = 0;
+        assert!(decode(&input, Context::Phrase, &opts)
+            .unwrap()
+            .defects
+            .is_empty());
+        assert_eq!(strict_offset(&input, Context::Phrase), 0);
+    }
+
+    #[test]
+    fn phrase_words_stand_apart_from_specials() {
+        for (input, want) in [
+            (
+                &b"=?UTF-8?Q?a?=(x)"[..],
+                &["encoded-word-not-separated@0"][..],
+            ),
+            (b"(x)=?UTF-8?Q?a?=", &["encoded-word-not-separated@3"]),
+            (b"\"x\"=?UTF-8?Q?a?=", &["encoded-word-not-separated@3"]),
+            (b"=?UTF-8?Q?a?= (x)", &[]),
+            (
+                b"a@=?UTF-8?Q?a?=",
+                &["unquoted-special@1", "encoded-word-not-separated@2"],
+            ),
+        ] {
+            assert_eq!(
+                codes(input, Context::Phrase),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
+        }
+        // In a comment a parenthesis needs no white space (RFC 2047 section 5 rule (2)); in
+        // text the parentheses are text.
+        assert!(codes(b"=?UTF-8?Q?a?=(x)", Context::Comment).is_empty());
+        assert_eq!(
+            codes(b"(=?UTF-8?Q?a?=)", Context::Text),
+            ["encoded-word-not-separated@1"]
+        );
+    }
+
+    #[test]
+    fn raw_8bit_is_decided_per_run() {
+        let d = decode(
+            b"caf\xe9 na\xc3\xafve",
+            Context::Text,
+            &DecodeOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(d.text, "café naïve");
+        assert_eq!(
+            codes(b"caf\xe9 na\xc3\xafve", Context::Text),
+            ["raw-8bit-fallback@3", "raw-8bit@7"]
+        );
+        // A word is read one way as a whole.
+        assert_eq!(text_of(b"\xc3\xa9\xe9"), "Ã©é");
+        assert_eq!(text_of("Grüße aus Köln".as_bytes()), "Grüße aus Köln");
+    }
+
+    fn text_of(input: &[u8]) -> String {
+        decode(input, Context::Text, &DecodeOptions::default())
+            .unwrap()
+            .text
+            .into_owned()
+    }
+
+    #[test]
+    fn base64_data_after_padding_is_invalid() {
+        let (t, c) = dec("=?UTF-8?B?w6k=w6k=?=", Context::Text);
+        assert_eq!((t.as_str(), c), ("éé", vec!["invalid-base64"]));
+        assert_eq!(strict_offset(b"=?UTF-8?B?w6k=w6k=?=", Context::Text), 14);
+        let (t, c) = dec("=?UTF-8?B?w6k=?=", Context::Text);
+        assert_eq!((t.as_str(), c.len()), ("é", 0));
+        let (t, c) = dec("=?UTF-8?B?YQ==YQ==?=", Context::Text);
+        assert_eq!((t.as_str(), c), ("aa", vec!["invalid-base64"]));
+    }
+
+    #[test]
+    fn iso_2022_jp_words_join() {
+        // て (JIS 0x2446) split across two words.
+        assert_eq!(
+            dec(
+                "=?ISO-2022-JP?B?GyRCJA==?= =?ISO-2022-JP?B?RhsoQg==?=",
+                Context::Text
+            ),
+            ("て".into(), vec![])
+        );
+        // RFC 1468 words, each back in ASCII at its end: the escapes between them are dropped.
+        assert_eq!(
+            dec(
+                "=?ISO-2022-JP?B?GyRCJEYbKEI=?= =?ISO-2022-JP?B?GyRCJEYbKEI=?=",
+                Context::Text
+            ),
+            ("てて".into(), vec![])
+        );
+        assert_eq!(
+            dec(
+                "=?ISO-2022-JP?B?GyRCJEYbKEI=?= =?ISO-2022-JP?Q?abc?=",
+                Context::Text
+            ),
+            ("てabc".into(), vec![])
+        );
+        assert_eq!(
+            dec("=?iso-2022-jp-2?B?GyRCJEYbKEI=?=", Context::Text),
+            ("て".into(), vec![])
+        );
+    }
+
+    #[test]
+    fn utf7_words_join() {
+        for (input, want) in [
+            ("=?utf7?Q?+AOk-?=", "é"),
+            ("=?UTF7?Q?+AOk-?=", "é"),
+            // A UTF-16 unit split across words, and a split right after the `+`.
+            ("=?UTF-7?Q?+AO?= =?UTF-7?Q?k-?=", "é"),
+            ("=?UTF-7?Q?+?= =?UTF-7?Q?AOk-?=", "é"),
+            // A surrogate pair split between its halves.
+            ("=?UTF-7?Q?+2D3?= =?UTF-7?Q?eAA-?=", "\u{1f600}"),
+            // Whole characters: each word reads as it would alone.
+            ("=?UTF-7?Q?+AOk?= =?UTF-7?Q?+AOk-?=", "éé"),
+            ("=?UTF-7?Q?+AOk?= =?UTF-7?Q?-x?=", "é-x"),
+            ("=?UTF-7?Q?+AOk?= =?UTF-7?Q?Abc?=", "éAbc"),
+            ("=?UTF-7?Q?+AOk-?= =?UTF-7?Q?+AOk-?=", "éé"),
+            ("=?UTF-7?Q?a+-b?= =?UTF-7?Q?c?=", "a+bc"),
+        ] {
+            assert_eq!(dec(input, Context::Text), (want.into(), vec![]), "{input}");
+        }
+    }
+
+    #[test]
+    fn a_leading_fold_is_not_text() {
+        assert_eq!(
+            dec("\r\n =?UTF-8?B?w6k=?=", Context::Text),
+            ("é".into(), vec![])
+        );
+        assert_eq!(
+            dec("\n\t\r\n plain", Context::Text),
+            ("plain".into(), vec![])
+        );
+        assert_eq!(
+            dec("\r\n \"Doe, J\"", Context::Phrase),
+            ("Doe, J".into(), vec![])
+        );
+        assert_eq!(dec("\r\n (a)", Context::Comment), ("(a)".into(), vec![]));
+        let d = decode(b"\r\n plain", Context::Text, &DecodeOptions::default()).unwrap();
+        assert!(matches!(d.text, Cow::Borrowed("plain")));
+        // Only a fold at the very start: other leading white space is text.
+        assert_eq!(dec("  a", Context::Text).0, "  a");
+        assert_eq!(dec(" \r\n a", Context::Text).0, "  a");
+    }
+
+    /// The work `decode` counts ([`crate::probe`]) for `pattern` repeated `n` times.
+    fn work_for(pattern: &[u8], n: usize, ctx: Context, opts: &DecodeOptions) -> (u64, usize) {
+        let input = pattern.repeat(n);
+        crate::probe::take();
+        let _ = decode(&input, ctx, opts);
+        (crate::probe::take(), input.len())
+    }
+
+    /// Linear time, checked by counting the bytes each loop looks at rather than by a clock:
+    /// twice the input costs at most twice the work (plus a constant), and the work per input
+    /// byte is bounded. The cases are the audit's quadratic ones (multi-byte charsets and
+    /// fallbacks flushed by separators, with an output buffer reserved for the whole value) and
+    /// the scanner's worst cases.
+    #[test]
+    fn decoding_work_is_linear() {
+        let lenient = DecodeOptions::default();
+        let strict = DecodeOptions::strict();
+        let gbk_fallback = DecodeOptions::default()
+            .with_fallback(encoding_rs::GBK)
+            .unwrap();
+        let cases: &[(&[u8], Context, &DecodeOptions)] = &[
+            (b"=?gb2312?B?1tDOxA==?= x ", Context::Text, &lenient),
+            (b"=?shift_jis?B?k/o=?= x ", Context::Text, &lenient),
+            (b"\"=?utf-8?q?=FF?=\" ", Context::Phrase, &lenient),
+            (b"=?gbk?b?1tA=?=(x)", Context::Comment, &lenient),
+            (b"=?utf-8?b?", Context::Text, &lenient),
+            (b"=?UTF-16LE?Q?a=00?= x ", Context::Text, &lenient),
+            (b"=?ISO-2022-JP?B?GyRCJEYbKEI=?= ", Context::Text, &lenient),
+            (b"=?UTF-7?Q?+AOk?= ", Context::Text, &lenient),
+            (b"=?x-bogus?Q?=D6=D0?= x ", Context::Text, &gbk_fallback),
+            (b"\xd6\xd0\xff x ", Context::Text, &gbk_fallback),
+            (b"=?a?q?x", Context::Text, &lenient),
+            (b"=?a?q?=?", Context::Phrase, &lenient),
+            (b"=?", Context::Comment, &lenient),
+            (b"=?a*", Context::Text, &lenient),
+            (b"\"(", Context::Phrase, &strict),
+            (b"=?UTF-8?Q?a?=", Context::Text, &strict),
+        ];
+        for &(pattern, ctx, opts) in cases {
+            let (w1, len1) = work_for(pattern, 2_000, ctx, opts);
+            let (w2, len2) = work_for(pattern, 4_000, ctx, opts);
+            let name = String::from_utf8_lossy(pattern);
+            assert!(
+                w2 <= 2 * w1 + 4096,
+                "{name:?}: work {w1} for {len1} bytes, {w2} for {len2}"
+            );
+            assert!(
+                w2 <= 24 * len2 as u64,
+                "{name:?}: work {w2} for {len2} bytes"
+            );
+        }
     }
 }

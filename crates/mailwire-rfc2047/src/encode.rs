@@ -9,8 +9,12 @@
 //! them into one segment, which becomes encoded words that carry that white space inside.
 //!
 //! Encoded words are UTF-8, `Q` or `B` whichever is shorter, at most 75 characters, cut only
-//! between grapheme clusters (a cluster too long for one word is cut between characters).
-//! Lines are folded before white space to stay within 76 characters.
+//! between grapheme clusters (UAX #29 extended grapheme clusters; only a cluster too long for one
+//! word is cut, between characters). Lines are folded before white space to stay within 76
+//! characters (RFC 5322 section 2.2.3, RFC 2047 section 2). When the value's first unit does not
+//! fit after the starting column, the value starts with a fold (`CRLF SP`: the `FWS` after the
+//! field's colon), so every line stays within 76 wherever one unit fits on a line; a line is
+//! longer only where a single unit is (a grapheme cluster after long white space).
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -27,11 +31,22 @@ const OVERHEAD: usize = 12;
 const WINDOW: usize = 96;
 
 /// Encodes `text` as a header value in `context`, folded with CRLF SP to lines of at most 76
-/// characters, the first line starting at `column` (the length of `Name: ` before the value).
+/// characters, the first line starting at `column` (the length of `Name: ` before the value; any
+/// column is accepted, those past 76 all mean that nothing fits on the first line).
 ///
 /// In [`Context::Comment`] the result is the content between the comment's parentheses; in
-/// [`Context::Phrase`] it is a phrase (atoms, quoted strings and encoded words; `""` for empty
-/// text). [`crate::decode`] of the result in the same context gives `text` back.
+/// [`Context::Phrase`] it is a phrase (RFC 5322 `phrase`: atoms, quoted strings and encoded
+/// words; `""` for empty text). [`crate::decode`] of the result in the same context gives `text`
+/// back. The result starts with `CRLF SP` when its first word does not fit on the first line but
+/// would on the next.
+///
+/// ```
+/// use mailwire_rfc2047::{encode, Context};
+///
+/// assert_eq!(encode("Doe, José", Context::Phrase, 6), "\"Doe,\" =?UTF-8?B?Sm9zw6k=?=");
+/// // Late on a line, the value moves to the next one rather than overflowing.
+/// assert_eq!(encode("é", Context::Text, 70), "\r\n =?UTF-8?B?w6k=?=");
+/// ```
 pub fn encode(text: &str, context: Context, column: usize) -> String {
     let mut out = Vec::with_capacity(text.len() + text.len() / 2 + 16);
     encode_into(text, context, column, &mut out);
@@ -41,18 +56,20 @@ pub fn encode(text: &str, context: Context, column: usize) -> String {
 
 /// [`encode`] appending to a caller's buffer.
 pub fn encode_into(text: &str, context: Context, column: usize, out: &mut Vec<u8>) {
-    if text.is_empty() {
-        if context == Context::Phrase {
-            out.extend_from_slice(b"\"\"");
-        }
-        return;
-    }
-    let toks = plan(text, context, column);
+    // Past the line's end every column behaves the same; clamping keeps the sums below small.
+    let column = column.min(LINE);
     let mut em = Emitter {
         out,
         col: column,
         content: false,
     };
+    if text.is_empty() {
+        if context == Context::Phrase {
+            em.unit("", b"\"\"");
+        }
+        return;
+    }
+    let toks = plan(text, context, column);
     let mut prefix = "";
     let mut i = 0;
     while let Some(t) = toks.get(i) {
@@ -86,9 +103,16 @@ pub fn encode_into(text: &str, context: Context, column: usize, out: &mut Vec<u8
     }
 }
 
-/// Encodes all of `text` as encoded words (UTF-8, `Q` or `B` each, at most 75 characters, never
-/// splitting a grapheme cluster), separated by single spaces and not folded: for builders that
-/// place words themselves. Empty text gives an empty string (an encoded word cannot be empty).
+/// Encodes all of `text` as encoded words (RFC 2047 section 2 `encoded-word`s: UTF-8, `Q` or `B`
+/// each, at most 75 characters, never splitting a grapheme cluster unless one is too long for a
+/// word), separated by single spaces and not folded: for builders that place words themselves.
+/// Empty text gives an empty string (an encoded word cannot be empty).
+///
+/// ```
+/// use mailwire_rfc2047::{encode_word, Context};
+///
+/// assert_eq!(encode_word("Grüße", Context::Phrase), "=?UTF-8?B?R3LDvMOfZQ==?=");
+/// ```
 pub fn encode_word(text: &str, context: Context) -> String {
     let mut out = Vec::with_capacity(text.len() * 3 + 16);
     let mut rest = text;
@@ -139,13 +163,15 @@ fn plan(text: &str, context: Context, column: usize) -> Vec<Tok> {
         if t.ws {
             toks[k].enc = k == 0 || k + 1 == n || s.len() > MAX_WS;
         } else {
+            // What stands before the word on its line after a fold: the white space before it,
+            // or for the first word the fold's SP (when it does not fit after the column, the
+            // value starts with a fold).
             let before = if k == 0 {
-                column
+                column.min(1)
             } else {
                 toks[k - 1].end - toks[k - 1].start
             };
-            let long =
-                before + plain_len(s, context) > LINE && (k > 0 || column + OVERHEAD + 4 <= LINE);
+            let long = before + plain_len(s, context) > LINE;
             toks[k].enc = long || must_encode(s);
         }
     }
@@ -209,15 +235,40 @@ impl Emitter<'_> {
         self.col = 0;
     }
 
+    /// Whether a fold can go before `sep`: before the white space after something on the line,
+    /// or at the very start of the value when that moves it left (the fold then needs its own
+    /// SP).
+    fn can_fold(&self, sep: &str) -> bool {
+        if self.content {
+            !sep.is_empty()
+        } else {
+            self.col.saturating_add(sep.len()) > 1
+        }
+    }
+
+    /// Folds before `sep`; returns the white space that follows the fold.
+    fn fold_before<'s>(&mut self, sep: &'s str) -> &'s str {
+        self.fold();
+        if sep.is_empty() {
+            " "
+        } else {
+            sep
+        }
+    }
+
     /// One unbreakable unit preceded by white space (`prefix`, where a fold may go).
     fn unit(&mut self, prefix: &str, body: &[u8]) {
-        let len = prefix.len() + body.len();
-        if self.content && !prefix.is_empty() && self.col + len > LINE {
-            self.fold();
+        let mut sep = prefix;
+        let len = sep.len().saturating_add(body.len());
+        if self.col.saturating_add(len) > LINE && self.can_fold(sep) {
+            sep = self.fold_before(sep);
         }
-        self.out.extend_from_slice(prefix.as_bytes());
+        self.out.extend_from_slice(sep.as_bytes());
         self.out.extend_from_slice(body);
-        self.col += len;
+        self.col = self
+            .col
+            .saturating_add(sep.len())
+            .saturating_add(body.len());
         self.content = true;
     }
 
@@ -264,21 +315,26 @@ impl Emitter<'_> {
         let mut rest = seg;
         let mut sep = prefix;
         while !rest.is_empty() {
-            let room = LINE.saturating_sub(self.col + sep.len()).min(MAX_WORD);
+            let room = LINE
+                .saturating_sub(self.col.saturating_add(sep.len()))
+                .min(MAX_WORD);
             let (mut take, mut b) = fit(rest, room, context, false);
             if take == 0 {
-                let room = if self.content && !sep.is_empty() {
-                    self.fold();
+                // Not even one cluster fits in what is left of the line: fold, and the word has
+                // the next line. Without a fold (at the start of the value in column 0 or 1)
+                // the line has room for a whole word already.
+                let room = if self.can_fold(sep) {
+                    sep = self.fold_before(sep);
                     LINE.saturating_sub(sep.len()).min(MAX_WORD)
                 } else {
-                    room
+                    MAX_WORD
                 };
                 (take, b) = fit(rest, room, context, true);
             }
             let start = self.out.len();
             self.out.extend_from_slice(sep.as_bytes());
             write_word(self.out, &rest.as_bytes()[..take], b, context);
-            self.col += self.out.len() - start;
+            self.col = self.col.saturating_add(self.out.len() - start);
             self.content = true;
             rest = rest.get(take..).unwrap_or_default();
             sep = " ";
@@ -287,9 +343,10 @@ impl Emitter<'_> {
 }
 
 /// How many bytes of `rest` (whole grapheme clusters) fit in one encoded word of at most `room`
-/// characters, and whether `B` is the shorter encoding for them. With `force`, at least one
-/// cluster is taken, or when even one cluster is too long for a word of `room` (at most 75), as
-/// many characters of it as fit, at least one.
+/// characters, and whether `B` is the shorter encoding for them. With `force`, something is
+/// always taken: the first cluster alone when it fits in a word of 75 characters (the line
+/// overflows rather than a cluster being cut), else, for a cluster too long for any word, as many
+/// of its characters as fit in `room` (at least one).
 fn fit(rest: &str, room: usize, context: Context, force: bool) -> (usize, bool) {
     let allowed = q_allowed(context);
     let window = floor_char_boundary(rest, WINDOW);
@@ -315,6 +372,12 @@ fn fit(rest: &str, room: usize, context: Context, force: bool) -> (usize, bool) 
     if taken > 0 || !force {
         return (taken, fits_b);
     }
+    // (A cluster the window cuts short is longer than any word can hold anyway.)
+    if let Some(first) = rest[..window].graphemes(true).next() {
+        if let Some(b) = fits_word(first, context) {
+            return (first.len(), b);
+        }
+    }
     // One cluster longer than a word: cut it between characters.
     let room = room.max(OVERHEAD + 12);
     let mut q = 0usize;
@@ -333,6 +396,15 @@ fn fit(rest: &str, room: usize, context: Context, force: bool) -> (usize, bool) 
         fits_b = b2 < q2;
     }
     (taken, fits_b)
+}
+
+/// Whether `text` fits in one encoded word of at most 75 characters, and if so whether `B` is the
+/// shorter encoding for it.
+pub(crate) fn fits_word(text: &str, context: Context) -> Option<bool> {
+    let allowed = q_allowed(context);
+    let q = text.bytes().map(|b| q_len(b, allowed)).sum::<usize>();
+    let b = b64_len(text.len());
+    (OVERHEAD + q.min(b) <= MAX_WORD).then_some(b < q)
 }
 
 fn floor_char_boundary(s: &str, max: usize) -> usize {
@@ -411,6 +483,7 @@ fn write_word(out: &mut Vec<u8>, bytes: &[u8], b: bool, context: Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fuzzing::check_encoding;
     use crate::{decode, DecodeOptions};
     use proptest::prelude::*;
 
@@ -493,6 +566,73 @@ mod tests {
         let text = format!("a{}", "\u{301}".repeat(200));
         let enc = rt(&text, Context::Text, 0);
         assert!(enc.split("\r\n").all(|l| l.len() <= LINE));
+        for col in [0, 9, 40, 75, 76, 200] {
+            check_encoding(
+                &text,
+                Context::Text,
+                col,
+                &encode(&text, Context::Text, col),
+            )
+            .unwrap();
+        }
+    }
+
+    /// The audit's cases: a cluster at the start of a value late on the line was cut, and the
+    /// first line overflowed although a leading fold avoids it.
+    #[test]
+    fn clusters_stay_whole_at_high_columns() {
+        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}";
+        let enc = encode(&format!("{family} family"), Context::Text, 50);
+        assert_eq!(enc, "\r\n =?UTF-8?B?8J+RqOKAjfCfkanigI3wn5Gn?= family");
+        assert_eq!(encode("é", Context::Text, 70), "\r\n =?UTF-8?B?w6k=?=");
+        let grusse = encode("Grüße aus Köln", Context::Text, 70);
+        assert!(grusse.starts_with("\r\n "), "{grusse:?}");
+        for text in [
+            format!("{family} family"),
+            "e\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}".into(),
+            "\u{1f3f3}\u{fe0f}\u{200d}\u{1f308}".into(),
+            "\u{915}\u{94d}\u{937}\u{93f}".into(),
+            format!("{family}\u{301}"),
+            "Grüße aus Köln".into(),
+            format!("{}{family}", "x".repeat(30)),
+        ] {
+            for ctx in [Context::Text, Context::Comment, Context::Phrase] {
+                for col in (0..=80).chain([1000, usize::MAX]) {
+                    let enc = encode(&text, ctx, col);
+                    if let Err(e) = check_encoding(&text, ctx, col, &enc) {
+                        panic!("column {col}, {ctx:?}: {e}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn any_column_is_accepted() {
+        for col in [77, 1 << 40, usize::MAX - 1, usize::MAX] {
+            for ctx in [Context::Text, Context::Comment, Context::Phrase] {
+                for text in ["x", "é", "", "a b c", "Doe, John"] {
+                    let enc = encode(text, ctx, col);
+                    check_encoding(text, ctx, col, &enc).unwrap();
+                    // Nothing fits after such a column: the value starts on the next line.
+                    assert!(enc.is_empty() || enc.starts_with("\r\n "), "{enc:?}");
+                }
+            }
+        }
+        let mut out = Vec::new();
+        encode_into("é", Context::Text, usize::MAX, &mut out);
+        assert_eq!(out, b"\r\n =?UTF-8?B?w6k=?=");
+    }
+
+    #[test]
+    fn first_plain_word_folds_rather_than_overflows() {
+        assert_eq!(encode("Hello", Context::Text, 74), "\r\n Hello");
+        assert_eq!(encode("Hello", Context::Text, 71), "Hello");
+        // A word too long for any line is encoded (and split) instead.
+        let long = "x".repeat(80);
+        let enc = encode(&long, Context::Text, 9);
+        assert!(enc.starts_with("=?UTF-8?Q?"), "{enc:?}");
+        check_encoding(&long, Context::Text, 9, &enc).unwrap();
     }
 
     #[test]
@@ -507,30 +647,42 @@ mod tests {
         assert_eq!(d.text, "ж".repeat(100));
     }
 
+    /// Texts whose clusters are long, joined or combining, to stress the cuts.
+    fn clustered() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}\u{200d}\u{1f466}".to_string()),
+            Just("\u{1f1eb}\u{1f1f7}".to_string()),
+            Just("\u{1f3f3}\u{fe0f}\u{200d}\u{1f308}".to_string()),
+            Just("\u{915}\u{94d}\u{937}\u{93f}".to_string()),
+            Just("\u{1f44d}\u{1f3fd}".to_string()),
+            "[a-zé]{1,3}\u{301}{0,12}",
+            "[ \t]{1,3}",
+            "[a-z]{1,12}",
+            "[\u{ac00}-\u{d7a3}\u{3041}-\u{3096}]{1,6}",
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
     proptest! {
         #[test]
-        fn decode_encode_roundtrip(text in "\\PC*|.*|[ \t=?_\"()\\\\a-z\u{301}\u{200d}é\r\n]*", ctx in 0..3u8, col in 0..90usize) {
+        fn decode_encode_roundtrip(text in "\\PC*|.*|[ \t=?_\"()\\\\a-z\u{301}\u{200d}é\r\n]*", ctx in 0..3u8, col in 0..100usize) {
             let ctx = [Context::Text, Context::Comment, Context::Phrase][usize::from(ctx)];
             let enc = encode(&text, ctx, col);
-            let dec = decode(enc.as_bytes(), ctx, &DecodeOptions::default()).unwrap();
-            prop_assert_eq!(&dec.text, &text, "encoded as {:?}", enc);
-            prop_assert!(enc.is_ascii());
-            for (n, line) in enc.split("\r\n").enumerate() {
-                if n > 0 {
-                    prop_assert!(line.len() <= LINE, "line {} too long in {:?}", n, enc);
-                    prop_assert!(line.starts_with([' ', '\t']));
-                } else if col <= 40 {
-                    prop_assert!(col + line.len() <= LINE, "first line too long in {:?}", enc);
-                }
-            }
+            prop_assert!(check_encoding(&text, ctx, col, &enc).is_ok(), "{}", check_encoding(&text, ctx, col, &enc).unwrap_err());
         }
 
         #[test]
-        fn any_unicode_roundtrips(text in any::<String>(), ctx in 0..3u8) {
+        fn clusters_never_split_at_any_column(text in clustered(), ctx in 0..3u8, col in 0..90usize) {
             let ctx = [Context::Text, Context::Comment, Context::Phrase][usize::from(ctx)];
-            let enc = encode(&text, ctx, 0);
-            let dec = decode(enc.as_bytes(), ctx, &DecodeOptions::default()).unwrap();
-            prop_assert_eq!(&dec.text, &text, "encoded as {:?}", enc);
+            let enc = encode(&text, ctx, col);
+            prop_assert!(check_encoding(&text, ctx, col, &enc).is_ok(), "{}", check_encoding(&text, ctx, col, &enc).unwrap_err());
+        }
+
+        #[test]
+        fn any_unicode_roundtrips(text in any::<String>(), ctx in 0..3u8, col in prop_oneof![0..100usize, Just(usize::MAX)]) {
+            let ctx = [Context::Text, Context::Comment, Context::Phrase][usize::from(ctx)];
+            let enc = encode(&text, ctx, col);
+            prop_assert!(check_encoding(&text, ctx, col, &enc).is_ok(), "{}", check_encoding(&text, ctx, col, &enc).unwrap_err());
         }
     }
 }

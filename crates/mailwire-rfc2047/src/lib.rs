@@ -8,12 +8,29 @@
 //!   encoded words in one charset before charset decoding (so a character split across two words
 //!   decodes), drops the linear white space between adjacent encoded words and keeps it elsewhere,
 //!   unfolds folded lines, and is lenient by default: each deviation real mail commits is a
-//!   [`Rfc2047Defect`]; [`DecodeOptions::strict`] turns the first one into a positioned
-//!   [`DecodeError`].
+//!   [`Rfc2047Defect`]; [`DecodeOptions::strict`] turns the first one (in input order) into a
+//!   positioned [`DecodeError`].
 //! - [`encode`] / [`encode_into`] write text as a folded header value: only the words that need it
 //!   become encoded words, each at most 75 characters, Q or B whichever is shorter, never splitting
 //!   a character or a grapheme cluster; `decode(encode(text)) == text` for any text.
 //! - [`charset`] resolves mail charset labels (every WHATWG encoding, mail aliases, UTF-7).
+//!
+//! Decoding and encoding take time linear in their input.
+//!
+//! ```
+//! use mailwire_rfc2047::{decode, encode, Context, DecodeOptions};
+//!
+//! // RFC 2047 section 8: white space between adjacent encoded words is dropped.
+//! let d = decode(b"=?ISO-8859-1?Q?a?= =?ISO-8859-2?Q?_b?=", Context::Text, &DecodeOptions::default())?;
+//! assert_eq!(d.text, "a b");
+//! assert!(d.defects.is_empty());
+//!
+//! // Only the words that need it are encoded; the value folds to lines of at most 76 characters.
+//! let wire = encode("Grüße aus Köln", Context::Text, "Subject: ".len());
+//! assert_eq!(wire, "=?UTF-8?B?R3LDvMOfZQ==?= aus =?UTF-8?B?S8O2bG4=?=");
+//! assert_eq!(decode(wire.as_bytes(), Context::Text, &DecodeOptions::strict())?.text, "Grüße aus Köln");
+//! # Ok::<(), mailwire_rfc2047::DecodeError>(())
+//! ```
 #![forbid(unsafe_code)]
 // Library code never panics on input: these are errors outside tests (the fuzzing oracles opt out).
 #![cfg_attr(
@@ -154,16 +171,31 @@ impl DefectKind for Rfc2047Defect {
 }
 
 /// How [`decode`] treats deviations, and how it reads bytes no charset label covers.
+///
+/// ```
+/// use mailwire_rfc2047::{decode, Context, DecodeOptions};
+///
+/// // Raw KOI8-R bytes in a header (not UTF-8): read with the fallback charset, reported.
+/// let opts = DecodeOptions::lenient().with_fallback(encoding_rs::KOI8_R)?;
+/// let d = decode(b"\xd0\xd2\xc9\xd7\xc5\xd4", Context::Text, &opts).unwrap();
+/// assert_eq!(d.text, "привет");
+/// assert_eq!(d.defects[0].offset, 0);
+///
+/// // A fallback must read ASCII as ASCII: UTF-16 cannot be one.
+/// assert!(DecodeOptions::lenient().with_fallback(encoding_rs::UTF_16LE).is_err());
+/// # Ok::<(), mailwire_rfc2047::FallbackError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecodeOptions {
-    /// Lenient (default: report defects) or strict (the first defect is an error).
+    /// Lenient (default: report defects) or strict (the first defect in input order is an
+    /// error).
     pub strictness: Strictness,
-    /// Most defects recorded (the rest are dropped from the list; decoding goes on).
+    /// Most defects recorded: the first `max_defects` in input order (the rest are dropped from
+    /// the list; decoding goes on). Strict mode needs none.
     pub max_defects: usize,
-    /// The charset for raw 8-bit header bytes and words of unknown charset that are not valid
-    /// UTF-8. Default windows-1252 (what `iso-8859-1` means to WHATWG and to mail readers).
-    pub fallback: &'static encoding_rs::Encoding,
+    /// Set through [`DecodeOptions::with_fallback`], which only takes ASCII-compatible charsets.
+    fallback: &'static encoding_rs::Encoding,
 }
 
 impl Default for DecodeOptions {
@@ -182,7 +214,8 @@ impl DecodeOptions {
         DecodeOptions::default()
     }
 
-    /// Strict options: every deviation is a [`DecodeError`].
+    /// Strict options: every deviation is a [`DecodeError`]; the one returned is the first in
+    /// input order.
     pub fn strict() -> Self {
         DecodeOptions {
             strictness: Strictness::Strict,
@@ -190,13 +223,49 @@ impl DecodeOptions {
         }
     }
 
-    /// These options with another fallback charset.
-    #[must_use]
-    pub fn with_fallback(mut self, fallback: &'static encoding_rs::Encoding) -> Self {
+    /// These options with another fallback charset: the charset for raw 8-bit header bytes and
+    /// for words of an unknown charset that are not valid UTF-8 (default windows-1252, what
+    /// `iso-8859-1` means to WHATWG and to mail readers).
+    ///
+    /// The fallback reads raw header bytes, whose ASCII is the header's syntax (RFC 5322
+    /// section 2.2), so it must be an ASCII-compatible charset: UTF-16, ISO-2022-JP and the
+    /// WHATWG replacement encoding are refused with a [`FallbackError`].
+    pub fn with_fallback(
+        mut self,
+        fallback: &'static encoding_rs::Encoding,
+    ) -> Result<Self, FallbackError> {
+        if !fallback.is_ascii_compatible() || fallback == encoding_rs::REPLACEMENT {
+            return Err(FallbackError { encoding: fallback });
+        }
         self.fallback = fallback;
-        self
+        Ok(self)
+    }
+
+    /// The fallback charset (see [`DecodeOptions::with_fallback`]).
+    pub fn fallback(&self) -> &'static encoding_rs::Encoding {
+        self.fallback
     }
 }
+
+/// The error of [`DecodeOptions::with_fallback`]: the charset is not ASCII-compatible, so it
+/// cannot read raw header bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FallbackError {
+    /// The charset that was refused.
+    pub encoding: &'static encoding_rs::Encoding,
+}
+
+impl std::fmt::Display for FallbackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} cannot be the fallback charset: it does not read ASCII bytes as ASCII",
+            self.encoding.name()
+        )
+    }
+}
+
+impl std::error::Error for FallbackError {}
 
 /// The result of [`decode`]: the text (borrowed from the input when nothing needed decoding) and
 /// the deviations met on the way (empty in strict mode).
@@ -204,7 +273,9 @@ impl DecodeOptions {
 pub struct Decoded<'a> {
     /// The decoded text.
     pub text: Cow<'a, str>,
-    /// The deviations, in input order, each at the byte offset where it starts.
+    /// The deviations in input order (sorted by offset; those at one offset in the order they
+    /// were found), each at the byte offset where it starts; at most
+    /// [`DecodeOptions::max_defects`], the first ones.
     pub defects: Vec<Defect<Rfc2047Defect>>,
 }
 
@@ -215,5 +286,36 @@ impl Decoded<'_> {
             text: Cow::Owned(self.text.into_owned()),
             defects: self.defects,
         }
+    }
+}
+
+/// Counts `n` units of work for the linear-time tests (the `probe` module); nothing outside
+/// tests.
+#[inline(always)]
+pub(crate) fn work(n: usize) {
+    #[cfg(test)]
+    probe::add(n);
+    #[cfg(not(test))]
+    let _ = n;
+}
+
+/// Work counters for the linear-time tests: each instrumented loop adds how many bytes it looked
+/// at (test builds only; elsewhere [`work`] compiles to nothing).
+#[cfg(test)]
+pub(crate) mod probe {
+    use std::cell::Cell;
+
+    thread_local! {
+        static UNITS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// Adds `n` units of work.
+    pub(crate) fn add(n: usize) {
+        UNITS.with(|u| u.set(u.get().saturating_add(n as u64)));
+    }
+
+    /// The units counted on this thread since the last call.
+    pub(crate) fn take() -> u64 {
+        UNITS.with(|u| u.replace(0))
     }
 }

@@ -88,6 +88,70 @@ pub(crate) fn decode_into(bytes: &[u8], out: &mut String) -> bool {
     errors
 }
 
+/// Where UTF-7 bytes leave a decoder: outside or inside a base64 section, and inside one, whether
+/// the bits read so far end between two characters. The decoder joins adjacent UTF-7 encoded
+/// words by it: when the earlier word ends inside a section at a character boundary, the section
+/// is closed with `-` first (so the next word reads as it would alone: a `+` opening a new section,
+/// a `-` or a letter as a direct character); when it ends inside a character (a UTF-16 unit
+/// or a surrogate pair split across the words, or right after the `+`), the next word continues
+/// the section, which reads the character whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Shift {
+    open: bool,
+    /// Base64 characters read in the open section.
+    any: bool,
+    /// Bits read past the last whole UTF-16 unit.
+    bits: u32,
+    acc: u32,
+    /// The last whole unit was a high surrogate (its low half is still to come).
+    high: bool,
+}
+
+impl Shift {
+    /// The state after `bytes`, starting from `self`.
+    pub(crate) fn after(mut self, bytes: &[u8]) -> Shift {
+        crate::work(bytes.len());
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            i += 1;
+            if self.open {
+                let v = B64[usize::from(b)];
+                if v == INVALID {
+                    // The section ends; a `-` is absorbed, anything else is a direct character
+                    // (never `+`, which is in the alphabet).
+                    self = Shift::default();
+                    continue;
+                }
+                self.any = true;
+                self.acc = (self.acc << 6) | u32::from(v);
+                self.bits += 6;
+                if self.bits >= 16 {
+                    self.bits -= 16;
+                    let unit = self.acc >> self.bits;
+                    self.acc &= (1 << self.bits) - 1;
+                    self.high = (0xD800..=0xDBFF).contains(&unit);
+                }
+            } else if b == b'+' {
+                if bytes.get(i) == Some(&b'-') {
+                    i += 1;
+                } else {
+                    self = Shift {
+                        open: true,
+                        ..Shift::default()
+                    };
+                }
+            }
+        }
+        self
+    }
+
+    /// Inside a base64 section, at a character boundary: the section can be closed here
+    /// without cutting a character.
+    pub(crate) fn closable(&self) -> bool {
+        self.open && self.any && self.bits < 6 && !self.high
+    }
+}
+
 /// Appends one UTF-16 code unit, pairing surrogates; returns whether it was malformed.
 fn push_unit(unit: u16, high: &mut Option<u16>, out: &mut String) -> bool {
     match unit {

@@ -29,5 +29,12 @@ fn rfc2047_decode_seeds() {
 
 #[test]
 fn rfc2047_roundtrip_seeds() {
+    // The seeds are `arbitrary` input: without the feature they would build other texts.
+    const {
+        assert!(
+            mailwire_rfc2047::fuzzing::ARBITRARY,
+            "the tests must build the crate with the `arbitrary` feature, as the fuzz targets do"
+        )
+    };
     replay("rfc2047_roundtrip", mailwire_rfc2047::fuzzing::roundtrip);
 }
