@@ -81,7 +81,10 @@ pub(crate) fn run(testdata: &Path) -> Result<(), String> {
     if !testdata.is_dir() {
         return Err(format!("{} is not a folder", testdata.display()));
     }
-    let summaries: Vec<Summary> = CODECS.iter().map(|(_, f)| f(testdata)).collect();
+    let summaries: Vec<Summary> = CODECS
+        .iter()
+        .map(|&(codec, f)| check_present(testdata, codec, f(testdata)))
+        .collect();
     print!("{}", table(&summaries));
     let failures: usize = summaries.iter().map(|s| s.failures.len()).sum();
     let inputs: usize = summaries.iter().map(|s| s.inputs).sum();
@@ -97,6 +100,19 @@ pub(crate) fn run(testdata: &Path) -> Result<(), String> {
         return Err(format!("{failures} corpus failure(s)"));
     }
     Ok(())
+}
+
+/// A codec's summary with a failure added when its folder is missing or gave no inputs: a
+/// corpus that silently shrank to nothing must not pass.
+fn check_present(testdata: &Path, codec: &'static str, mut s: Summary) -> Summary {
+    let dir = testdata.join(codec);
+    if !dir.is_dir() {
+        s.failures.push(format!("{} is missing", dir.display()));
+    } else if s.inputs == 0 {
+        s.failures
+            .push(format!("{} holds no inputs", dir.display()));
+    }
+    s
 }
 
 fn table(summaries: &[Summary]) -> String {
@@ -132,6 +148,22 @@ fn row(s: &Summary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_or_empty_codec_folder_fails() {
+        let tmp = std::env::temp_dir().join(format!("xtask-corpus-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(tmp.join("rfc2047")).unwrap();
+        let missing = check_present(&tmp, "mime", Summary::new("mime"));
+        assert_eq!(missing.failures.len(), 1, "{:?}", missing.failures);
+        let empty = check_present(&tmp, "rfc2047", rfc2047::run(&tmp));
+        assert_eq!(empty.failures.len(), 1, "{:?}", empty.failures);
+        let mut full = Summary::new("rfc2047");
+        full.inputs = 1;
+        assert!(check_present(&tmp, "rfc2047", full).failures.is_empty());
+        assert!(run(&tmp).is_err());
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
 
     #[test]
     fn table_has_a_total_row() {
