@@ -7,6 +7,13 @@ pub use abnf_core::{
 };
 
 /// The value of an RFC 5234 `HEXDIG` (either letter case), or `None`.
+///
+/// ```
+/// assert_eq!(mailwire_core::abnf::hex_value(b'C'), Some(12));
+/// assert_eq!(mailwire_core::abnf::hex_value(b'c'), Some(12));
+/// assert_eq!(mailwire_core::abnf::hex_value(b'g'), None);
+/// assert!(mailwire_core::abnf::is_wsp(b'\t'));
+/// ```
 #[inline]
 pub fn hex_value(b: u8) -> Option<u8> {
     match b {

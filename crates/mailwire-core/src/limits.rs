@@ -11,6 +11,16 @@ pub enum Strictness {
 /// Bounds on what input can make a decoder buffer, allocate or recurse over. Exceeding one is an
 /// error ([`crate::ErrorKind::Limit`]), never an allocation. The defaults are safe for untrusted
 /// peers and large enough for real mail.
+///
+/// ```
+/// use mailwire_core::{Limits, Options, Strictness};
+///
+/// let mut limits = Limits::default();
+/// assert_eq!(limits.max_line, 64 * 1024);
+/// limits.max_depth = 8;
+/// let opts = Options::strict().with_limits(limits);
+/// assert_eq!((opts.strictness, opts.limits.max_depth), (Strictness::Strict, 8));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Limits {

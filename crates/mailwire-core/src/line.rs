@@ -63,6 +63,27 @@ fn line_end_at(buf: &[u8], lf: usize) -> LineEnd {
 /// An incremental line finder over a growing buffer. Call [`LineScanner::scan`] with the buffered
 /// bytes of the current line (they must keep their prefix between calls); after a line is
 /// returned, drop it from the buffer and call [`LineScanner::reset`].
+///
+/// ```
+/// use mailwire_core::line::{Ending, LineScanner};
+///
+/// let mut scanner = LineScanner::new();
+/// let mut buf = Vec::new();
+/// // RFC 5234 `CRLF` arriving in pieces; only the new bytes are searched each time.
+/// for chunk in [&b"* OK IMAP4"[..], b"rev1 ready\r", b"\n* more"] {
+///     buf.extend_from_slice(chunk);
+///     if let Some(end) = scanner.scan(&buf, 1024)? {
+///         assert_eq!(&buf[..end.content], b"* OK IMAP4rev1 ready");
+///         assert_eq!(end.ending, Ending::Crlf);
+///         buf.drain(..end.total);
+///         scanner.reset();
+///     }
+/// }
+/// assert_eq!(buf, b"* more");
+/// // A line longer than the limit is an error before more of it is buffered.
+/// assert!(LineScanner::new().scan(&[b'x'; 100], 64).is_err());
+/// # Ok::<(), mailwire_core::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineScanner {
     searched: usize,
@@ -106,6 +127,20 @@ impl LineScanner {
 
 /// Iterates over the lines of a complete buffer: `(offset, content, ending)`; a last line without a
 /// terminator comes with `None`.
+///
+/// ```
+/// use mailwire_core::line::{lines, Ending};
+///
+/// let all: Vec<_> = lines(b"a\r\nb\nc").collect();
+/// assert_eq!(
+///     all,
+///     [
+///         (0, &b"a"[..], Some(Ending::Crlf)),
+///         (3, &b"b"[..], Some(Ending::Lf)),
+///         (5, &b"c"[..], None),
+///     ]
+/// );
+/// ```
 pub fn lines(buf: &[u8]) -> Lines<'_> {
     Lines { buf, pos: 0 }
 }

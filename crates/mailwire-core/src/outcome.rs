@@ -18,6 +18,16 @@ impl Needed {
 
 /// The outcome of a decode step over a prefix of the input: a value and how many bytes it took, or
 /// a statement that the input ends too early. Incomplete input is never an error.
+///
+/// ```
+/// use mailwire_core::{Needed, Status};
+///
+/// let s = Status::complete("A1", 3).map(str::len);
+/// assert_eq!(s.complete_value(), Some((2, 3)));
+/// let more: Status<()> = Status::Incomplete { needed: Needed::bytes(5) };
+/// assert!(!more.is_complete());
+/// assert_eq!(Needed::bytes(0), Needed::Unknown);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status<T> {
     /// A whole value was decoded from the first `consumed` bytes of the input.
