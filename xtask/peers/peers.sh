@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Private mail peers for `cargo xtask interop`, on loopback only, touching no system configuration:
 # Dovecot (IMAP, POP3) and Postfix (SMTP), one user `alice` / `secret` with a Maildir.
-#   peers.sh install        apt-get the Debian packages if they are missing (needs root)
+#   peers.sh install        apt-get the Debian packages if they are missing
 #   peers.sh start DIR      write configs under DIR and start both daemons
-#   peers.sh stop DIR       stop what `start DIR` started
-# Ports come from MW_IMAP_PORT, MW_POP3_PORT, MW_SMTP_PORT (defaults 11143, 11110, 12525).
+#   peers.sh stop DIR       stop what `start DIR` started, and remove DIR
+# Needs root: run as root, or as a user with passwordless sudo (the script re-runs itself under
+# `sudo -n`). Ports come from MW_IMAP_PORT, MW_POP3_PORT, MW_SMTP_PORT (defaults 11143, 11110,
+# 12525). `install` refuses to replace another mail server (exim4, ...) that installing Postfix
+# would remove, unless MW_PEERS_REPLACE_MTA=1; the system services of the packages it installs
+# are never started (policy-rc.d) and are left disabled.
 set -euo pipefail
 cmd=${1:?usage: peers.sh install|start DIR|stop DIR}
 IMAP_PORT=${MW_IMAP_PORT:-11143}
@@ -12,19 +16,78 @@ POP3_PORT=${MW_POP3_PORT:-11110}
 SMTP_PORT=${MW_SMTP_PORT:-12525}
 OWNER=65534   # nobody:nogroup owns the mail, so no user account has to be created
 
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    exec sudo -n env MW_IMAP_PORT="$IMAP_PORT" MW_POP3_PORT="$POP3_PORT" \
+      MW_SMTP_PORT="$SMTP_PORT" MW_PEERS_REPLACE_MTA="${MW_PEERS_REPLACE_MTA:-}" \
+      bash "$0" "$@"
+  fi
+  echo "peers.sh: needs root or passwordless sudo (apt-get, chown, starting the daemons)" >&2
+  exit 1
+fi
+
+# Debian packages and the command each provides (the command alone is not proof: dovecot-core
+# gives `dovecot` without the POP3 server).
+PACKAGES=(dovecot-imapd dovecot-pop3d postfix openssl isync python3)
+
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+apt() {
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 -o Acquire::Retries=3 "$@"
+}
+
 install() {
-  local need=()
-  command -v dovecot >/dev/null || need+=(dovecot-imapd dovecot-pop3d)
-  command -v postfix >/dev/null || need+=(postfix)
-  command -v openssl >/dev/null || need+=(openssl)
-  command -v mbsync >/dev/null || need+=(isync)
-  command -v python3 >/dev/null || need+=(python3)
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    local c
+    for c in dovecot postfix openssl mbsync python3; do
+      command -v "$c" >/dev/null || { echo "peers.sh: $c missing and no dpkg/apt here" >&2; exit 1; }
+    done
+    return 0
+  fi
+  local need=() p
+  for p in "${PACKAGES[@]}"; do installed "$p" || need+=("$p"); done
   [ ${#need[@]} -eq 0 ] && return 0
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  # The packages' own services are not ours to run: stop any the install started.
-  (service dovecot stop; service postfix stop) >/dev/null 2>&1 || true
+  local i
+  for i in 1 2 3; do
+    apt update -qq >/dev/null && break
+    [ "$i" = 3 ] && { echo "peers.sh: apt-get update failed" >&2; exit 1; }
+    sleep $((i * 15))
+  done
+  # Installing Postfix removes any other mail transport agent: not behind anyone's back.
+  local removed
+  removed=$(apt install -s --no-install-recommends "${need[@]}" 2>/dev/null |
+    sed -n 's/^Remv \([^ ]*\).*/\1/p' | tr '\n' ' ')
+  if [ -n "$removed" ] && [ "${MW_PEERS_REPLACE_MTA:-}" != 1 ]; then
+    echo "peers.sh: installing ${need[*]} would remove: $removed(set MW_PEERS_REPLACE_MTA=1 to allow)" >&2
+    exit 1
+  fi
+  # The packages' own services are not ours to run: keep them from starting at all.
+  local made_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    made_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  apt install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [ -n "$made_policy" ]; then
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
+  local unit
+  for unit in dovecot postfix; do
+    case " ${need[*]} " in *" $unit"*) ;; *) continue ;; esac
+    if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+      systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    elif command -v service >/dev/null 2>&1; then
+      service "$unit" stop >/dev/null 2>&1 || true
+      if command -v update-rc.d >/dev/null 2>&1; then
+        update-rc.d "$unit" disable >/dev/null 2>&1 || true
+      fi
+    fi
+  done
 }
 
 start() {
@@ -142,17 +205,22 @@ CONF
   postfix -c "$d/pf/etc" set-permissions >/dev/null 2>&1 || true
   postfix -c "$d/pf/etc" start </dev/null >>"$d/start.log" 2>&1
   for port in "$IMAP_PORT" "$POP3_PORT" "$SMTP_PORT"; do
-    for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
   done
 }
 
 stop() {
   local d=$1
-  [ -f "$d/pf/etc/main.cf" ] && postfix -c "$d/pf/etc" stop >/dev/null 2>&1 || true
+  if [ -f "$d/pf/etc/main.cf" ]; then
+    postfix -c "$d/pf/etc" stop >/dev/null 2>&1 || true
+  fi
   if [ -f "$d/run/master.pid" ]; then
     kill "$(cat "$d/run/master.pid")" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$(cat "$d/run/master.pid" 2>/dev/null)" 2>/dev/null || break; sleep 0.05; done
   fi
+  # The folder is root's (it may hold what sudo made): remove it here, if it is one of ours.
+  [ -f "$d/dovecot.conf" ] && rm -rf "$d"
+  return 0
 }
 
 case $cmd in
