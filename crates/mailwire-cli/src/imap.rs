@@ -3,8 +3,8 @@
 use mailwire_core::{DecodeError, DefectKind, Options, Status};
 use mailwire_imap::response::Data;
 use mailwire_imap::{
-    decode_client_line, decode_command, decode_greeting, decode_response, ClientLine, CommandBody,
-    Decoded, Frame, Framer, ImapDefect, Response, Side,
+    decode_auth_line, decode_command, decode_greeting, decode_idle_done, decode_response,
+    ClientLine, CommandBody, Decoded, Frame, Framer, ImapDefect, Response, Side,
 };
 use serde_json::{json, Value};
 
@@ -82,8 +82,8 @@ fn describe_response(base: usize, d: Decoded<Response<'_>>, greeting: bool) -> D
     let (kind, name, tag) = match &d.value {
         Response::Status(s) => (
             if greeting { "greeting" } else { "status" },
-            s.kind.as_str().to_string(),
-            s.tag.as_ref().map(|t| t.as_str().to_string()),
+            s.kind().as_str().to_string(),
+            s.tag().map(|t| t.as_str().to_string()),
         ),
         Response::Continue(_) => ("continue", "+".to_string(), None),
         Response::Data(d) => ("data", data_name(d), None),
@@ -112,50 +112,62 @@ fn data_name(d: &Data<'_>) -> String {
         Data::Enabled(_) => "ENABLED".into(),
         Data::Id(_) => "ID".into(),
         Data::Namespace { .. } => "NAMESPACE".into(),
-        Data::Other { name, .. } => String::from_utf8_lossy(name.as_bytes()).into_owned(),
+        Data::Other(o) => String::from_utf8_lossy(o.name()).into_owned(),
         _ => "DATA".into(),
     }
 }
 
-/// Decodes one client message, following AUTHENTICATE and IDLE.
+/// Where a client stream is: inside AUTHENTICATE (every line answers a challenge until one that
+/// does not), inside IDLE (until `DONE`), or between commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClientState {
+    Commands,
+    Auth,
+    Idle,
+}
+
+/// Decodes one client message, following AUTHENTICATE (with or without a SASL-IR initial
+/// response) and IDLE: `DONE` ends IDLE, but inside AUTHENTICATE it is base64.
 fn decode_client(
     base: usize,
     msg: &[u8],
     opts: &Options,
-    in_auth: &mut bool,
-    in_idle: &mut bool,
+    state: &mut ClientState,
 ) -> Result<Described, DecodeError> {
-    if *in_auth || *in_idle {
-        if let Ok(Status::Complete { value, .. }) = decode_client_line(msg, opts) {
-            let name = match value.value {
-                ClientLine::AuthData(_) => "auth-data",
-                ClientLine::AuthCancel => {
-                    *in_auth = false;
-                    "auth-cancel"
-                }
-                ClientLine::IdleDone => {
-                    *in_idle = false;
-                    "idle-done"
-                }
-            };
-            let mut encoded = Vec::new();
-            value.value.encode(&mut encoded);
-            return Ok(Described {
-                kind: "client-line",
-                name: name.into(),
-                tag: None,
-                defects: defects_json(base, &value.defects),
-                encoded,
-            });
-        }
+    let line = match *state {
+        ClientState::Auth => decode_auth_line(msg, opts).ok(),
+        ClientState::Idle => decode_idle_done(msg, opts).ok(),
+        ClientState::Commands => None,
+    };
+    if let Some(Status::Complete { value, .. }) = line {
+        let name = match value.value {
+            ClientLine::AuthData(_) => "auth-data",
+            ClientLine::AuthCancel => {
+                *state = ClientState::Commands;
+                "auth-cancel"
+            }
+            ClientLine::IdleDone => {
+                *state = ClientState::Commands;
+                "idle-done"
+            }
+        };
+        let mut encoded = Vec::new();
+        value.value.encode(&mut encoded);
+        return Ok(Described {
+            kind: "client-line",
+            name: name.into(),
+            tag: None,
+            defects: defects_json(base, &value.defects),
+            encoded,
+        });
     }
     match decode_command(msg, opts)? {
         Status::Complete { value, .. } => {
-            *in_auth = matches!(
-                value.value.body,
-                CommandBody::Authenticate { initial: None, .. }
-            );
-            *in_idle = matches!(value.value.body, CommandBody::Idle);
+            *state = match value.value.body {
+                CommandBody::Authenticate { .. } => ClientState::Auth,
+                CommandBody::Idle => ClientState::Idle,
+                _ => ClientState::Commands,
+            };
             let mut encoded = Vec::new();
             value.value.encode(&mut encoded);
             Ok(Described {
@@ -206,7 +218,8 @@ fn decode(a: DecodeArgs) -> Result<(), CliError> {
     let mut framer = Framer::new(side, &opts);
     framer.feed(&input);
     let mut offset = 0usize;
-    let (mut first, mut in_auth, mut in_idle) = (true, false, false);
+    let mut first = true;
+    let mut state = ClientState::Commands;
     let mut out = std::io::stdout().lock();
     let fail = |offset: usize, e: DecodeError, json: bool| -> CliError {
         let e = e.shifted(offset);
@@ -223,7 +236,7 @@ fn decode(a: DecodeArgs) -> Result<(), CliError> {
             Err(e) => return Err(fail(offset, e, a.json)),
         };
         let described = match a.from {
-            From::Client => decode_client(offset, &msg, &opts, &mut in_auth, &mut in_idle),
+            From::Client => decode_client(offset, &msg, &opts, &mut state),
             From::Server => decode_server(offset, &msg, &opts, first),
         };
         first = false;
@@ -265,46 +278,106 @@ fn decode(a: DecodeArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The caret line under `line` pointing at byte `at`: padded by the display width of what comes
+/// before (one column a character, so a multi-byte UTF-8 character counts once).
+fn caret(line: &str, at: usize) -> String {
+    let mut b = at.min(line.len());
+    while !line.is_char_boundary(b) {
+        b -= 1;
+    }
+    format!("  {line}\n  {}^", " ".repeat(line[..b].chars().count()))
+}
+
+/// A hint about the byte an error points at, when it is not ASCII.
+fn non_ascii_hint(bytes: &[u8], at: usize) -> String {
+    if bytes.get(at).is_some_and(|&b| b >= 0x80) {
+        "\nthis is a non-ASCII character: atoms are 7-bit ASCII; put the value in a literal \
+         (`{n}` with its length in bytes, then the bytes) or, for mailbox names, encode it in \
+         modified UTF-7 (RFC 3501 section 5.1.3)"
+            .to_string()
+    } else {
+        String::new()
+    }
+}
+
 /// The text of `imap check`'s diagnosis, or `Ok` with notes when the command is fine.
 pub(crate) fn explain(line: &str) -> Result<String, String> {
-    let mut bytes = line.trim_end_matches(['\r', '\n']).as_bytes().to_vec();
+    let line = line.trim_end_matches(['\r', '\n']);
+    let mut bytes = line.as_bytes().to_vec();
     bytes.extend_from_slice(b"\r\n");
-    let caret = |at: usize| {
-        format!(
-            "  {}\n  {}^",
-            line.trim_end_matches(['\r', '\n']),
-            " ".repeat(at.min(line.len()))
-        )
-    };
-    match decode_command(&bytes, &Options::lenient()) {
+    let first = line.split(' ').next().unwrap_or("");
+    let tag_is_command = mailwire_imap::command::COMMAND_NAMES
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case(first));
+    let decoded = decode_command(&bytes, &Options::lenient());
+    let typed = |r: &Result<Status<Decoded<mailwire_imap::Command<'_>>>, DecodeError>| matches!(r, Ok(Status::Complete { value, .. }) if !matches!(value.value.body, CommandBody::Other(_)));
+    if tag_is_command && !typed(&decoded) {
+        // `LOGIN user pass`, `SELECT INBOX`, `LIST "" "*"`: the command name was read as the tag.
+        let tagged = format!("a1 {line}");
+        let mut tb = tagged.clone().into_bytes();
+        tb.extend_from_slice(b"\r\n");
+        let with_tag = decode_command(&tb, &Options::lenient());
+        let mut msg = format!(
+            "this command has no tag: every IMAP command starts with a tag of your choice, then a \
+             space, then the command, and the server answers with the same tag. The server read \
+             `{first}` as the tag. Type for example:\n  {tagged}"
+        );
+        match with_tag {
+            Ok(Status::Complete { .. }) => {}
+            Ok(Status::Incomplete { .. }) => msg.push_str(
+                "\n(it then ends with a literal announcement: send the literal's bytes after the \
+                 server's `+`)",
+            ),
+            Err(e) => {
+                let at = e.offset.saturating_sub(3);
+                msg.push_str(&format!(
+                    "\nwith a tag it is still wrong at byte {at} of your line: expected {}\n{}{}",
+                    e.expected,
+                    caret(line, at),
+                    non_ascii_hint(line.as_bytes(), at)
+                ));
+            }
+        }
+        return Err(msg);
+    }
+    match decoded {
         Ok(Status::Complete { value, .. }) => {
             let mut s = format!("OK: tag `{}`, command {}", value.value.tag, value.value.body.name());
-            if let CommandBody::Other { name, .. } = &value.value.body {
-                s = format!("OK as an extension command: `{name}` is not a command this grammar knows; a server that does not know it answers BAD");
+            if let CommandBody::Other(o) = &value.value.body {
+                s = format!(
+                    "OK as an extension command: `{}` is not a command this grammar knows (or it \
+                     uses an extension's arguments); a server that does not know it answers BAD",
+                    o.name()
+                );
+            }
+            if tag_is_command {
+                s.push_str(&format!(
+                    "\nnote: the tag `{first}` is a command name; if you meant the command, it has \
+                     no tag: type for example\n  a1 {line}"
+                ));
             }
             for d in &value.defects {
-                s.push_str(&format!("\nwarning at byte {}: {} (expected {}); strict servers reject this\n{}", d.offset, d.kind.code(), d.kind.expected(), caret(d.offset)));
+                s.push_str(&format!(
+                    "\nwarning at byte {}: {} (expected {}); strict servers reject this\n{}",
+                    d.offset,
+                    d.kind.code(),
+                    d.kind.expected(),
+                    caret(line, d.offset)
+                ));
             }
             Ok(s)
         }
         Ok(Status::Incomplete { .. }) => Err(format!(
             "the line ends with a literal announcement: a client sends `{{n}}`, waits for the server's `+`, then sends exactly n bytes (or `{{n+}}` with LITERAL+, without waiting)\n{}",
-            caret(line.len())
+            caret(line, line.len())
         )),
-        Err(e) => {
-            let first = line.split(' ').next().unwrap_or("");
-            if mailwire_imap::command::COMMAND_NAMES.iter().any(|c| c.eq_ignore_ascii_case(first)) {
-                let tagged = format!("a1 {line}");
-                let mut tb = tagged.clone().into_bytes();
-                tb.extend_from_slice(b"\r\n");
-                if matches!(decode_command(&tb, &Options::lenient()), Ok(Status::Complete { .. })) {
-                    return Err(format!(
-                        "this command has no tag: every IMAP command starts with a tag of your choice, then a space, then the command, and the server answers with the same tag. The server read `{first}` as the tag. Type for example:\n  {tagged}"
-                    ));
-                }
-            }
-            Err(format!("at byte {}: expected {}\n{}", e.offset, e.expected, caret(e.offset)))
-        }
+        Err(e) => Err(format!(
+            "at byte {}: expected {}\n{}{}",
+            e.offset,
+            e.expected,
+            caret(line, e.offset),
+            non_ascii_hint(line.as_bytes(), e.offset)
+        )),
     }
 }
 
@@ -324,14 +397,59 @@ mod tests {
 
     #[test]
     fn missing_tag_is_named() {
-        let e = explain("LIST \"\" \"*\"").unwrap_err();
+        for line in [
+            "LIST \"\" \"*\"",
+            "LOGIN user pass",
+            "SELECT INBOX",
+            "FETCH 1 FLAGS",
+            "noop",
+            "LOGOUT",
+        ] {
+            let e = explain(line).unwrap_err();
+            assert!(
+                e.contains("no tag") && e.contains(&format!("a1 {line}")),
+                "{line}: {e}"
+            );
+        }
+        let e = explain("LOGIN user").unwrap_err();
         assert!(
-            e.contains("no tag") && e.contains("a1 LIST \"\" \"*\""),
+            e.contains("no tag") && e.contains("still wrong at byte 10"),
             "{e}"
         );
         let e = explain("a1 FETCH 0 FLAGS").unwrap_err();
         assert!(e.contains("at byte 9: expected nz-number"), "{e}");
         assert!(explain("a1 LOGIN {5}").unwrap_err().contains("literal"));
         assert!(explain("a1 NOOP  ").unwrap().contains("trailing-space"));
+        assert!(explain("a1 XFROB 1").unwrap().contains("extension command"));
+        // `UID FETCH ...` reads as tag `UID` and a valid FETCH: a note, not an error.
+        let ok = explain("UID FETCH 1:* (FLAGS)").unwrap();
+        assert!(
+            ok.contains("is a command name") && ok.contains("a1 UID FETCH"),
+            "{ok}"
+        );
+        assert!(explain("a1 LOGIN user pass")
+            .unwrap()
+            .starts_with("OK: tag `a1`, command LOGIN"));
+    }
+
+    #[test]
+    fn caret_counts_characters_not_bytes() {
+        // `é` is two bytes; the caret under the byte after it is one column further, not two.
+        let e = explain("a1 LOGIN héllo pw").unwrap_err();
+        let lines: Vec<&str> = e.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with("a1 LOGIN"))
+            .unwrap();
+        let col = lines[at + 1].find('^').unwrap();
+        assert_eq!(
+            &lines[at].chars().nth(col).map(String::from).unwrap(),
+            "é",
+            "{e}"
+        );
+        assert!(e.contains("non-ASCII"), "{e}");
+        assert_eq!(caret("ab", 1), "  ab\n   ^");
+        assert_eq!(caret("éb", 2), "  éb\n   ^");
+        assert_eq!(caret("éb", 1), "  éb\n  ^");
     }
 }

@@ -1,5 +1,10 @@
-//! Valid random values for property tests and fuzzing (`arbitrary`): every generated value has a
-//! canonical encoding that decodes back to it, which is what the round-trip properties check.
+//! Random values for property tests and fuzzing (`arbitrary`). The generators feed raw random
+//! input (including the awkward cases: texts that start with `[`, names of known responses and
+//! codes, system flag names as extension flags, `inbox` in any case, `TEXT` as a basic media
+//! type, any byte as a delimiter, extension data with gaps, empty lists, out-of-range
+//! mod-sequences) through the public validating constructors; what a constructor rejects is
+//! replaced by a fallback. So every generated value is one a user could build, and the round-trip
+//! properties check that its canonical encoding decodes back to it, in strict mode too.
 
 use std::borrow::Cow;
 use std::num::NonZeroU32;
@@ -13,12 +18,20 @@ use crate::types::*;
 
 const MAX_DEPTH: usize = 4;
 
-fn pick<'b, T>(u: &mut Unstructured<'_>, items: &'b [T]) -> Result<&'b T> {
-    u.choose(items)
-}
-
 fn len(u: &mut Unstructured<'_>, min: usize, max: usize) -> Result<usize> {
     u.int_in_range(min..=max)
+}
+
+/// Bytes, mostly printable ASCII (so constructors accept them often), sometimes anything.
+fn bytes(u: &mut Unstructured<'_>, min: usize, max: usize) -> Result<Vec<u8>> {
+    let n = len(u, min, max)?;
+    let wild = u.ratio(1, 8)?;
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        let b: u8 = u.arbitrary()?;
+        v.push(if wild { b } else { 0x20 + b % 0x5f });
+    }
+    Ok(v)
 }
 
 fn bytes_where(
@@ -44,54 +57,78 @@ fn ascii(v: Vec<u8>) -> String {
     String::from_utf8(v).unwrap_or_default()
 }
 
-fn atom(u: &mut Unstructured<'_>) -> Result<Atom<'static>> {
-    let s = ascii(bytes_where(u, 1, 12, crate::chars::is_atom_char)?);
-    Atom::new(s).map_err(|_| arbitrary::Error::IncorrectFormat)
+fn x_atom() -> Atom<'static> {
+    Atom::new("X").unwrap_or_else(|_| Atom::from_validated(b"X"))
 }
 
-/// An atom that is none of `avoid` (case-insensitive).
-fn atom_not(u: &mut Unstructured<'_>, avoid: &[&str]) -> Result<Atom<'static>> {
-    let a = atom(u)?;
-    if avoid.iter().any(|k| a.eq_ignore_case(k)) || a.as_bytes().iter().all(u8::is_ascii_digit) {
-        return Atom::new(format!("X{}", a.as_str()))
-            .map_err(|_| arbitrary::Error::IncorrectFormat);
+fn atom(u: &mut Unstructured<'_>) -> Result<Atom<'static>> {
+    let s = ascii(bytes_where(u, 1, 12, crate::chars::is_atom_char)?);
+    Ok(Atom::new(s).unwrap_or_else(|_| x_atom()))
+}
+
+/// An atom that is sometimes one of `known` (in a random case), else random.
+fn atom_or(u: &mut Unstructured<'_>, known: &[&str]) -> Result<Atom<'static>> {
+    if !known.is_empty() && u.ratio(1, 3)? {
+        let k = *u.choose(known)?;
+        let s: String = k
+            .chars()
+            .map(|c| {
+                if u.arbitrary().unwrap_or(false) {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                }
+            })
+            .collect();
+        return Ok(Atom::new(s).unwrap_or_else(|_| x_atom()));
     }
-    Ok(a)
+    atom(u)
 }
 
 fn tag(u: &mut Unstructured<'_>) -> Result<Tag<'static>> {
-    Tag::new(ascii(bytes_where(u, 1, 8, crate::chars::is_tag_char)?))
-        .map_err(|_| arbitrary::Error::IncorrectFormat)
+    let s = ascii(bytes_where(u, 1, 8, crate::chars::is_tag_char)?);
+    Ok(Tag::new(s).unwrap_or_else(|_| Tag::from_validated(b"t")))
 }
 
 fn quoted(u: &mut Unstructured<'_>) -> Result<Quoted<'static>> {
-    Quoted::new(bytes_where(u, 0, 20, |b| {
-        b != 0 && b != b'\r' && b != b'\n'
-    })?)
-    .map_err(|_| arbitrary::Error::IncorrectFormat)
+    Ok(Quoted::new(bytes(u, 0, 20)?)
+        .unwrap_or_else(|_| Quoted::from_validated(Cow::Borrowed(b"q"))))
 }
 
-fn literal(u: &mut Unstructured<'_>, binary: bool) -> Result<Literal<'static>> {
-    let data = bytes_where(u, 0, 40, |b| binary || b != 0)?;
-    let l = if binary {
-        Literal::binary(data)
-    } else {
-        Literal::new(data)
-    }
-    .map_err(|_| arbitrary::Error::IncorrectFormat)?;
-    Ok(l.with_mode(if u.arbitrary()? {
+fn mode(u: &mut Unstructured<'_>, client: bool) -> Result<LiteralMode> {
+    Ok(if client && u.arbitrary()? {
         LiteralMode::NonSync
     } else {
         LiteralMode::Sync
-    }))
+    })
+}
+
+fn literal(u: &mut Unstructured<'_>, client: bool) -> Result<Literal<'static>> {
+    let data = bytes(u, 0, 40)?;
+    let l =
+        Literal::new(data).unwrap_or_else(|_| Literal::from_validated(b"lit", LiteralMode::Sync));
+    Ok(l.with_mode(mode(u, client)?))
+}
+
+fn literal8(u: &mut Unstructured<'_>, client: bool) -> Result<Literal8<'static>> {
+    let data: Vec<u8> = u.arbitrary::<Vec<u8>>()?.into_iter().take(40).collect();
+    let l =
+        Literal8::new(data).unwrap_or_else(|_| Literal8::from_validated(b"\0", LiteralMode::Sync));
+    Ok(l.with_mode(mode(u, client)?))
+}
+
+/// A string; `client` literals may be non-synchronising (a server's never are).
+fn istring_in(u: &mut Unstructured<'_>, client: bool) -> Result<IString<'static>> {
+    Ok(match u.int_in_range(0..=3)? {
+        0 => IString::Literal(literal(u, client)?),
+        1 => IString::from_bytes(bytes(u, 0, 30)?)
+            .unwrap_or_else(|_| IString::Quoted(Quoted::from_validated(Cow::Borrowed(b"s")))),
+        _ => IString::Quoted(quoted(u)?),
+    })
 }
 
 fn istring(u: &mut Unstructured<'_>) -> Result<IString<'static>> {
-    Ok(if u.ratio(3, 4)? {
-        IString::Quoted(quoted(u)?)
-    } else {
-        IString::Literal(literal(u, false)?)
-    })
+    istring_in(u, false)
 }
 
 fn nstring(u: &mut Unstructured<'_>) -> Result<NString<'static>> {
@@ -102,81 +139,116 @@ fn nstring(u: &mut Unstructured<'_>) -> Result<NString<'static>> {
     })
 }
 
+fn astring_in(u: &mut Unstructured<'_>, client: bool) -> Result<AString<'static>> {
+    Ok(match u.int_in_range(0..=2)? {
+        0 => {
+            let s = ascii(bytes_where(u, 1, 12, crate::chars::is_astring_char)?);
+            AString::Atom(AtomExt::new(s).unwrap_or_else(|_| AtomExt::from_validated(b"a")))
+        }
+        1 => AString::from_bytes(bytes(u, 0, 16)?)
+            .unwrap_or_else(|_| AString::Atom(AtomExt::from_validated(b"a"))),
+        _ => AString::String(istring_in(u, client)?),
+    })
+}
+
 fn astring(u: &mut Unstructured<'_>) -> Result<AString<'static>> {
-    if u.arbitrary()? {
-        let s = ascii(bytes_where(u, 1, 12, crate::chars::is_astring_char)?);
-        return Ok(AString::Atom(
-            AtomExt::new(s).map_err(|_| arbitrary::Error::IncorrectFormat)?,
-        ));
+    astring_in(u, false)
+}
+
+/// A mailbox: sometimes `INBOX` in any case and form, which canonicalises.
+fn mailbox_in(u: &mut Unstructured<'_>, client: bool) -> Result<Mailbox<'static>> {
+    if u.ratio(1, 5)? {
+        let spelling = *u.choose(&["INBOX", "inbox", "InBoX"])?;
+        let a = if u.arbitrary()? {
+            AString::String(IString::Quoted(Quoted::from_validated(Cow::Owned(
+                spelling.as_bytes().to_vec(),
+            ))))
+        } else {
+            AString::Atom(AtomExt::from_validated(spelling.as_bytes()))
+        };
+        return Ok(Mailbox::from_astring(a));
     }
-    Ok(AString::String(istring(u)?))
+    Ok(Mailbox::from_astring(astring_in(u, client)?))
 }
 
 fn mailbox(u: &mut Unstructured<'_>) -> Result<Mailbox<'static>> {
-    if u.ratio(1, 5)? {
-        return Ok(Mailbox::Inbox);
-    }
-    Ok(Mailbox::from_astring(astring(u)?))
+    mailbox_in(u, false)
 }
 
-/// Text that a decoder reads back unchanged where it follows a status keyword or `+`.
-fn text(u: &mut Unstructured<'_>) -> Result<Text<'static>> {
-    let mut t = bytes_where(u, 0, 30, |b| b != 0 && b != b'\r' && b != b'\n')?;
-    if t.first() == Some(&b'[') {
-        t[0] = b'x';
+/// Text as a user would pass it: random bytes, sometimes starting with `[`.
+fn text(u: &mut Unstructured<'_>) -> Result<Option<Text<'static>>> {
+    let mut t = bytes(u, 0, 30)?;
+    if u.ratio(1, 6)? {
+        t.insert(0, b'[');
     }
-    Text::new(t).map_err(|_| arbitrary::Error::IncorrectFormat)
+    Ok(Text::new(t).ok())
 }
 
 fn nz(u: &mut Unstructured<'_>) -> Result<NonZeroU32> {
     Ok(NonZeroU32::new(u.arbitrary::<u32>()?.max(1)).unwrap_or(NonZeroU32::MIN))
 }
 
-fn modseq(u: &mut Unstructured<'_>) -> Result<u64> {
-    Ok(u.arbitrary::<u64>()? >> 1)
+fn modseq(u: &mut Unstructured<'_>) -> Result<ModSeq> {
+    let n: u64 = u.arbitrary()?;
+    Ok(ModSeq::new(n).unwrap_or(ModSeq::from_validated(n >> 1)))
 }
 
 fn seq_set(u: &mut Unstructured<'_>) -> Result<SequenceSet> {
-    let n = len(u, 1, 4)?;
+    let n = len(u, 0, 4)?;
     let mut v = Vec::new();
     for _ in 0..n {
         v.push(u.arbitrary::<SeqRange>()?);
     }
-    SequenceSet::new(v).map_err(|_| arbitrary::Error::IncorrectFormat)
+    Ok(SequenceSet::new(v).unwrap_or_else(|_| SequenceSet::all()))
 }
 
 fn date(u: &mut Unstructured<'_>) -> Result<Date> {
     let y = u.int_in_range(0..=9999)?;
     let m = u.int_in_range(1..=12)?;
-    let d = u.int_in_range(1..=28)?;
-    Date::new(y, m, d).map_err(|_| arbitrary::Error::IncorrectFormat)
+    let d = u.int_in_range(1..=31)?;
+    Ok(Date::new(y, m, d).unwrap_or(Date::Y2K))
 }
 
 fn date_time(u: &mut Unstructured<'_>) -> Result<DateTime> {
     let d = date(u)?;
-    DateTime::new(
+    let t = DateTime::new(
         d,
-        u.int_in_range(0..=23)?,
+        u.int_in_range(0..=24)?,
         u.int_in_range(0..=59)?,
         u.int_in_range(0..=60)?,
-        u.int_in_range(-5999..=5999)?,
-    )
-    .map_err(|_| arbitrary::Error::IncorrectFormat)
+        u.int_in_range(-6000..=6000)?,
+    );
+    Ok(t.unwrap_or(DateTime::midnight(d)))
 }
 
 const SYSTEM: [&str; 6] = ["Answered", "Flagged", "Deleted", "Seen", "Draft", "Recent"];
 
-fn flag(u: &mut Unstructured<'_>, wildcard: bool) -> Result<Flag<'static>> {
-    Ok(match u.int_in_range(0..=8)? {
+fn flag(u: &mut Unstructured<'_>) -> Result<Flag<'static>> {
+    Ok(match u.int_in_range(0..=7)? {
         0 => Flag::Answered,
         1 => Flag::Flagged,
         2 => Flag::Deleted,
         3 => Flag::Seen,
         4 => Flag::Draft,
         5 => Flag::Recent,
-        6 if wildcard => Flag::Wildcard,
-        7 => Flag::Extension(atom_not(u, &SYSTEM)?),
+        6 => {
+            // An extension flag named like a system flag is rejected; the canonical flag of that
+            // name is used instead.
+            let a = atom_or(u, &SYSTEM)?;
+            match FlagExtension::new(a.clone()) {
+                Ok(e) => Flag::Extension(e),
+                Err(_) => Flag::system(a),
+            }
+        }
         _ => Flag::Keyword(atom(u)?),
+    })
+}
+
+fn flag_perm(u: &mut Unstructured<'_>) -> Result<FlagPerm<'static>> {
+    Ok(if u.ratio(1, 6)? {
+        FlagPerm::Wildcard
+    } else {
+        FlagPerm::Flag(flag(u)?)
     })
 }
 
@@ -188,6 +260,19 @@ fn vec_of<T>(
 ) -> Result<Vec<T>> {
     let n = len(u, min, max)?;
     (0..n).map(|_| f(u)).collect()
+}
+
+/// A non-empty list: a random length that may be 0 (rejected, then one element).
+fn non_empty<T>(
+    u: &mut Unstructured<'_>,
+    max: usize,
+    mut f: impl FnMut(&mut Unstructured<'_>) -> Result<T>,
+) -> Result<NonEmpty<T>> {
+    let v = vec_of(u, 0, max, &mut f)?;
+    match NonEmpty::new(v) {
+        Ok(v) => Ok(v),
+        Err(_) => Ok(NonEmpty::one(f(u)?)),
+    }
 }
 
 fn capability(u: &mut Unstructured<'_>) -> Result<Capability<'static>> {
@@ -218,17 +303,15 @@ const KNOWN_CODES: [&str; 18] = [
 fn code(u: &mut Unstructured<'_>) -> Result<Code<'static>> {
     Ok(match u.int_in_range(0..=18)? {
         0 => Code::Alert,
-        1 => Code::BadCharset(vec_of(u, 0, 3, |u| {
-            Ok(match astring(u)? {
-                AString::String(IString::Literal(_)) => {
-                    AString::String(IString::Quoted(quoted(u)?))
-                }
-                a => a,
-            })
-        })?),
-        2 => Code::Capability(vec_of(u, 1, 4, capability)?),
+        1 => Code::BadCharset(
+            vec_of(u, 0, 3, |u| Ok(Charset::new(bytes(u, 0, 10)?).ok()))?
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+        2 => Code::Capability(non_empty(u, 4, capability)?),
         3 => Code::Parse,
-        4 => Code::PermanentFlags(vec_of(u, 0, 4, |u| flag(u, true))?),
+        4 => Code::PermanentFlags(vec_of(u, 0, 4, flag_perm)?),
         5 => Code::ReadOnly,
         6 => Code::ReadWrite,
         7 => Code::TryCreate,
@@ -250,33 +333,48 @@ fn code(u: &mut Unstructured<'_>) -> Result<Code<'static>> {
         16 => Code::UidNotSticky,
         17 => Code::Closed,
         _ => {
+            // Known names and texts with `]` are rejected by the constructor.
+            let name = atom_or(u, &KNOWN_CODES)?;
             let data = if u.arbitrary()? {
-                let t = bytes_where(u, 1, 12, |b| (0x20..0x7f).contains(&b) && b != b']')?;
-                Some(Text::new(t).map_err(|_| arbitrary::Error::IncorrectFormat)?)
+                Some(Cow::Owned(bytes(u, 0, 12)?))
             } else {
                 None
             };
-            Code::Other {
-                name: atom_not(u, &KNOWN_CODES)?,
-                data,
-            }
+            OtherCode::new(name, data).map_or(Code::Alert, Code::Other)
         }
     })
 }
 
+fn opt_code(u: &mut Unstructured<'_>) -> Result<Option<Code<'static>>> {
+    Ok(if u.arbitrary()? { Some(code(u)?) } else { None })
+}
+
 fn status_response(u: &mut Unstructured<'_>) -> Result<StatusResponse<'static>> {
-    let tagged: bool = u.arbitrary()?;
-    let kind = if tagged {
-        *pick(u, &[StatusKind::Ok, StatusKind::No, StatusKind::Bad])?
-    } else {
-        u.arbitrary()?
-    };
-    Ok(StatusResponse {
-        tag: if tagged { Some(tag(u)?) } else { None },
-        kind,
-        code: if u.arbitrary()? { Some(code(u)?) } else { None },
-        text: text(u)?,
-    })
+    let tag = if u.arbitrary()? { Some(tag(u)?) } else { None };
+    // Any kind, tagged or not: a tagged BYE / PREAUTH is rejected.
+    let kind: StatusKind = u.arbitrary()?;
+    let code = opt_code(u)?;
+    let text = text(u)?.unwrap_or_else(|| Text::from_validated(b"text"));
+    match StatusResponse::new(tag, kind, code.clone(), text.clone()) {
+        Ok(s) => Ok(s),
+        Err(_) => Ok(StatusResponse::new(None, kind, code.clone(), text)
+            .or_else(|_| StatusResponse::new(None, kind, code, Text::from_validated(b"ok")))
+            .unwrap_or_else(|_| {
+                StatusResponse::from_validated(None, kind, None, Text::from_validated(b"ok"))
+            })),
+    }
+}
+
+/// A greeting: an untagged OK, PREAUTH or BYE.
+pub(crate) fn greeting(u: &mut Unstructured<'_>) -> Result<StatusResponse<'static>> {
+    let kind = *u.choose(&[StatusKind::Ok, StatusKind::PreAuth, StatusKind::Bye])?;
+    let code = opt_code(u)?;
+    let text = text(u)?.unwrap_or_else(|| Text::from_validated(b"ready"));
+    Ok(
+        StatusResponse::new(None, kind, code.clone(), text).unwrap_or_else(|_| {
+            StatusResponse::from_validated(None, kind, code, Text::from_validated(b"ready"))
+        }),
+    )
 }
 
 fn address(u: &mut Unstructured<'_>) -> Result<Address<'static>> {
@@ -314,67 +412,57 @@ fn body_ext(u: &mut Unstructured<'_>, depth: usize) -> Result<BodyExtension<'sta
         0 => BodyExtension::NString(nstring(u)?),
         1 => BodyExtension::Number(u.arbitrary()?),
         _ if depth >= MAX_DEPTH => BodyExtension::Number(0),
-        _ => BodyExtension::List(vec_of(u, 1, 3, |u| body_ext(u, depth + 1))?),
+        _ => BodyExtension::List(non_empty(u, 3, |u| body_ext(u, depth + 1))?),
     })
 }
 
+/// Extension data with each field present at random, gaps included (rejected: empty then).
 fn ext_tail(u: &mut Unstructured<'_>, depth: usize) -> Result<BodyExtTail<'static>> {
-    let mut t = BodyExtTail::default();
-    if !u.arbitrary()? {
-        return Ok(t);
-    }
-    t.disposition = Some(if u.arbitrary()? {
-        None
-    } else {
-        Some(Disposition {
-            kind: istring(u)?,
-            params: params(u)?,
+    let disposition = if u.arbitrary()? {
+        Some(if u.arbitrary()? {
+            None
+        } else {
+            Some(Disposition {
+                kind: istring(u)?,
+                params: params(u)?,
+            })
         })
-    });
-    if !u.arbitrary()? {
-        return Ok(t);
-    }
-    t.language = Some(if u.arbitrary()? {
-        Language::Single(nstring(u)?)
     } else {
-        Language::List(vec_of(u, 1, 3, istring)?)
-    });
-    if !u.arbitrary()? {
-        return Ok(t);
-    }
-    t.location = Some(nstring(u)?);
-    t.extensions = vec_of(u, 0, 2, |u| body_ext(u, depth + 1))?;
-    Ok(t)
-}
-
-fn media(u: &mut Unstructured<'_>, avoid: &[&str]) -> Result<IString<'static>> {
-    let s = istring(u)?;
-    if avoid
-        .iter()
-        .any(|a| s.as_bytes().eq_ignore_ascii_case(a.as_bytes()))
-    {
-        return Ok(IString::Quoted(
-            Quoted::new(&b"APPLICATION"[..])
-                .map_err(|_| arbitrary::Error::IncorrectFormat)?
-                .into_owned(),
-        ));
-    }
-    Ok(s)
+        None
+    };
+    let language = if u.arbitrary()? {
+        Some(if u.arbitrary()? {
+            Language::Single(nstring(u)?)
+        } else {
+            Language::List(non_empty(u, 3, istring)?)
+        })
+    } else {
+        None
+    };
+    let location = if u.arbitrary()? {
+        Some(nstring(u)?)
+    } else {
+        None
+    };
+    let extensions = vec_of(u, 0, 2, |u| body_ext(u, depth + 1))?;
+    Ok(BodyExtTail::new(disposition, language, location, extensions).unwrap_or_default())
 }
 
 fn body(u: &mut Unstructured<'_>, depth: usize) -> Result<BodyStructure<'static>> {
     if depth < MAX_DEPTH && u.ratio(1, 3)? {
-        let parts = vec_of(u, 1, 3, |u| body(u, depth + 1))?;
+        let parts = non_empty(u, 3, |u| body(u, depth + 1))?;
         let subtype = istring(u)?;
-        let (params, ext) = if u.arbitrary()? {
-            (Some(params(u)?), ext_tail(u, depth)?)
+        let ext = if u.arbitrary()? {
+            Some(MultiPartExt {
+                params: params(u)?,
+                tail: ext_tail(u, depth)?,
+            })
         } else {
-            (None, BodyExtTail::default())
+            None
         };
         return Ok(BodyStructure::Multi {
             parts,
             subtype,
-            params,
             ext,
         });
     }
@@ -384,23 +472,28 @@ fn body(u: &mut Unstructured<'_>, depth: usize) -> Result<BodyStructure<'static>
             lines: u.arbitrary()?,
         },
         1 if depth < MAX_DEPTH => SinglePartKind::Message {
-            subtype: IString::Quoted(
-                Quoted::new(if u.arbitrary()? {
-                    &b"RFC822"[..]
-                } else {
-                    &b"GLOBAL"[..]
-                })
-                .map_err(|_| arbitrary::Error::IncorrectFormat)?
-                .into_owned(),
-            ),
+            subtype: u.arbitrary()?,
             envelope: Box::new(envelope(u)?),
             body: Box::new(body(u, depth + 1)?),
             lines: u.arbitrary()?,
         },
-        _ => SinglePartKind::Basic {
-            media_type: media(u, &["TEXT", "MESSAGE"])?,
-            subtype: istring(u)?,
-        },
+        _ => {
+            // `TEXT` (in any case) is rejected as a basic type.
+            let t = if u.ratio(1, 4)? {
+                IString::from_bytes(u.choose(&[&b"TEXT"[..], b"text", b"MESSAGE"])?.to_vec())
+                    .unwrap_or_else(|_| istring_fallback())
+            } else {
+                istring(u)?
+            };
+            SinglePartKind::Basic {
+                media_type: BasicType::new(t).unwrap_or_else(|_| {
+                    BasicType::from_validated(IString::Quoted(Quoted::from_validated(
+                        Cow::Borrowed(b"APPLICATION"),
+                    )))
+                }),
+                subtype: istring(u)?,
+            }
+        }
     };
     let fields = BodyFields {
         params: params(u)?,
@@ -409,35 +502,36 @@ fn body(u: &mut Unstructured<'_>, depth: usize) -> Result<BodyStructure<'static>
         encoding: istring(u)?,
         octets: u.arbitrary()?,
     };
-    let (md5, ext) = if u.arbitrary()? {
-        (Some(nstring(u)?), ext_tail(u, depth)?)
+    let ext = if u.arbitrary()? {
+        Some(SinglePartExt {
+            md5: nstring(u)?,
+            tail: ext_tail(u, depth)?,
+        })
     } else {
-        (None, BodyExtTail::default())
+        None
     };
-    Ok(BodyStructure::Single {
-        kind,
-        fields,
-        md5,
-        ext,
-    })
+    Ok(BodyStructure::Single { kind, fields, ext })
 }
 
-fn part_path(u: &mut Unstructured<'_>, min: usize) -> Result<Vec<NonZeroU32>> {
-    vec_of(u, min, 3, nz)
+fn istring_fallback() -> IString<'static> {
+    IString::Quoted(Quoted::from_validated(Cow::Borrowed(b"x")))
+}
+
+fn part_path(u: &mut Unstructured<'_>) -> Result<Vec<NonZeroU32>> {
+    vec_of(u, 0, 3, nz)
 }
 
 fn section(u: &mut Unstructured<'_>) -> Result<Section<'static>> {
-    let part = part_path(u, 0)?;
+    let part = part_path(u)?;
     let text = match u.int_in_range(0..=5)? {
         0 => None,
         1 => Some(SectionText::Header),
-        2 => Some(SectionText::HeaderFields(vec_of(u, 1, 3, astring)?)),
-        3 => Some(SectionText::HeaderFieldsNot(vec_of(u, 1, 3, astring)?)),
+        2 => Some(SectionText::HeaderFields(non_empty(u, 3, astring)?)),
+        3 => Some(SectionText::HeaderFieldsNot(non_empty(u, 3, astring)?)),
         4 => Some(SectionText::Text),
-        _ if !part.is_empty() => Some(SectionText::Mime),
-        _ => None,
+        _ => Some(SectionText::Mime),
     };
-    Section::new(part, text).map_err(|_| arbitrary::Error::IncorrectFormat)
+    Ok(Section::new(part.clone(), text).unwrap_or_else(|_| Section::default()))
 }
 
 const KNOWN_ATTRS: [&str; 14] = [
@@ -454,12 +548,38 @@ const KNOWN_ATTRS: [&str; 14] = [
     "MODSEQ",
     "BINARY",
     "BINARY.SIZE",
-    "BODY.PEEK",
+    "X-GM-LABELS",
 ];
+
+/// A generic value's wire form: a number, an atom, a string or a short list.
+fn raw_value(u: &mut Unstructured<'_>, depth: usize) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    match u.int_in_range(0..=3)? {
+        0 => out.extend_from_slice(u.arbitrary::<u32>()?.to_string().as_bytes()),
+        1 => out.extend_from_slice(atom(u)?.as_bytes()),
+        2 => {
+            let mut b = Vec::new();
+            crate::encode::W::new(&mut b).string_pub(&istring(u)?);
+            out.extend_from_slice(&b);
+        }
+        _ if depth > 2 => out.push(b'0'),
+        _ => {
+            out.push(b'(');
+            for i in 0..len(u, 0, 3)? {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                out.extend(raw_value(u, depth + 1)?);
+            }
+            out.push(b')');
+        }
+    }
+    Ok(out)
+}
 
 fn fetch_attr(u: &mut Unstructured<'_>) -> Result<FetchAttr<'static>> {
     Ok(match u.int_in_range(0..=14)? {
-        0 => FetchAttr::Flags(vec_of(u, 0, 4, |u| flag(u, false))?),
+        0 => FetchAttr::Flags(vec_of(u, 0, 4, flag)?),
         1 => FetchAttr::InternalDate(date_time(u)?),
         2 => FetchAttr::Rfc822(nstring(u)?),
         3 => FetchAttr::Rfc822Header(nstring(u)?),
@@ -474,35 +594,26 @@ fn fetch_attr(u: &mut Unstructured<'_>) -> Result<FetchAttr<'static>> {
             data: nstring(u)?,
         },
         10 => FetchAttr::Binary {
-            part: part_path(u, 0)?,
+            part: part_path(u)?,
             origin: u.arbitrary()?,
-            data: if u.arbitrary()? {
-                Some(IString::Literal(literal(u, true)?))
-            } else {
-                nstring(u)?
+            data: match u.int_in_range(0..=2)? {
+                0 => None,
+                1 => Some(BinaryData::String(istring(u)?)),
+                _ => Some(BinaryData::Literal8(literal8(u, false)?)),
             },
         },
         11 => FetchAttr::BinarySize {
-            part: part_path(u, 0)?,
+            part: part_path(u)?,
             size: u.arbitrary()?,
         },
         12 => FetchAttr::Uid(nz(u)?),
         13 => FetchAttr::ModSeq(modseq(u)?),
         _ => {
-            let name = atom(u)?.as_str().replace('[', "");
-            let name =
-                if name.is_empty() || KNOWN_ATTRS.iter().any(|k| k.eq_ignore_ascii_case(&name)) {
-                    format!("X{name}")
-                } else {
-                    name
-                };
-            let value = u.arbitrary::<u32>()?.to_string();
-            FetchAttr::Other {
-                name: Raw::name(name.into_bytes())
-                    .map_err(|_| arbitrary::Error::IncorrectFormat)?,
-                value: Raw::value(value.into_bytes())
-                    .map_err(|_| arbitrary::Error::IncorrectFormat)?,
-            }
+            // Known names with values that parse as them are rejected.
+            let name = atom_or(u, &KNOWN_ATTRS)?.as_str().replace('[', "");
+            let value = raw_value(u, 0)?;
+            OtherAttr::new(name.into_bytes(), value)
+                .map_or(FetchAttr::Uid(NonZeroU32::MIN), FetchAttr::Other)
         }
     })
 }
@@ -523,54 +634,76 @@ const KNOWN_ATTRIBUTES: [&str; 13] = [
     "Trash",
 ];
 
-fn mailbox_list(u: &mut Unstructured<'_>) -> Result<MailboxList<'static>> {
-    Ok(MailboxList {
-        attributes: vec_of(u, 0, 3, |u| {
-            Ok(if u.arbitrary()? {
-                MailboxAttribute::from_atom(
-                    Atom::new(*pick(u, &KNOWN_ATTRIBUTES)?)
-                        .map_err(|_| arbitrary::Error::IncorrectFormat)?,
-                )
-            } else {
-                MailboxAttribute::Extension(atom_not(u, &KNOWN_ATTRIBUTES)?)
-            })
-        })?,
-        delimiter: if u.arbitrary()? {
-            None
-        } else {
-            Some(*pick(u, b"/.\\\"|")?)
-        },
-        mailbox: mailbox(u)?,
+fn delimiter(u: &mut Unstructured<'_>) -> Result<Option<Delimiter>> {
+    // Any byte: what is not a QUOTED-CHAR is rejected (then NIL).
+    Ok(if u.ratio(1, 4)? {
+        None
+    } else {
+        Delimiter::new(u.arbitrary()?).ok()
     })
 }
 
-fn namespace(u: &mut Unstructured<'_>) -> Result<Option<Vec<NamespaceDescr<'static>>>> {
+fn mailbox_list(u: &mut Unstructured<'_>) -> Result<MailboxList<'static>> {
+    Ok(MailboxList {
+        attributes: vec_of(u, 0, 3, |u| {
+            let a = atom_or(u, &KNOWN_ATTRIBUTES)?;
+            Ok(match AttributeName::new(a.clone()) {
+                Ok(n) => MailboxAttribute::Extension(n),
+                Err(_) => MailboxAttribute::from_atom(a),
+            })
+        })?,
+        delimiter: delimiter(u)?,
+        mailbox: mailbox(u)?,
+        extended: if u.arbitrary()? {
+            Some(
+                vec_of(u, 0, 2, |u| {
+                    Ok(Raw::value(raw_value(u, 0)?)
+                        .ok()
+                        .and_then(|v| ListExtendedItem::new(astring(u).ok()?, v).ok()))
+                })?
+                .into_iter()
+                .flatten()
+                .collect(),
+            )
+        } else {
+            None
+        },
+    })
+}
+
+fn namespace(u: &mut Unstructured<'_>) -> Result<Option<NonEmpty<NamespaceDescr<'static>>>> {
     if u.arbitrary()? {
         return Ok(None);
     }
-    Ok(Some(vec_of(u, 1, 3, |u| {
+    Ok(Some(non_empty(u, 3, |u| {
         Ok(NamespaceDescr {
             prefix: istring(u)?,
-            delimiter: if u.arbitrary()? {
-                None
-            } else {
-                Some(*pick(u, b"/.")?)
-            },
-            extensions: vec_of(u, 0, 2, |u| Ok((istring(u)?, vec_of(u, 0, 2, istring)?)))?,
+            delimiter: delimiter(u)?,
+            extensions: vec_of(u, 0, 2, |u| Ok((istring(u)?, non_empty(u, 2, istring)?)))?,
         })
     })?))
 }
 
 fn id_params(
     u: &mut Unstructured<'_>,
+    client: bool,
 ) -> Result<Option<Vec<(IString<'static>, NString<'static>)>>> {
     if u.arbitrary()? {
         return Ok(None);
     }
-    Ok(Some(vec_of(u, 0, 3, |u| Ok((istring(u)?, nstring(u)?)))?))
+    Ok(Some(vec_of(u, 0, 3, |u| {
+        Ok((
+            istring_in(u, client)?,
+            if u.ratio(1, 4)? {
+                None
+            } else {
+                Some(istring_in(u, client)?)
+            },
+        ))
+    })?))
 }
 
-const KNOWN_DATA: [&str; 14] = [
+const KNOWN_DATA: [&str; 16] = [
     "OK",
     "NO",
     "BAD",
@@ -585,11 +718,13 @@ const KNOWN_DATA: [&str; 14] = [
     "ENABLED",
     "ID",
     "NAMESPACE",
+    "ESEARCH",
+    "VANISHED",
 ];
 
 fn data(u: &mut Unstructured<'_>) -> Result<Data<'static>> {
     Ok(match u.int_in_range(0..=14)? {
-        0 => Data::Capability(vec_of(u, 1, 4, capability)?),
+        0 => Data::Capability(non_empty(u, 4, capability)?),
         1 => Data::List(mailbox_list(u)?),
         2 => Data::Lsub(mailbox_list(u)?),
         3 => Data::Status {
@@ -602,20 +737,14 @@ fn data(u: &mut Unstructured<'_>) -> Result<Data<'static>> {
                     3 => StatusItem::UidValidity(u.arbitrary()?),
                     4 => StatusItem::Unseen(u.arbitrary()?),
                     5 => StatusItem::HighestModSeq(modseq(u)?),
-                    _ => StatusItem::Other(
-                        atom_not(
-                            u,
-                            &[
-                                "MESSAGES",
-                                "RECENT",
-                                "UIDNEXT",
-                                "UIDVALIDITY",
-                                "UNSEEN",
-                                "HIGHESTMODSEQ",
-                            ],
-                        )?,
-                        modseq(u)?,
-                    ),
+                    _ => {
+                        let name = atom_or(u, &STATUS_NAMES)?;
+                        match Raw::value(raw_value(u, 0)?) {
+                            Ok(v) => OtherStatusItem::new(name, v)
+                                .map_or(StatusItem::Messages(0), StatusItem::Other),
+                            Err(_) => StatusItem::Messages(1),
+                        }
+                    }
                 })
             })?,
         },
@@ -627,69 +756,76 @@ fn data(u: &mut Unstructured<'_>) -> Result<Data<'static>> {
                 None
             },
         },
-        5 => Data::Flags(vec_of(u, 0, 4, |u| flag(u, false))?),
+        5 => Data::Flags(vec_of(u, 0, 4, flag)?),
         6 => Data::Exists(u.arbitrary()?),
         7 => Data::Recent(u.arbitrary()?),
         8 => Data::Expunge(nz(u)?),
         9 => Data::Fetch {
             seq: nz(u)?,
-            items: vec_of(u, 1, 4, fetch_attr)?,
+            items: non_empty(u, 4, fetch_attr)?,
         },
         10 => Data::Enabled(vec_of(u, 0, 3, capability)?),
-        11 => Data::Id(id_params(u)?),
+        11 => Data::Id(id_params(u, false)?),
         12 => Data::Namespace {
             personal: namespace(u)?,
             other: namespace(u)?,
             shared: namespace(u)?,
         },
         _ => {
-            let name = atom_not(u, &KNOWN_DATA)?;
+            // Status keywords and known names with parsable arguments are rejected, and so is
+            // anything that would split the response.
+            let mut name = atom_or(u, &KNOWN_DATA)?.as_str().replace(['[', ']'], "X");
+            if u.ratio(1, 4)? {
+                name = format!("{} {name}", u.arbitrary::<u16>()?);
+            }
             let rest = if u.arbitrary()? {
-                let mut r = bytes_where(u, 0, 20, |b| (0x20..0x7f).contains(&b) && b != b'{')?;
-                if r.first() == Some(&b' ') || r.is_empty() {
-                    r.insert(0, b'x');
+                let mut r = bytes(u, 0, 24)?;
+                if u.ratio(1, 4)? {
+                    r.extend_from_slice(b" {3}\r\nabc x");
                 }
-                Some(Raw::line(r).map_err(|_| arbitrary::Error::IncorrectFormat)?)
+                Some(Cow::Owned(r))
             } else {
                 None
             };
-            let name = name.as_str().replace(['[', ']'], "X");
-            Data::Other {
-                name: Raw::name(name.into_bytes())
-                    .map_err(|_| arbitrary::Error::IncorrectFormat)?,
-                rest,
-            }
+            OtherData::new(name.into_bytes(), rest).map_or(Data::Exists(0), Data::Other)
         }
     })
 }
 
-/// A random valid response.
+/// A random valid response (server literals are synchronising).
 pub(crate) fn response(u: &mut Unstructured<'_>) -> Result<Response<'static>> {
     Ok(match u.int_in_range(0..=2)? {
         0 => Response::Status(status_response(u)?),
         1 => Response::Data(data(u)?),
-        _ => Response::Continue(Continue {
-            code: if u.arbitrary()? { Some(code(u)?) } else { None },
-            text: text(u)?,
-        }),
+        _ => {
+            let code = opt_code(u)?;
+            let t = text(u)?;
+            Response::Continue(
+                Continue::new(code.clone(), t.clone())
+                    .or_else(|_| Continue::new(None, t))
+                    .or_else(|_| Continue::new(None, None))
+                    .unwrap_or_else(|_| Continue::from_validated(None, Text::default())),
+            )
+        }
     })
 }
 
 fn search_key(u: &mut Unstructured<'_>, depth: usize) -> Result<SearchKey<'static>> {
     use SearchKey as K;
     let deep = depth < MAX_DEPTH;
+    let a = |u: &mut Unstructured<'_>| astring_in(u, true);
     Ok(match u.int_in_range(0..=38)? {
         0 => K::All,
         1 => K::Answered,
-        2 => K::Bcc(astring(u)?),
+        2 => K::Bcc(a(u)?),
         3 => K::Before(date(u)?),
-        4 => K::Body(astring(u)?),
-        5 => K::Cc(astring(u)?),
+        4 => K::Body(a(u)?),
+        5 => K::Cc(a(u)?),
         6 => K::Deleted,
         7 => K::Draft,
         8 => K::Flagged,
-        9 => K::From(astring(u)?),
-        10 => K::Header(astring(u)?, astring(u)?),
+        9 => K::From(a(u)?),
+        10 => K::Header(a(u)?, a(u)?),
         11 => K::Keyword(atom(u)?),
         12 => K::Larger(u.arbitrary()?),
         13 => K::New,
@@ -707,9 +843,9 @@ fn search_key(u: &mut Unstructured<'_>, depth: usize) -> Result<SearchKey<'stati
         22 => K::SentSince(date(u)?),
         23 => K::Since(date(u)?),
         24 => K::Smaller(u.arbitrary()?),
-        25 => K::Subject(astring(u)?),
-        26 => K::Text(astring(u)?),
-        27 => K::To(astring(u)?),
+        25 => K::Subject(a(u)?),
+        26 => K::Text(a(u)?),
+        27 => K::To(a(u)?),
         28 => K::Uid(seq_set(u)?),
         29 => K::Unanswered,
         30 => K::Undeleted,
@@ -718,14 +854,10 @@ fn search_key(u: &mut Unstructured<'_>, depth: usize) -> Result<SearchKey<'stati
         33 => K::Unkeyword(atom(u)?),
         34 => K::Unseen,
         35 => K::SequenceSet(seq_set(u)?),
-        36 if deep => K::And(vec_of(u, 1, 3, |u| search_key(u, depth + 1))?),
+        36 if deep => K::And(non_empty(u, 3, |u| search_key(u, depth + 1))?),
         37 => K::ModSeq {
             entry: if u.arbitrary()? {
-                Some((
-                    IString::Quoted(quoted(u)?),
-                    Atom::new(*pick(u, &["priv", "shared", "all"])?)
-                        .map_err(|_| arbitrary::Error::IncorrectFormat)?,
-                ))
+                Some((quoted(u)?, u.arbitrary()?))
             } else {
                 None
             },
@@ -735,6 +867,17 @@ fn search_key(u: &mut Unstructured<'_>, depth: usize) -> Result<SearchKey<'stati
     })
 }
 
+const KNOWN_ITEMS: [&str; 8] = [
+    "ENVELOPE",
+    "FLAGS",
+    "UID",
+    "BODY",
+    "BODY.PEEK",
+    "BINARY",
+    "MODSEQ",
+    "ALL",
+];
+
 fn fetch_item(u: &mut Unstructured<'_>) -> Result<FetchItem<'static>> {
     let partial = |u: &mut Unstructured<'_>| -> Result<Option<(u32, NonZeroU32)>> {
         Ok(if u.arbitrary()? {
@@ -743,7 +886,7 @@ fn fetch_item(u: &mut Unstructured<'_>) -> Result<FetchItem<'static>> {
             None
         })
     };
-    Ok(match u.int_in_range(0..=13)? {
+    Ok(match u.int_in_range(0..=14)? {
         0 => FetchItem::Envelope,
         1 => FetchItem::Flags,
         2 => FetchItem::InternalDate,
@@ -761,27 +904,72 @@ fn fetch_item(u: &mut Unstructured<'_>) -> Result<FetchItem<'static>> {
         },
         11 => FetchItem::Binary {
             peek: u.arbitrary()?,
-            part: part_path(u, 0)?,
+            part: part_path(u)?,
             partial: partial(u)?,
         },
-        12 => FetchItem::BinarySize(part_path(u, 0)?),
-        _ => FetchItem::ModSeq,
+        12 => FetchItem::BinarySize(part_path(u)?),
+        13 => FetchItem::ModSeq,
+        _ => {
+            let mut name = atom_or(u, &KNOWN_ITEMS)?.as_str().replace('[', "");
+            if u.ratio(1, 4)? {
+                name.push_str("[1]");
+            }
+            OtherFetchItem::new(name.into_bytes()).map_or(FetchItem::Uid, FetchItem::Other)
+        }
     })
 }
 
-fn base64(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
-    const B: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let n = len(u, 1, 6)? * 4;
-    let mut v: Vec<u8> = (0..n).map(|_| pick(u, B).copied()).collect::<Result<_>>()?;
-    let pad = len(u, 0, 2)?;
-    for k in 0..pad {
-        v[n - 1 - k] = b'=';
+fn base64(u: &mut Unstructured<'_>) -> Result<Base64<'static>> {
+    if u.arbitrary()? {
+        // Random text: what is not base64 is rejected.
+        if let Ok(b) = Base64::new(bytes(u, 0, 12)?) {
+            return Ok(b);
+        }
     }
-    Ok(v)
+    let data: Vec<u8> = u.arbitrary::<Vec<u8>>()?.into_iter().take(24).collect();
+    Ok(Base64::encode(&data))
+}
+
+const PARAM_NAMES: [&str; 6] = [
+    "CONDSTORE",
+    "CHANGEDSINCE",
+    "UNCHANGEDSINCE",
+    "QRESYNC",
+    "VANISHED",
+    "SUBSCRIBED",
+];
+
+fn param(u: &mut Unstructured<'_>) -> Result<Option<Param<'static>>> {
+    let name = atom_or(u, &PARAM_NAMES)?;
+    let value = if u.arbitrary()? {
+        Raw::value(if u.arbitrary()? {
+            u.arbitrary::<u64>()?.to_string().into_bytes()
+        } else {
+            raw_value(u, 0)?
+        })
+        .ok()
+    } else {
+        None
+    };
+    Ok(Param::new(name, value).ok())
+}
+
+fn param_list(u: &mut Unstructured<'_>, max: usize) -> Result<Vec<Param<'static>>> {
+    Ok(vec_of(u, 0, max, param)?.into_iter().flatten().collect())
+}
+
+fn list_mailbox(u: &mut Unstructured<'_>) -> Result<ListMailbox<'static>> {
+    Ok(if u.arbitrary()? {
+        let t = ascii(bytes_where(u, 1, 10, crate::chars::is_list_char)?);
+        ListMailbox::Token(ListToken::new(t).unwrap_or_else(|_| ListToken::from_validated(b"*")))
+    } else {
+        ListMailbox::String(istring_in(u, true)?)
+    })
 }
 
 fn command_body(u: &mut Unstructured<'_>) -> Result<CommandBody<'static>> {
     use CommandBody as C;
+    let mb = |u: &mut Unstructured<'_>| mailbox_in(u, true);
     Ok(match u.int_in_range(0..=36)? {
         0 => C::Capability,
         1 => C::Noop,
@@ -789,56 +977,64 @@ fn command_body(u: &mut Unstructured<'_>) -> Result<CommandBody<'static>> {
         3 => C::StartTls,
         4 => C::Authenticate {
             mechanism: atom(u)?,
-            initial: match u.int_in_range(0..=2)? {
-                0 => None,
-                1 => Some(InitialResponse::Empty),
-                _ => Some(InitialResponse::Base64(Cow::Owned(base64(u)?))),
+            initial: if u.arbitrary()? {
+                Some(InitialResponse::new(base64(u)?))
+            } else {
+                None
             },
         },
         5 => C::Login {
-            username: astring(u)?,
-            password: astring(u)?,
+            username: astring_in(u, true)?,
+            password: astring_in(u, true)?,
         },
         6 => C::Select {
-            mailbox: mailbox(u)?,
-            condstore: u.arbitrary()?,
+            mailbox: mb(u)?,
+            params: param_list(u, 3)?,
         },
         7 => C::Examine {
-            mailbox: mailbox(u)?,
-            condstore: u.arbitrary()?,
+            mailbox: mb(u)?,
+            params: param_list(u, 3)?,
         },
         8 => C::Create {
-            mailbox: mailbox(u)?,
-            special_use: vec_of(u, 0, 2, atom)?,
+            mailbox: mb(u)?,
+            special_use: if u.arbitrary()? {
+                Some(vec_of(u, 0, 2, atom)?)
+            } else {
+                None
+            },
         },
-        9 => C::Delete(mailbox(u)?),
+        9 => C::Delete(mb(u)?),
         10 => C::Rename {
-            from: mailbox(u)?,
-            to: mailbox(u)?,
+            from: mb(u)?,
+            to: mb(u)?,
         },
-        11 => C::Subscribe(mailbox(u)?),
-        12 => C::Unsubscribe(mailbox(u)?),
-        13 | 14 => {
-            let reference = mailbox(u)?;
-            let pattern = if u.arbitrary()? {
-                ListMailbox::Token(Cow::Owned(ascii(bytes_where(
-                    u,
-                    1,
-                    10,
-                    crate::chars::is_list_char,
-                )?)))
+        11 => C::Subscribe(mb(u)?),
+        12 => C::Unsubscribe(mb(u)?),
+        13 => C::List {
+            selection: if u.arbitrary()? {
+                Some(param_list(u, 2)?)
             } else {
-                ListMailbox::String(istring(u)?)
-            };
-            if u.arbitrary()? {
-                C::List { reference, pattern }
+                None
+            },
+            reference: mb(u)?,
+            pattern: if u.ratio(3, 4)? {
+                ListPattern::One(list_mailbox(u)?)
             } else {
-                C::Lsub { reference, pattern }
-            }
-        }
+                ListPattern::Many(non_empty(u, 3, list_mailbox)?)
+            },
+            returns: if u.arbitrary()? {
+                Some(param_list(u, 2)?)
+            } else {
+                None
+            },
+        },
+        14 => C::Lsub {
+            reference: mb(u)?,
+            pattern: list_mailbox(u)?,
+        },
         15 => C::Status {
-            mailbox: mailbox(u)?,
-            items: vec_of(u, 1, 4, |u| {
+            mailbox: mb(u)?,
+            items: non_empty(u, 4, |u| {
                 Ok(match u.int_in_range(0..=6)? {
                     0 => StatusAttr::Messages,
                     1 => StatusAttr::Recent,
@@ -846,28 +1042,20 @@ fn command_body(u: &mut Unstructured<'_>) -> Result<CommandBody<'static>> {
                     3 => StatusAttr::UidValidity,
                     4 => StatusAttr::Unseen,
                     5 => StatusAttr::HighestModSeq,
-                    _ => StatusAttr::Other(atom_not(
-                        u,
-                        &[
-                            "MESSAGES",
-                            "RECENT",
-                            "UIDNEXT",
-                            "UIDVALIDITY",
-                            "UNSEEN",
-                            "HIGHESTMODSEQ",
-                        ],
-                    )?),
+                    _ => OtherStatusAttr::new(atom_or(u, &STATUS_NAMES)?)
+                        .map_or(StatusAttr::Unseen, StatusAttr::Other),
                 })
             })?,
         },
         16 => C::Append {
-            mailbox: mailbox(u)?,
-            message: {
-                let binary = u.arbitrary()?;
-                literal(u, binary)?
+            mailbox: mb(u)?,
+            message: if u.arbitrary()? {
+                AppendData::Literal8(literal8(u, true)?)
+            } else {
+                AppendData::Literal(literal(u, true)?)
             },
             flags: if u.arbitrary()? {
-                Some(vec_of(u, 0, 3, |u| flag(u, false))?)
+                Some(vec_of(u, 0, 3, flag)?)
             } else {
                 None
             },
@@ -883,16 +1071,16 @@ fn command_body(u: &mut Unstructured<'_>) -> Result<CommandBody<'static>> {
         20 => C::Unselect,
         21 => C::Idle,
         22 => C::Namespace,
-        23 => C::Enable(vec_of(u, 1, 3, capability)?),
-        24 => C::Id(id_params(u)?),
+        23 => C::Enable(non_empty(u, 3, capability)?),
+        24 => C::Id(id_params(u, true)?),
         25 => C::Search {
             uid: u.arbitrary()?,
             charset: if u.arbitrary()? {
-                Some(astring(u)?)
+                Some(astring_in(u, true)?)
             } else {
                 None
             },
-            criteria: vec_of(u, 1, 4, |u| search_key(u, 0))?,
+            criteria: non_empty(u, 4, |u| search_key(u, 0))?,
         },
         26 => C::Fetch {
             uid: u.arbitrary()?,
@@ -902,33 +1090,24 @@ fn command_body(u: &mut Unstructured<'_>) -> Result<CommandBody<'static>> {
                 1 => FetchItems::Fast,
                 2 => FetchItems::Full,
                 3 => FetchItems::Single(fetch_item(u)?),
-                _ => FetchItems::List(vec_of(u, 1, 4, fetch_item)?),
+                _ => FetchItems::List(non_empty(u, 4, fetch_item)?),
             },
-            changed_since: if u.arbitrary()? {
-                Some(modseq(u)?)
+            modifiers: param_list(u, 2)?,
+        },
+        27 => C::Store {
+            uid: u.arbitrary()?,
+            set: seq_set(u)?,
+            modifiers: param_list(u, 2)?,
+            mode: u.arbitrary()?,
+            silent: u.arbitrary()?,
+            flags: if u.arbitrary()? {
+                StoreFlags::List(vec_of(u, 0, 3, flag)?)
             } else {
-                None
+                StoreFlags::Bare(non_empty(u, 3, flag)?)
             },
         },
-        27 => {
-            let flags = vec_of(u, 0, 3, |u| flag(u, false))?;
-            let list = flags.is_empty() || u.arbitrary()?;
-            C::Store {
-                uid: u.arbitrary()?,
-                set: seq_set(u)?,
-                unchanged_since: if u.arbitrary()? {
-                    Some(modseq(u)?)
-                } else {
-                    None
-                },
-                mode: u.arbitrary()?,
-                silent: u.arbitrary()?,
-                flags,
-                list,
-            }
-        }
         28 | 29 => {
-            let (uid, set, mailbox) = (u.arbitrary()?, seq_set(u)?, mailbox(u)?);
+            let (uid, set, mailbox) = (u.arbitrary()?, seq_set(u)?, mb(u)?);
             if u.arbitrary()? {
                 C::Copy { uid, set, mailbox }
             } else {
@@ -937,23 +1116,22 @@ fn command_body(u: &mut Unstructured<'_>) -> Result<CommandBody<'static>> {
         }
         30 => C::UidExpunge(seq_set(u)?),
         _ => {
-            // An unknown command must not take a known name, nor IDLE's `DONE` line.
-            let avoid: Vec<&str> = crate::command::COMMAND_NAMES
-                .iter()
-                .copied()
-                .chain(["DONE"])
-                .collect();
-            let name = atom_not(u, &avoid)?;
+            // Known command names (with arguments that may parse as them) are rejected, unless
+            // what follows makes them unknown (`UID THREAD`, `SEARCH YOUNGER 5`).
+            let name = atom_or(u, crate::command::COMMAND_NAMES)?;
             let rest = if u.arbitrary()? {
-                let mut r = bytes_where(u, 1, 20, |b| (0x21..0x7f).contains(&b) && b != b'{')?;
-                if r.is_empty() {
-                    r.push(b'x');
+                let mut r = bytes(u, 0, 20)?;
+                if u.ratio(1, 4)? {
+                    r.splice(0..0, b"THREAD REFS UTF-8 ".iter().copied());
                 }
-                Some(Raw::line(r).map_err(|_| arbitrary::Error::IncorrectFormat)?)
+                if u.ratio(1, 4)? {
+                    r.extend_from_slice(b" {2+}\r\nxy z");
+                }
+                Some(Cow::Owned(r))
             } else {
                 None
             };
-            C::Other { name, rest }
+            OtherCommand::new(name, rest).map_or(C::Noop, C::Other)
         }
     })
 }
@@ -966,6 +1144,25 @@ pub(crate) fn command(u: &mut Unstructured<'_>) -> Result<Command<'static>> {
     })
 }
 
+/// A random client line (AUTHENTICATE data or cancel, or IDLE's DONE).
+pub(crate) fn client_line(u: &mut Unstructured<'_>) -> Result<ClientLine<'static>> {
+    Ok(match u.int_in_range(0..=2)? {
+        0 => ClientLine::AuthData(base64(u)?),
+        1 => ClientLine::AuthCancel,
+        _ => ClientLine::IdleDone,
+    })
+}
+
+/// A random envelope (also used by the property tests of the standalone decoders).
+pub(crate) fn any_envelope(u: &mut Unstructured<'_>) -> Result<Envelope<'static>> {
+    envelope(u)
+}
+
+/// A random body structure.
+pub(crate) fn any_body(u: &mut Unstructured<'_>) -> Result<BodyStructure<'static>> {
+    body(u, 0)
+}
+
 impl<'a> Arbitrary<'a> for Command<'static> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         command(u)
@@ -975,6 +1172,12 @@ impl<'a> Arbitrary<'a> for Command<'static> {
 impl<'a> Arbitrary<'a> for Response<'static> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         response(u)
+    }
+}
+
+impl<'a> Arbitrary<'a> for ClientLine<'static> {
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        client_line(u)
     }
 }
 
@@ -1005,99 +1208,96 @@ impl<'a> Arbitrary<'a> for Envelope<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{decode_command, decode_response, Framer, Side};
-    use mailwire_core::{Options, Status};
+    use crate::{Frame, Framer, Side};
+    use mailwire_core::Options;
     use proptest::prelude::*;
 
-    fn enc_r(r: &Response<'_>) -> Vec<u8> {
-        let mut o = Vec::new();
-        r.encode(&mut o);
-        o
+    /// A stream of up to 8 messages one side sends, from structured bytes.
+    fn stream(bytes: &[u8], side: Side) -> (Vec<u8>, usize) {
+        let mut u = Unstructured::new(bytes);
+        let mut out = Vec::new();
+        let mut n = 0;
+        while n < 8 {
+            let ok = match side {
+                Side::Server => response(&mut u).map(|r| r.encode(&mut out)).is_ok(),
+                Side::Client => command(&mut u)
+                    .map(|c| {
+                        c.encode(&mut out);
+                    })
+                    .is_ok(),
+            };
+            if !ok {
+                break;
+            }
+            n += 1;
+        }
+        (out, n)
+    }
+
+    /// Messages, literal announcements and streamed data (pieces joined) of a framed stream.
+    fn frame(stream: &[u8], side: Side, cuts: &[usize], threshold: Option<usize>) -> Vec<Vec<u8>> {
+        let mut f = Framer::new(side, &Options::default());
+        if let Some(t) = threshold {
+            f = f.with_streaming(t);
+        }
+        let mut cs: Vec<usize> = cuts.iter().map(|c| c % (stream.len() + 1)).collect();
+        cs.sort_unstable();
+        cs.push(stream.len());
+        let mut prev = 0;
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        for c in cs {
+            f.feed(&stream[prev..c]);
+            prev = c;
+            while let Some(fr) = f.next_frame().unwrap() {
+                match fr {
+                    Frame::LiteralPiece(p) => match out.last_mut() {
+                        Some(last) if last.starts_with(b"P:") => last.extend_from_slice(p),
+                        _ => out.push([&b"P:"[..], p].concat()),
+                    },
+                    Frame::Message(m) => out.push([&b"M:"[..], m].concat()),
+                    other => out.push(format!("{other:?}").into_bytes()),
+                }
+            }
+        }
+        assert_eq!(f.buffered(), 0);
+        out
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
 
         #[test]
-        fn response_round_trip(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
-            let mut u = Unstructured::new(&bytes);
-            if let Ok(r) = Response::arbitrary(&mut u) {
-                let out = enc_r(&r);
-                match decode_response(&out, &Options::default()) {
-                    Ok(Status::Complete { value, consumed }) => {
-                        prop_assert_eq!(consumed, out.len());
-                        prop_assert_eq!(value.value, r, "{:?}", String::from_utf8_lossy(&out));
-                    }
-                    other => prop_assert!(false, "{:?} {:?}", other, String::from_utf8_lossy(&out)),
-                }
-                // Every proper prefix is incomplete.
-                for k in [0, out.len() / 3, out.len() / 2, out.len().saturating_sub(1)] {
-                    let st = decode_response(&out[..k], &Options::default());
-                    prop_assert!(matches!(st, Ok(Status::Incomplete { .. })), "prefix {} of {:?}: {:?}", k, String::from_utf8_lossy(&out), st);
-                }
-            }
+        fn responses_round_trip_strictly(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
+            crate::fuzzing::response_arbitrary(&bytes);
         }
 
         #[test]
-        fn command_round_trip(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
-            let mut u = Unstructured::new(&bytes);
-            if let Ok(c) = Command::arbitrary(&mut u) {
-                let mut out = Vec::new();
-                let pauses = c.encode(&mut out);
-                for p in &pauses.0 {
-                    prop_assert!(out[..*p].ends_with(b"}\r\n"), "pause at {}", p);
-                }
-                match decode_command(&out, &Options::default()) {
-                    Ok(Status::Complete { value, consumed }) => {
-                        prop_assert_eq!(consumed, out.len());
-                        prop_assert_eq!(value.value, c, "{:?}", String::from_utf8_lossy(&out));
-                    }
-                    other => prop_assert!(false, "{:?} {:?}", other, String::from_utf8_lossy(&out)),
-                }
-            }
+        fn commands_round_trip_strictly(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
+            crate::fuzzing::command_arbitrary(&bytes);
         }
 
         #[test]
-        fn framer_is_split_invariant(bytes in proptest::collection::vec(any::<u8>(), 0..2048), cuts in proptest::collection::vec(0usize..4096, 0..8)) {
-            let mut u = Unstructured::new(&bytes);
-            let mut stream = Vec::new();
-            let mut n = 0;
-            while let Ok(r) = Response::arbitrary(&mut u) {
-                r.encode(&mut stream);
-                n += 1;
-                if n == 8 { break; }
-            }
-            let frame = |cuts: &[usize]| {
-                let mut f = Framer::new(Side::Server, &Options::default());
-                let mut prev = 0;
-                let mut out = Vec::new();
-                let mut cs: Vec<usize> = cuts.iter().map(|c| c % (stream.len() + 1)).collect();
-                cs.sort_unstable();
-                cs.push(stream.len());
-                for c in cs {
-                    f.feed(&stream[prev..c]);
-                    prev = c;
-                    while let Some(fr) = f.next_frame().unwrap() {
-                        if let crate::Frame::Message(m) = fr { out.push(m.to_vec()); }
-                    }
-                }
-                out
-            };
-            let whole = frame(&[]);
-            prop_assert_eq!(whole.len(), n);
-            prop_assert_eq!(frame(&cuts), whole);
+        fn decoded_bytes_round_trip(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            crate::fuzzing::response_roundtrip(&bytes);
+            crate::fuzzing::command_roundtrip(&bytes);
+            crate::fuzzing::greeting_roundtrip(&bytes);
+            crate::fuzzing::framer_chunking(&bytes);
         }
 
         #[test]
-        fn mailbox_and_sequence_set_round_trip(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
-            let mut u = Unstructured::new(&bytes);
-            if let (Ok(m), Ok(s)) = (Mailbox::arbitrary(&mut u), SequenceSet::arbitrary(&mut u)) {
-                let c = Command { tag: Tag::new("t").unwrap(), body: CommandBody::Copy { uid: false, set: s, mailbox: m } };
-                let mut out = Vec::new();
-                c.encode(&mut out);
-                let d = decode_command(&out, &Options::default()).unwrap().complete_value().unwrap().0;
-                prop_assert_eq!(d.value, c);
-            }
+        fn framer_is_split_invariant(
+            bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+            cuts in proptest::collection::vec(0usize..4096, 0..8),
+            client in any::<bool>(),
+            threshold in proptest::option::of(1usize..24),
+        ) {
+            let side = if client { Side::Client } else { Side::Server };
+            let (s, n) = stream(&bytes, side);
+            let whole = frame(&s, side, &[], threshold);
+            prop_assert_eq!(whole.iter().filter(|e| e.starts_with(b"M:")).count(), n);
+            prop_assert_eq!(&frame(&s, side, &cuts, threshold), &whole);
+            let ones: Vec<usize> = (1..s.len()).collect();
+            prop_assert_eq!(&frame(&s, side, &ones, threshold), &whole);
         }
     }
 }

@@ -1,16 +1,23 @@
 //! Client commands (RFC 3501 section 6 and the extensions' command grammar).
+//!
+//! Every value built through the public API has an encoding that decodes back to it strictly;
+//! the raw carriers ([`OtherCommand`], [`OtherFetchItem`], [`Param`]) check it in their
+//! constructors.
 
 use std::borrow::Cow;
-
-use crate::mailbox::Mailbox;
-use crate::response::Section;
-use crate::types::{
-    nstring_owned, AString, Atom, Capability, Date, DateTime, Flag, IString, Literal, NString, Raw,
-    SequenceSet, Tag,
-};
 use std::num::NonZeroU32;
 
-/// A tagged command (RFC 3501 section 9 `command = tag SP (...) CRLF`).
+use mailwire_core::{Options, Status};
+
+use crate::mailbox::Mailbox;
+use crate::response::{id_owned, Section, STATUS_NAMES};
+use crate::types::{
+    check_line, verr, AString, Atom, Base64, Capability, Date, DateTime, Flag, IString, ListToken,
+    Literal, Literal8, ModSeq, NString, NonEmpty, Quoted, Raw, SequenceSet, Tag, ValueError,
+};
+
+/// A tagged command (RFC 3501 section 9 `command = tag SP (command-any / command-auth /
+/// command-nonauth / command-select) CRLF`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command<'a> {
     /// The tag.
@@ -29,22 +36,34 @@ impl Command<'_> {
     }
 }
 
-/// The `list-mailbox` argument of LIST/LSUB (RFC 3501 section 9): `1*list-char / string`.
+/// True if the canonical encoding of `c` decodes strictly, whole, to `c` itself.
+fn round_trips(c: &Command<'_>) -> bool {
+    let mut b = Vec::new();
+    c.encode(&mut b);
+    matches!(
+        crate::decode_command(&b, &Options::strict()),
+        Ok(Status::Complete { value, consumed }) if consumed == b.len() && value.value == *c
+    )
+}
+
+fn probe_tag() -> Tag<'static> {
+    Tag::from_validated(b"t")
+}
+
+/// A pattern of LIST/LSUB (RFC 3501 section 9 `list-mailbox = 1*list-char / string`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListMailbox<'a> {
     /// A bare token that may hold the wildcards `%` and `*`.
-    Token(Cow<'a, str>),
+    Token(ListToken<'a>),
     /// A string.
     String(IString<'a>),
 }
 
 impl<'a> ListMailbox<'a> {
     /// The smallest valid form of `pattern`.
-    pub fn from_bytes(pattern: &'a [u8]) -> Result<Self, crate::ValueError> {
+    pub fn from_bytes(pattern: &'a [u8]) -> Result<Self, ValueError> {
         if !pattern.is_empty() && pattern.iter().all(|&b| crate::chars::is_list_char(b)) {
-            return Ok(ListMailbox::Token(Cow::Borrowed(
-                std::str::from_utf8(pattern).unwrap_or_default(),
-            )));
+            return Ok(ListMailbox::Token(ListToken::from_validated(pattern)));
         }
         Ok(ListMailbox::String(IString::from_bytes(pattern)?))
     }
@@ -60,9 +79,187 @@ impl<'a> ListMailbox<'a> {
     /// A `'static` copy.
     pub fn into_owned(self) -> ListMailbox<'static> {
         match self {
-            ListMailbox::Token(t) => ListMailbox::Token(Cow::Owned(t.into_owned())),
+            ListMailbox::Token(t) => ListMailbox::Token(t.into_owned()),
             ListMailbox::String(s) => ListMailbox::String(s.into_owned()),
         }
+    }
+}
+
+/// The patterns of a LIST (RFC 5258 section 3 `mbox-or-pat = list-mailbox / patterns`,
+/// `patterns = "(" list-mailbox *(SP list-mailbox) ")"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListPattern<'a> {
+    /// One pattern (RFC 3501).
+    One(ListMailbox<'a>),
+    /// A parenthesised list of patterns (RFC 5258 LIST-EXTENDED).
+    Many(NonEmpty<ListMailbox<'a>>),
+}
+
+impl ListPattern<'_> {
+    /// A `'static` copy.
+    pub fn into_owned(self) -> ListPattern<'static> {
+        match self {
+            ListPattern::One(m) => ListPattern::One(m.into_owned()),
+            ListPattern::Many(v) => ListPattern::Many(v.map(ListMailbox::into_owned)),
+        }
+    }
+}
+
+/// A generic parameter of a command (RFC 4466 section 2: `select-param = select-param-name [SP
+/// select-param-value]`, `fetch-modifier`, `store-modifier`, RFC 5258 `list-select-opt`,
+/// `return-option`): a name and an optional value, which is a number, a sequence set or a
+/// parenthesised list (`tagged-ext-val`). Known names are checked: `CONDSTORE` takes no value,
+/// `CHANGEDSINCE` and `UNCHANGEDSINCE` take a mod-sequence value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param<'a> {
+    name: Atom<'a>,
+    value: Option<Raw<'a>>,
+}
+
+/// True if a parameter value may start with `c` (`tagged-ext-simple` or `"("`).
+pub(crate) fn starts_param_value(c: u8) -> bool {
+    c.is_ascii_digit() || c == b'*' || c == b'('
+}
+
+pub(crate) fn check_param(name: &Atom<'_>, value: Option<&[u8]>) -> Result<(), ValueError> {
+    if name.as_bytes().first().is_some_and(|c| !starts_label(*c)) {
+        return Err(verr("tagged-ext-label", 0));
+    }
+    if let Some(v) = value {
+        if !v.first().is_some_and(|&c| starts_param_value(c)) {
+            return Err(verr("tagged-ext-val", 0));
+        }
+        Raw::value(v)?;
+    }
+    if name.eq_ignore_case("CONDSTORE") && value.is_some() {
+        return Err(verr("CONDSTORE (no value)", 0));
+    }
+    if name.eq_ignore_case("CHANGEDSINCE") || name.eq_ignore_case("UNCHANGEDSINCE") {
+        let ok = value.is_some_and(|v| {
+            v.iter().all(u8::is_ascii_digit)
+                && std::str::from_utf8(v)
+                    .ok()
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .is_some_and(|n| n <= ModSeq::MAX)
+        });
+        if !ok {
+            return Err(verr("mod-sequence-value", 0));
+        }
+    }
+    Ok(())
+}
+
+/// `tagged-label-fchar = ALPHA / "-" / "_" / "."` (RFC 4466).
+pub(crate) fn starts_label(c: u8) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, b'-' | b'_' | b'.')
+}
+
+impl<'a> Param<'a> {
+    /// A parameter (see the type's documentation for what is checked).
+    pub fn new(name: Atom<'a>, value: Option<Raw<'a>>) -> Result<Self, ValueError> {
+        check_param(&name, value.as_ref().map(Raw::as_bytes))?;
+        Ok(Param { name, value })
+    }
+
+    /// `CONDSTORE` (RFC 7162).
+    pub fn condstore() -> Param<'static> {
+        Param {
+            name: Atom::from_validated(b"CONDSTORE"),
+            value: None,
+        }
+    }
+
+    /// `CHANGEDSINCE n` (RFC 7162).
+    pub fn changed_since(n: ModSeq) -> Param<'static> {
+        Param {
+            name: Atom::from_validated(b"CHANGEDSINCE"),
+            value: Some(Raw::from_cow(Cow::Owned(n.get().to_string().into_bytes()))),
+        }
+    }
+
+    /// `UNCHANGEDSINCE n` (RFC 7162).
+    pub fn unchanged_since(n: ModSeq) -> Param<'static> {
+        Param {
+            name: Atom::from_validated(b"UNCHANGEDSINCE"),
+            value: Some(Raw::from_cow(Cow::Owned(n.get().to_string().into_bytes()))),
+        }
+    }
+
+    pub(crate) fn from_validated(name: Atom<'a>, value: Option<&'a [u8]>) -> Self {
+        Param {
+            name,
+            value: value.map(Raw::from_validated),
+        }
+    }
+
+    /// The name.
+    pub fn name(&self) -> &Atom<'a> {
+        &self.name
+    }
+
+    /// True if the parameter is named `name` (case-insensitive).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_case(name)
+    }
+
+    /// The value's wire form.
+    pub fn value(&self) -> Option<&[u8]> {
+        self.value.as_ref().map(Raw::as_bytes)
+    }
+
+    /// The value as a number, if it is one.
+    pub fn number(&self) -> Option<u64> {
+        std::str::from_utf8(self.value()?).ok()?.parse().ok()
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> Param<'static> {
+        Param {
+            name: self.name.into_owned(),
+            value: self.value.map(Raw::into_owned),
+        }
+    }
+}
+
+fn params_owned(v: Vec<Param<'_>>) -> Vec<Param<'static>> {
+    v.into_iter().map(Param::into_owned).collect()
+}
+
+/// The value of the parameter named `name`, as a mod-sequence.
+fn modseq_param(v: &[Param<'_>], name: &str) -> Option<ModSeq> {
+    v.iter()
+        .find(|p| p.is(name))
+        .and_then(Param::number)
+        .and_then(|n| ModSeq::new(n).ok())
+}
+
+/// The name of a STATUS data item the grammar does not know (RFC 4466 `status-att =/
+/// status-att-ext`), for example `SIZE` or `APPENDLIMIT`; not one of the names [`StatusAttr`] has a
+/// variant for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherStatusAttr<'a>(Atom<'a>);
+
+impl<'a> OtherStatusAttr<'a> {
+    /// Validates the name.
+    pub fn new(a: Atom<'a>) -> Result<Self, ValueError> {
+        if STATUS_NAMES.iter().any(|k| a.eq_ignore_case(k)) {
+            return Err(verr("status-att (a known one)", 0));
+        }
+        Ok(OtherStatusAttr(a))
+    }
+
+    pub(crate) fn from_validated(a: Atom<'a>) -> Self {
+        OtherStatusAttr(a)
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> OtherStatusAttr<'static> {
+        OtherStatusAttr(self.0.into_owned())
     }
 }
 
@@ -83,7 +280,22 @@ pub enum StatusAttr<'a> {
     /// `HIGHESTMODSEQ`.
     HighestModSeq,
     /// Another item name.
-    Other(Atom<'a>),
+    Other(OtherStatusAttr<'a>),
+}
+
+impl StatusAttr<'_> {
+    /// A `'static` copy.
+    pub fn into_owned(self) -> StatusAttr<'static> {
+        match self {
+            StatusAttr::Messages => StatusAttr::Messages,
+            StatusAttr::Recent => StatusAttr::Recent,
+            StatusAttr::UidNext => StatusAttr::UidNext,
+            StatusAttr::UidValidity => StatusAttr::UidValidity,
+            StatusAttr::Unseen => StatusAttr::Unseen,
+            StatusAttr::HighestModSeq => StatusAttr::HighestModSeq,
+            StatusAttr::Other(a) => StatusAttr::Other(a.into_owned()),
+        }
+    }
 }
 
 /// A FETCH data item (RFC 3501 `fetch-att`, RFC 3516, RFC 7162).
@@ -132,6 +344,8 @@ pub enum FetchItem<'a> {
     BinarySize(Vec<NonZeroU32>),
     /// `MODSEQ` (RFC 7162).
     ModSeq,
+    /// An item the grammar does not know (`X-GM-LABELS`, `EMAILID`, `PREVIEW`), kept raw.
+    Other(OtherFetchItem<'a>),
 }
 
 impl FetchItem<'_> {
@@ -168,11 +382,55 @@ impl FetchItem<'_> {
             },
             FetchItem::BinarySize(p) => FetchItem::BinarySize(p),
             FetchItem::ModSeq => FetchItem::ModSeq,
+            FetchItem::Other(o) => FetchItem::Other(o.into_owned()),
         }
     }
 }
 
-/// What a FETCH asks for: a macro or a list of items.
+/// A FETCH item the grammar does not know (RFC 4466 section 2.6 `fetch-att =/ ...` of an
+/// extension): its name as sent, with a bracketed section and `<partial>` if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherFetchItem<'a>(Raw<'a>);
+
+impl<'a> OtherFetchItem<'a> {
+    /// An item; fails unless `FETCH 1 (name)` decodes strictly back to it (a known item's name
+    /// is rejected).
+    pub fn new(name: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let name = name.into();
+        crate::types::check_name(&name)?;
+        let it = OtherFetchItem(Raw::from_cow(name));
+        let probe = Command {
+            tag: probe_tag(),
+            body: CommandBody::Fetch {
+                uid: false,
+                set: SequenceSet::all(),
+                items: FetchItems::List(NonEmpty::one(FetchItem::Other(it.clone()))),
+                modifiers: Vec::new(),
+            },
+        };
+        if !round_trips(&probe) {
+            return Err(verr("fetch-att (reads back as another item)", 0));
+        }
+        Ok(it)
+    }
+
+    pub(crate) fn from_validated(name: &'a [u8]) -> Self {
+        OtherFetchItem(Raw::from_validated(name))
+    }
+
+    /// The name as sent.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> OtherFetchItem<'static> {
+        OtherFetchItem(self.0.into_owned())
+    }
+}
+
+/// What a FETCH asks for: a macro or a list of items (RFC 3501 `"ALL" / "FULL" / "FAST" /
+/// fetch-att / "(" fetch-att *(SP fetch-att) ")"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchItems<'a> {
     /// `ALL` = `(FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)`.
@@ -183,11 +441,25 @@ pub enum FetchItems<'a> {
     Full,
     /// One item, without parentheses.
     Single(FetchItem<'a>),
-    /// A parenthesised list (at least one item).
-    List(Vec<FetchItem<'a>>),
+    /// A parenthesised list.
+    List(NonEmpty<FetchItem<'a>>),
 }
 
-/// How STORE changes flags (RFC 3501 `store-att-flags`).
+impl FetchItems<'_> {
+    /// A `'static` copy.
+    pub fn into_owned(self) -> FetchItems<'static> {
+        match self {
+            FetchItems::All => FetchItems::All,
+            FetchItems::Fast => FetchItems::Fast,
+            FetchItems::Full => FetchItems::Full,
+            FetchItems::Single(i) => FetchItems::Single(i.into_owned()),
+            FetchItems::List(v) => FetchItems::List(v.map(FetchItem::into_owned)),
+        }
+    }
+}
+
+/// How STORE changes flags (RFC 3501 `store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP
+/// (flag-list / (flag *(SP flag)))`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
 pub enum StoreMode {
@@ -199,7 +471,63 @@ pub enum StoreMode {
     Remove,
 }
 
-/// A search key (RFC 3501 section 6.4.4 `search-key`, RFC 7162 MODSEQ).
+/// The flags of a STORE, in either of the two forms of RFC 3501 `store-att-flags`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreFlags<'a> {
+    /// `flag-list = "(" [flag *(SP flag)] ")"`.
+    List(Vec<Flag<'a>>),
+    /// `flag *(SP flag)` without parentheses.
+    Bare(NonEmpty<Flag<'a>>),
+}
+
+impl<'a> StoreFlags<'a> {
+    /// The flags.
+    pub fn flags(&self) -> &[Flag<'a>] {
+        match self {
+            StoreFlags::List(v) => v,
+            StoreFlags::Bare(v) => v,
+        }
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> StoreFlags<'static> {
+        match self {
+            StoreFlags::List(v) => StoreFlags::List(v.into_iter().map(Flag::into_owned).collect()),
+            StoreFlags::Bare(v) => StoreFlags::Bare(v.map(Flag::into_owned)),
+        }
+    }
+}
+
+/// The type of a metadata entry of SEARCH MODSEQ (RFC 7162 section 7 `entry-type-req = "priv" /
+/// "shared" / "all"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
+pub enum EntryType {
+    /// `priv`.
+    Priv,
+    /// `shared`.
+    Shared,
+    /// `all`.
+    All,
+}
+
+impl EntryType {
+    /// The keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryType::Priv => "priv",
+            EntryType::Shared => "shared",
+            EntryType::All => "all",
+        }
+    }
+}
+
+/// A search key (RFC 3501 section 6.4.4 `search-key`, RFC 7162 MODSEQ). A SEARCH with a key the
+/// grammar does not know is kept whole as [`CommandBody::Other`].
+///
+/// A value nests as deep as it is built; decoding bounds the nesting by `Limits::max_depth`.
+/// Encoding, `into_owned` and dropping recurse once per level of NOT / OR / parentheses, so keep
+/// user-built keys within a few thousand levels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SearchKey<'a> {
@@ -275,14 +603,15 @@ pub enum SearchKey<'a> {
     Unseen,
     /// A sequence set.
     SequenceSet(SequenceSet),
-    /// `( key *(SP key) )` (at least one key).
-    And(Vec<SearchKey<'a>>),
-    /// `MODSEQ [entry-name entry-type] n` (RFC 7162).
+    /// `( key *(SP key) )`.
+    And(NonEmpty<SearchKey<'a>>),
+    /// `MODSEQ [entry-name entry-type-req] mod-sequence-valzer` (RFC 7162).
     ModSeq {
-        /// The metadata entry and its type (`priv`, `shared`, `all`).
-        entry: Option<(IString<'a>, Atom<'a>)>,
+        /// The metadata entry (`entry-name = DQUOTE "/flags/" attr-flag DQUOTE`, a quoted
+        /// string) and its type.
+        entry: Option<(Quoted<'a>, EntryType)>,
         /// The mod-sequence value.
-        value: u64,
+        value: ModSeq,
     },
 }
 
@@ -327,26 +656,73 @@ impl SearchKey<'_> {
             K::Unkeyword(a) => K::Unkeyword(a.into_owned()),
             K::Unseen => K::Unseen,
             K::SequenceSet(s) => K::SequenceSet(s),
-            K::And(v) => K::And(v.into_iter().map(SearchKey::into_owned).collect()),
+            K::And(v) => K::And(v.map(SearchKey::into_owned)),
             K::ModSeq { entry, value } => K::ModSeq {
-                entry: entry.map(|(a, b)| (a.into_owned(), b.into_owned())),
+                entry: entry.map(|(a, b)| (a.into_owned(), b)),
                 value,
             },
         }
     }
 }
 
-/// The initial response of AUTHENTICATE with SASL-IR (RFC 4959).
+/// The initial response of AUTHENTICATE with SASL-IR (RFC 4959 section 7 `authenticate =/ SP
+/// initial-resp`, `initial-resp = (base64 / "=")`): base64 text, where the empty response is
+/// written `=`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InitialResponse<'a> {
-    /// `=`: an empty initial response.
-    Empty,
-    /// Base64 data (validated as base64 characters, kept encoded).
-    Base64(Cow<'a, [u8]>),
+pub struct InitialResponse<'a>(Base64<'a>);
+
+impl<'a> InitialResponse<'a> {
+    /// The initial response `b` (empty for `=`).
+    pub fn new(b: Base64<'a>) -> Self {
+        InitialResponse(b)
+    }
+
+    /// The base64 text (empty for `=`).
+    pub fn base64(&self) -> &Base64<'a> {
+        &self.0
+    }
+
+    /// True for the empty response `=`.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> InitialResponse<'static> {
+        InitialResponse(self.0.into_owned())
+    }
 }
 
-/// A command (RFC 3501 section 6; RFC 2177, 2342, 2971, 3691, 4315, 4959, 5161, 6154, 6851,
-/// 7162).
+/// The message of an APPEND: a literal, or with BINARY (RFC 3516 section 4.4 `append-data =/
+/// literal8`) a `literal8`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppendData<'a> {
+    /// `literal`.
+    Literal(Literal<'a>),
+    /// `literal8`.
+    Literal8(Literal8<'a>),
+}
+
+impl AppendData<'_> {
+    /// The message bytes.
+    pub fn data(&self) -> &[u8] {
+        match self {
+            AppendData::Literal(l) => l.data(),
+            AppendData::Literal8(l) => l.data(),
+        }
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> AppendData<'static> {
+        match self {
+            AppendData::Literal(l) => AppendData::Literal(l.into_owned()),
+            AppendData::Literal8(l) => AppendData::Literal8(l.into_owned()),
+        }
+    }
+}
+
+/// A command (RFC 3501 section 6; RFC 2177, 2342, 2971, 3691, 4315, 4959, 5161, 5258, 6154,
+/// 6851, 7162).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CommandBody<'a> {
@@ -372,26 +748,27 @@ pub enum CommandBody<'a> {
         /// `password`.
         password: AString<'a>,
     },
-    /// `SELECT mailbox [(params)]`.
+    /// `SELECT mailbox [SP "(" select-param *(SP select-param) ")"]` (RFC 4466; `CONDSTORE`,
+    /// `QRESYNC (...)`).
     Select {
         /// The mailbox.
         mailbox: Mailbox<'a>,
-        /// `(CONDSTORE)` (RFC 7162).
-        condstore: bool,
+        /// The parameters, in order (empty when absent).
+        params: Vec<Param<'a>>,
     },
-    /// `EXAMINE mailbox [(params)]`.
+    /// `EXAMINE mailbox [params]`, like SELECT.
     Examine {
         /// The mailbox.
         mailbox: Mailbox<'a>,
-        /// `(CONDSTORE)` (RFC 7162).
-        condstore: bool,
+        /// The parameters, in order (empty when absent).
+        params: Vec<Param<'a>>,
     },
     /// `CREATE mailbox [(USE (attrs))]` (RFC 6154 CREATE-SPECIAL-USE).
     Create {
         /// The mailbox.
         mailbox: Mailbox<'a>,
-        /// Special-use attributes (without backslash).
-        special_use: Vec<Atom<'a>>,
+        /// Special-use attributes (without backslash); `Some` of an empty list is `(USE ())`.
+        special_use: Option<Vec<Atom<'a>>>,
     },
     /// `DELETE mailbox`.
     Delete(Mailbox<'a>),
@@ -406,12 +783,17 @@ pub enum CommandBody<'a> {
     Subscribe(Mailbox<'a>),
     /// `UNSUBSCRIBE mailbox`.
     Unsubscribe(Mailbox<'a>),
-    /// `LIST reference pattern`.
+    /// `LIST [SP list-select-opts] SP mailbox SP mbox-or-pat [SP list-return-opts]` (RFC 3501,
+    /// RFC 5258 LIST-EXTENDED).
     List {
+        /// Selection options (`list-select-opts = "(" [opt *(SP opt)] ")"`), `None` when absent.
+        selection: Option<Vec<Param<'a>>>,
         /// Reference name.
         reference: Mailbox<'a>,
-        /// Mailbox pattern.
-        pattern: ListMailbox<'a>,
+        /// Mailbox pattern(s).
+        pattern: ListPattern<'a>,
+        /// Return options (`"RETURN" SP "(" [opt *(SP opt)] ")"`), `None` when absent.
+        returns: Option<Vec<Param<'a>>>,
     },
     /// `LSUB reference pattern`.
     Lsub {
@@ -424,8 +806,8 @@ pub enum CommandBody<'a> {
     Status {
         /// The mailbox.
         mailbox: Mailbox<'a>,
-        /// The items (at least one).
-        items: Vec<StatusAttr<'a>>,
+        /// The items.
+        items: NonEmpty<StatusAttr<'a>>,
     },
     /// `APPEND mailbox [(flags)] [date-time] literal`.
     Append {
@@ -435,8 +817,8 @@ pub enum CommandBody<'a> {
         flags: Option<Vec<Flag<'a>>>,
         /// The internal date.
         date: Option<DateTime>,
-        /// The message (a literal, or `literal8` with BINARY).
-        message: Literal<'a>,
+        /// The message.
+        message: AppendData<'a>,
     },
     /// `CHECK`.
     Check,
@@ -451,7 +833,7 @@ pub enum CommandBody<'a> {
     /// `NAMESPACE` (RFC 2342).
     Namespace,
     /// `ENABLE caps` (RFC 5161).
-    Enable(Vec<Capability<'a>>),
+    Enable(NonEmpty<Capability<'a>>),
     /// `ID (params)` or `ID NIL` (RFC 2971).
     Id(Option<Vec<(IString<'a>, NString<'a>)>>),
     /// `[UID] SEARCH [CHARSET cs] keys`.
@@ -460,10 +842,10 @@ pub enum CommandBody<'a> {
         uid: bool,
         /// The charset.
         charset: Option<AString<'a>>,
-        /// The keys (at least one; all must match).
-        criteria: Vec<SearchKey<'a>>,
+        /// The keys (all must match).
+        criteria: NonEmpty<SearchKey<'a>>,
     },
-    /// `[UID] FETCH set items [(CHANGEDSINCE n)]`.
+    /// `[UID] FETCH set items [SP "(" fetch-modifier *(SP fetch-modifier) ")"]`.
     Fetch {
         /// UID FETCH.
         uid: bool,
@@ -471,25 +853,24 @@ pub enum CommandBody<'a> {
         set: SequenceSet,
         /// What to fetch.
         items: FetchItems<'a>,
-        /// `CHANGEDSINCE` (RFC 7162).
-        changed_since: Option<u64>,
+        /// The modifiers (`CHANGEDSINCE n`, `VANISHED`), empty when absent.
+        modifiers: Vec<Param<'a>>,
     },
-    /// `[UID] STORE set [(UNCHANGEDSINCE n)] [+|-]FLAGS[.SILENT] flags`.
+    /// `[UID] STORE set [SP "(" store-modifier *(SP store-modifier) ")"] SP
+    /// [+|-]FLAGS[.SILENT] flags`.
     Store {
         /// UID STORE.
         uid: bool,
         /// Which messages.
         set: SequenceSet,
-        /// `UNCHANGEDSINCE` (RFC 7162).
-        unchanged_since: Option<u64>,
+        /// The modifiers (`UNCHANGEDSINCE n`), empty when absent.
+        modifiers: Vec<Param<'a>>,
         /// Replace, add or remove.
         mode: StoreMode,
         /// `.SILENT`.
         silent: bool,
         /// The flags.
-        flags: Vec<Flag<'a>>,
-        /// Whether the flags were sent as a parenthesised list (both forms are valid).
-        list: bool,
+        flags: StoreFlags<'a>,
     },
     /// `[UID] COPY set mailbox`.
     Copy {
@@ -511,17 +892,9 @@ pub enum CommandBody<'a> {
     },
     /// `UID EXPUNGE set` (RFC 4315).
     UidExpunge(SequenceSet),
-    /// Any other command, kept raw: its name and the rest of the line (literals included).
-    Other {
-        /// The command name.
-        name: Atom<'a>,
-        /// Arguments after the name and its space, as sent.
-        rest: Option<Raw<'a>>,
-    },
-}
-
-fn mb(m: Mailbox<'_>) -> Mailbox<'static> {
-    m.into_owned()
+    /// A command the grammar does not know, kept raw: an unknown name, `UID` with an unknown
+    /// command after it (`UID THREAD ...`), or a SEARCH with a key the grammar does not know.
+    Other(OtherCommand<'a>),
 }
 
 impl CommandBody<'_> {
@@ -565,13 +938,33 @@ impl CommandBody<'_> {
             C::Move { uid: false, .. } => "MOVE",
             C::Move { uid: true, .. } => "UID MOVE",
             C::UidExpunge(_) => "UID EXPUNGE",
-            C::Other { name, .. } => name.as_str(),
+            C::Other(o) => o.name().as_str(),
+        }
+    }
+
+    /// The `CHANGEDSINCE` of a FETCH, the `UNCHANGEDSINCE` of a STORE (RFC 7162).
+    pub fn modseq_modifier(&self) -> Option<ModSeq> {
+        match self {
+            CommandBody::Fetch { modifiers, .. } => modseq_param(modifiers, "CHANGEDSINCE"),
+            CommandBody::Store { modifiers, .. } => modseq_param(modifiers, "UNCHANGEDSINCE"),
+            _ => None,
+        }
+    }
+
+    /// True for a SELECT or EXAMINE with the `CONDSTORE` parameter (RFC 7162).
+    pub fn condstore(&self) -> bool {
+        match self {
+            CommandBody::Select { params, .. } | CommandBody::Examine { params, .. } => {
+                params.iter().any(|p| p.is("CONDSTORE"))
+            }
+            _ => false,
         }
     }
 
     /// A `'static` copy.
     pub fn into_owned(self) -> CommandBody<'static> {
         use CommandBody as C;
+        let mb = Mailbox::into_owned;
         match self {
             C::Capability => C::Capability,
             C::Noop => C::Noop,
@@ -579,31 +972,26 @@ impl CommandBody<'_> {
             C::StartTls => C::StartTls,
             C::Authenticate { mechanism, initial } => C::Authenticate {
                 mechanism: mechanism.into_owned(),
-                initial: initial.map(|i| match i {
-                    InitialResponse::Empty => InitialResponse::Empty,
-                    InitialResponse::Base64(b) => {
-                        InitialResponse::Base64(Cow::Owned(b.into_owned()))
-                    }
-                }),
+                initial: initial.map(InitialResponse::into_owned),
             },
             C::Login { username, password } => C::Login {
                 username: username.into_owned(),
                 password: password.into_owned(),
             },
-            C::Select { mailbox, condstore } => C::Select {
+            C::Select { mailbox, params } => C::Select {
                 mailbox: mb(mailbox),
-                condstore,
+                params: params_owned(params),
             },
-            C::Examine { mailbox, condstore } => C::Examine {
+            C::Examine { mailbox, params } => C::Examine {
                 mailbox: mb(mailbox),
-                condstore,
+                params: params_owned(params),
             },
             C::Create {
                 mailbox,
                 special_use,
             } => C::Create {
                 mailbox: mb(mailbox),
-                special_use: special_use.into_iter().map(Atom::into_owned).collect(),
+                special_use: special_use.map(|v| v.into_iter().map(Atom::into_owned).collect()),
             },
             C::Delete(m) => C::Delete(mb(m)),
             C::Rename { from, to } => C::Rename {
@@ -612,9 +1000,16 @@ impl CommandBody<'_> {
             },
             C::Subscribe(m) => C::Subscribe(mb(m)),
             C::Unsubscribe(m) => C::Unsubscribe(mb(m)),
-            C::List { reference, pattern } => C::List {
+            C::List {
+                selection,
+                reference,
+                pattern,
+                returns,
+            } => C::List {
+                selection: selection.map(params_owned),
                 reference: mb(reference),
                 pattern: pattern.into_owned(),
+                returns: returns.map(params_owned),
             },
             C::Lsub { reference, pattern } => C::Lsub {
                 reference: mb(reference),
@@ -622,18 +1017,7 @@ impl CommandBody<'_> {
             },
             C::Status { mailbox, items } => C::Status {
                 mailbox: mb(mailbox),
-                items: items
-                    .into_iter()
-                    .map(|i| match i {
-                        StatusAttr::Messages => StatusAttr::Messages,
-                        StatusAttr::Recent => StatusAttr::Recent,
-                        StatusAttr::UidNext => StatusAttr::UidNext,
-                        StatusAttr::UidValidity => StatusAttr::UidValidity,
-                        StatusAttr::Unseen => StatusAttr::Unseen,
-                        StatusAttr::HighestModSeq => StatusAttr::HighestModSeq,
-                        StatusAttr::Other(a) => StatusAttr::Other(a.into_owned()),
-                    })
-                    .collect(),
+                items: items.map(StatusAttr::into_owned),
             },
             C::Append {
                 mailbox,
@@ -652,12 +1036,8 @@ impl CommandBody<'_> {
             C::Unselect => C::Unselect,
             C::Idle => C::Idle,
             C::Namespace => C::Namespace,
-            C::Enable(v) => C::Enable(v.into_iter().map(Capability::into_owned).collect()),
-            C::Id(v) => C::Id(v.map(|v| {
-                v.into_iter()
-                    .map(|(k, x)| (k.into_owned(), nstring_owned(x)))
-                    .collect()
-            })),
+            C::Enable(v) => C::Enable(v.map(Capability::into_owned)),
+            C::Id(v) => C::Id(id_owned(v)),
             C::Search {
                 uid,
                 charset,
@@ -665,43 +1045,33 @@ impl CommandBody<'_> {
             } => C::Search {
                 uid,
                 charset: charset.map(AString::into_owned),
-                criteria: criteria.into_iter().map(SearchKey::into_owned).collect(),
+                criteria: criteria.map(SearchKey::into_owned),
             },
             C::Fetch {
                 uid,
                 set,
                 items,
-                changed_since,
+                modifiers,
             } => C::Fetch {
                 uid,
                 set,
-                items: match items {
-                    FetchItems::All => FetchItems::All,
-                    FetchItems::Fast => FetchItems::Fast,
-                    FetchItems::Full => FetchItems::Full,
-                    FetchItems::Single(i) => FetchItems::Single(i.into_owned()),
-                    FetchItems::List(v) => {
-                        FetchItems::List(v.into_iter().map(FetchItem::into_owned).collect())
-                    }
-                },
-                changed_since,
+                items: items.into_owned(),
+                modifiers: params_owned(modifiers),
             },
             C::Store {
                 uid,
                 set,
-                unchanged_since,
+                modifiers,
                 mode,
                 silent,
                 flags,
-                list,
             } => C::Store {
                 uid,
                 set,
-                unchanged_since,
+                modifiers: params_owned(modifiers),
                 mode,
                 silent,
-                flags: flags.into_iter().map(Flag::into_owned).collect(),
-                list,
+                flags: flags.into_owned(),
             },
             C::Copy { uid, set, mailbox } => C::Copy {
                 uid,
@@ -714,20 +1084,75 @@ impl CommandBody<'_> {
                 mailbox: mb(mailbox),
             },
             C::UidExpunge(s) => C::UidExpunge(s),
-            C::Other { name, rest } => C::Other {
-                name: name.into_owned(),
-                rest: rest.map(Raw::into_owned),
-            },
+            C::Other(o) => C::Other(o.into_owned()),
         }
     }
 }
 
-/// A line a client sends that is not a command: an AUTHENTICATE response (RFC 3501 section 6.2.2)
-/// or the `DONE` that ends IDLE (RFC 2177).
+/// A command the grammar does not know (RFC 3501 section 9 `x-command = "X" atom <experimental
+/// command arguments>`, and any extension command): its name and the rest of the line after the
+/// name and its space, literals included as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherCommand<'a> {
+    name: Atom<'a>,
+    rest: Option<Raw<'a>>,
+}
+
+impl<'a> OtherCommand<'a> {
+    /// A command `name rest`. Fails unless `tag name rest` decodes strictly back to this value:
+    /// the name of a known command with arguments that parse as it is rejected, and so is a rest
+    /// with a broken literal, a line break or a NUL.
+    pub fn new(name: Atom<'a>, rest: Option<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        if let Some(r) = &rest {
+            check_line(r)?;
+        }
+        let o = OtherCommand {
+            name,
+            rest: rest.map(Raw::from_cow),
+        };
+        let probe = Command {
+            tag: probe_tag(),
+            body: CommandBody::Other(o.clone()),
+        };
+        if !round_trips(&probe) {
+            return Err(verr("command (reads back as another command)", 0));
+        }
+        Ok(o)
+    }
+
+    pub(crate) fn from_validated(name: Atom<'a>, rest: Option<&'a [u8]>) -> Self {
+        OtherCommand {
+            name,
+            rest: rest.map(Raw::from_validated),
+        }
+    }
+
+    /// The command name.
+    pub fn name(&self) -> &Atom<'a> {
+        &self.name
+    }
+
+    /// Arguments after the name and its space, as sent.
+    pub fn rest(&self) -> Option<&[u8]> {
+        self.rest.as_ref().map(Raw::as_bytes)
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> OtherCommand<'static> {
+        OtherCommand {
+            name: self.name.into_owned(),
+            rest: self.rest.map(Raw::into_owned),
+        }
+    }
+}
+
+/// A line a client sends that is not a command: an AUTHENTICATE response (RFC 3501 section 6.2.2,
+/// section 9 `authenticate = "AUTHENTICATE" SP auth-type *(CRLF base64)`) or the `DONE` that ends
+/// IDLE (RFC 2177 section 4 `idle = "IDLE" CRLF "DONE"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientLine<'a> {
     /// A base64 line answering a challenge (kept encoded; may be empty).
-    AuthData(Cow<'a, [u8]>),
+    AuthData(Base64<'a>),
     /// `*`: cancel the exchange.
     AuthCancel,
     /// `DONE`.
@@ -738,7 +1163,7 @@ impl ClientLine<'_> {
     /// A `'static` copy.
     pub fn into_owned(self) -> ClientLine<'static> {
         match self {
-            ClientLine::AuthData(d) => ClientLine::AuthData(Cow::Owned(d.into_owned())),
+            ClientLine::AuthData(d) => ClientLine::AuthData(d.into_owned()),
             ClientLine::AuthCancel => ClientLine::AuthCancel,
             ClientLine::IdleDone => ClientLine::IdleDone,
         }

@@ -1,19 +1,21 @@
 //! Decoding client commands (RFC 3501 section 9 `command`) and the lines a client sends inside
 //! AUTHENTICATE and IDLE.
 
-use std::borrow::Cow;
-
-use mailwire_core::{DecodeError, Options, Status};
+use mailwire_core::{DecodeError, ErrorKind, Options, Status};
 
 use crate::command::*;
-use crate::decode_response::{id_params, section};
+use crate::decode_response::{id_params, part_path, section};
 use crate::mailbox::Mailbox;
 use crate::parse::{decode_message, Decoded, P, R};
 use crate::scan::Side;
-use crate::types::{AString, Atom, Capability, IString};
+use crate::types::{
+    check_base64, check_line, check_name, AString, Base64, Capability, ListToken, ModSeq, NonEmpty,
+};
 
-/// Decodes one command from the start of `input`: `Incomplete` until the whole command (with its
-/// literals) is there.
+/// Decodes one command (RFC 3501 section 9 `command = tag SP (...) CRLF`) from the start of
+/// `input`: `Incomplete` until the whole command (with its literals) is there. A command the
+/// grammar does not know, `UID` with an unknown command after it, and a SEARCH with an unknown
+/// key are kept whole as [`CommandBody::Other`].
 pub fn decode_command<'a>(
     input: &'a [u8],
     opts: &Options,
@@ -21,36 +23,43 @@ pub fn decode_command<'a>(
     decode_message(input, Side::Client, opts, command)
 }
 
-/// Decodes a line a client sends that is not a command: during AUTHENTICATE a base64 response
-/// or `*` (cancel), during IDLE `DONE` (RFC 3501 section 6.2.2, RFC 2177).
-pub fn decode_client_line<'a>(
+/// Decodes a line a client sends during AUTHENTICATE (RFC 3501 section 6.2.2, section 9
+/// `authenticate = "AUTHENTICATE" SP auth-type *(CRLF base64)`): a base64 response (possibly
+/// empty) or `*` to cancel. `DONE` is valid base64 here, not the end of IDLE.
+pub fn decode_auth_line<'a>(
     input: &'a [u8],
     opts: &Options,
 ) -> Result<Status<Decoded<ClientLine<'a>>>, DecodeError> {
     decode_message(input, Side::Server, opts, |p| {
-        let v = if p.keyword(b"DONE") {
-            ClientLine::IdleDone
-        } else if p.eat(b'*') {
-            ClientLine::AuthCancel
+        if p.eat(b'*') {
+            return Ok(ClientLine::AuthCancel);
+        }
+        Ok(ClientLine::AuthData(base64(p)?))
+    })
+}
+
+/// Decodes the line that ends IDLE (RFC 2177 section 4 `idle = "IDLE" CRLF "DONE"`): `DONE`, in
+/// any case.
+pub fn decode_idle_done<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<Status<Decoded<ClientLine<'a>>>, DecodeError> {
+    decode_message(input, Side::Server, opts, |p| {
+        if p.keyword(b"DONE") {
+            Ok(ClientLine::IdleDone)
         } else {
-            ClientLine::AuthData(Cow::Borrowed(base64(p)?))
-        };
-        Ok(v)
+            Err(p.err("DONE"))
+        }
     })
 }
 
 /// `base64 = *(4base64-char) [base64-terminal]` (RFC 3501 section 9), kept encoded.
-fn base64<'a>(p: &mut P<'a>) -> R<&'a [u8]> {
+fn base64<'a>(p: &mut P<'a>) -> R<Base64<'a>> {
     let s = p.i;
-    let d = p.take_while(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/');
-    let pad = p.take_while(|c| c == b'=').len();
-    if pad > 2 || (d.len() + pad) % 4 != 0 {
-        return Err(DecodeError::syntax(
-            s + d.len() + pad,
-            "base64 (a multiple of 4 characters)",
-        ));
-    }
-    Ok(&p.b[s..p.i])
+    let t = p.take_while(|c| crate::types::is_base64_char(c) || c == b'=');
+    check_base64(t)
+        .map_err(|at| DecodeError::syntax(s + at, "base64 (a multiple of 4 characters)"))?;
+    Ok(Base64::from_validated(t))
 }
 
 fn mailbox<'a>(p: &mut P<'a>) -> R<Mailbox<'a>> {
@@ -63,12 +72,63 @@ fn command<'a>(p: &mut P<'a>) -> R<Command<'a>> {
         return Err(p.err("SP and a command after the tag"));
     }
     p.sp()?;
-    let body = command_body(p)?;
+    let s = p.save();
+    let body = match command_body(p) {
+        Ok(b) => b,
+        Err(e) if e.kind == ErrorKind::Unsupported => {
+            p.restore(s);
+            raw_command(p)?
+        }
+        Err(e) => return Err(e),
+    };
     Ok(Command { tag, body })
 }
 
-fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
+/// A command the grammar does not know: its name and the rest of the line.
+fn raw_command<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
+    let name = p.atom()?;
+    let rest = if p.at_line_end_after_spaces() {
+        None
+    } else {
+        p.expect(b' ', "SP")?;
+        let end = p.content_end().max(p.i);
+        let r = &p.b[p.i..end];
+        check_line(r).map_err(|e| DecodeError::syntax(p.i + e.at, "command arguments"))?;
+        p.i = end;
+        Some(r)
+    };
+    Ok(CommandBody::Other(OtherCommand::from_validated(name, rest)))
+}
+
+/// A command parameter (RFC 4466 `tagged-ext-label [SP tagged-ext-val]`).
+fn param<'a>(p: &mut P<'a>) -> R<Param<'a>> {
     let at = p.i;
+    let name = p.atom()?;
+    let value = if p.peek() == Some(b' ') && p.peek_at(1).is_some_and(starts_param_value) {
+        p.sp()?;
+        Some(p.raw_value()?)
+    } else {
+        None
+    };
+    check_param(&name, value).map_err(|e| DecodeError::syntax(at, e.what))?;
+    Ok(Param::from_validated(name, value))
+}
+
+/// `SP "(" param *(SP param) ")"` after a command's arguments (`select-params`,
+/// `fetch-modifiers`, `store-modifiers`).
+fn params<'a>(p: &mut P<'a>) -> R<Vec<Param<'a>>> {
+    let v = p.paren_list(param)?;
+    if v.is_empty() {
+        return Err(p.err("a parameter"));
+    }
+    Ok(v)
+}
+
+fn unsupported(at: usize, what: &'static str) -> DecodeError {
+    DecodeError::unsupported(at, what)
+}
+
+fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
     let name = p.atom_bytes()?;
     let is = |k: &[u8]| name.eq_ignore_ascii_case(k);
     use CommandBody as C;
@@ -122,10 +182,7 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
             p.sp()?;
             Ok(C::UidExpunge(p.sequence_set()?))
         } else {
-            Err(DecodeError::syntax(
-                at,
-                "COPY, MOVE, FETCH, SEARCH, STORE or EXPUNGE after UID",
-            ))
+            Err(unsupported(at, "a UID command this grammar knows"))
         };
     }
     if is(b"FETCH") {
@@ -161,16 +218,17 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
         let mechanism = p.atom()?;
         let initial = if p.more()? {
             if p.eat(b'=') {
-                Some(InitialResponse::Empty)
+                Some(InitialResponse::new(Base64::default()))
             } else {
-                Some(InitialResponse::Base64(Cow::Borrowed(base64(p)?)))
+                let b = base64(p)?;
+                if b.is_empty() {
+                    return Err(p.err("base64 or \"=\""));
+                }
+                Some(InitialResponse::new(b))
             }
         } else {
             None
         };
-        if matches!(initial, Some(InitialResponse::Base64(ref b)) if b.is_empty()) {
-            return Err(p.err("base64 or \"=\""));
-        }
         return Ok(C::Authenticate { mechanism, initial });
     }
     if is(b"LOGIN") {
@@ -183,44 +241,28 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
     if is(b"SELECT") || is(b"EXAMINE") {
         p.sp()?;
         let mailbox = mailbox(p)?;
-        let mut condstore = false;
-        if p.more()? {
-            let params = p.paren_list(|p| {
-                if p.keyword(b"CONDSTORE") {
-                    Ok(())
-                } else {
-                    Err(p.err("CONDSTORE"))
-                }
-            })?;
-            if params.is_empty() {
-                return Err(p.err("select-param"));
-            }
-            condstore = true;
-        }
+        let params = if p.more()? { params(p)? } else { Vec::new() };
         return Ok(if is(b"SELECT") {
-            C::Select { mailbox, condstore }
+            C::Select { mailbox, params }
         } else {
-            C::Examine { mailbox, condstore }
+            C::Examine { mailbox, params }
         });
     }
     if is(b"CREATE") {
         p.sp()?;
         let mailbox = mailbox(p)?;
-        let mut special_use = Vec::new();
+        let mut special_use = None;
         if p.more()? {
-            p.expect(b'(', "\"(\"")?;
+            p.open()?;
             if !p.keyword(b"USE") {
                 return Err(p.err("USE"));
             }
             p.sp()?;
-            special_use = p.paren_list(|p| {
+            special_use = Some(p.paren_list(|p| {
                 p.expect(b'\\', "\"\\\"")?;
                 p.atom()
-            })?;
-            if special_use.is_empty() {
-                return Err(p.err("use-attr"));
-            }
-            p.expect(b')', "\")\"")?;
+            })?);
+            p.close()?;
         }
         return Ok(C::Create {
             mailbox,
@@ -247,25 +289,48 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
         let to = mailbox(p)?;
         return Ok(C::Rename { from, to });
     }
-    if is(b"LIST") || is(b"LSUB") {
+    if is(b"LIST") {
+        p.sp()?;
+        let selection = if p.peek() == Some(b'(') {
+            let v = p.paren_list(param)?;
+            p.sp()?;
+            Some(v)
+        } else {
+            None
+        };
+        let reference = mailbox(p)?;
+        p.sp()?;
+        let pattern = if p.peek() == Some(b'(') {
+            let v = p.paren_list(list_mailbox)?;
+            if v.is_empty() {
+                return Err(p.err("list-mailbox"));
+            }
+            ListPattern::Many(NonEmpty::from_validated(v))
+        } else {
+            ListPattern::One(list_mailbox(p)?)
+        };
+        let returns = if p.more()? {
+            if !p.keyword(b"RETURN") {
+                return Err(p.err("RETURN"));
+            }
+            p.sp()?;
+            Some(p.paren_list(param)?)
+        } else {
+            None
+        };
+        return Ok(C::List {
+            selection,
+            reference,
+            pattern,
+            returns,
+        });
+    }
+    if is(b"LSUB") {
         p.sp()?;
         let reference = mailbox(p)?;
         p.sp()?;
-        let pattern = match p.peek() {
-            Some(b'"') | Some(b'{') => ListMailbox::String(p.string()?),
-            _ => {
-                let t = p.take_while(crate::chars::is_list_char);
-                if t.is_empty() {
-                    return Err(p.err("list-mailbox"));
-                }
-                ListMailbox::Token(Cow::Borrowed(std::str::from_utf8(t).unwrap_or_default()))
-            }
-        };
-        return Ok(if is(b"LIST") {
-            C::List { reference, pattern }
-        } else {
-            C::Lsub { reference, pattern }
-        });
+        let pattern = list_mailbox(p)?;
+        return Ok(C::Lsub { reference, pattern });
     }
     if is(b"STATUS") {
         p.sp()?;
@@ -281,20 +346,23 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
                 _ if s.eq_ignore_ascii_case("UIDVALIDITY") => StatusAttr::UidValidity,
                 _ if s.eq_ignore_ascii_case("UNSEEN") => StatusAttr::Unseen,
                 _ if s.eq_ignore_ascii_case("HIGHESTMODSEQ") => StatusAttr::HighestModSeq,
-                _ => StatusAttr::Other(a),
+                _ => StatusAttr::Other(OtherStatusAttr::from_validated(a)),
             })
         })?;
         if items.is_empty() {
             return Err(p.err("status-att"));
         }
-        return Ok(C::Status { mailbox, items });
+        return Ok(C::Status {
+            mailbox,
+            items: NonEmpty::from_validated(items),
+        });
     }
     if is(b"APPEND") {
         p.sp()?;
         let mailbox = mailbox(p)?;
         p.sp()?;
         let flags = if p.peek() == Some(b'(') {
-            let f = p.flag_list(false)?;
+            let f = p.flag_list()?;
             p.sp()?;
             Some(f)
         } else {
@@ -307,7 +375,11 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
         } else {
             None
         };
-        let message = p.literal(true)?;
+        let message = if p.peek() == Some(b'~') {
+            AppendData::Literal8(p.literal8()?)
+        } else {
+            AppendData::Literal(p.literal()?)
+        };
         return Ok(C::Append {
             mailbox,
             flags,
@@ -324,36 +396,27 @@ fn command_body<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
         if v.is_empty() {
             return Err(p.err("SP capability"));
         }
-        return Ok(C::Enable(v));
+        return Ok(C::Enable(NonEmpty::from_validated(v)));
     }
     if is(b"ID") {
         p.sp()?;
         return Ok(C::Id(id_params(p)?));
     }
     // x-command and commands this grammar does not know: kept raw.
-    let name = Atom::from_validated(&p.b[at..at + name.len()]);
-    let rest = if p.eat(b' ') {
-        let end = p.content_end().max(p.i);
-        let r = &p.b[p.i..end];
-        crate::types::check_line(r)
-            .map_err(|e| DecodeError::syntax(p.i + e.at, "command arguments"))?;
-        p.i = end;
-        Some(crate::types::Raw::from_validated(r))
-    } else {
-        None
-    };
-    Ok(C::Other { name, rest })
+    Err(unsupported(p.i, "a command this grammar knows"))
 }
 
-fn mod_param(p: &mut P<'_>, kw: &'static [u8], what: &'static str) -> R<u64> {
-    p.expect(b'(', "\"(\"")?;
-    if !p.keyword(kw) {
-        return Err(p.err(what));
+fn list_mailbox<'a>(p: &mut P<'a>) -> R<ListMailbox<'a>> {
+    match p.peek() {
+        Some(b'"') | Some(b'{') => Ok(ListMailbox::String(p.string()?)),
+        _ => {
+            let t = p.take_while(crate::chars::is_list_char);
+            if t.is_empty() {
+                return Err(p.err("list-mailbox"));
+            }
+            Ok(ListMailbox::Token(ListToken::from_validated(t)))
+        }
     }
-    p.sp()?;
-    let n = p.number64()?;
-    p.expect(b')', "\")\"")?;
-    Ok(n)
 }
 
 fn fetch<'a>(p: &mut P<'a>, uid: bool) -> R<CommandBody<'a>> {
@@ -365,7 +428,7 @@ fn fetch<'a>(p: &mut P<'a>, uid: bool) -> R<CommandBody<'a>> {
         if v.is_empty() {
             return Err(p.err("fetch-att"));
         }
-        FetchItems::List(v)
+        FetchItems::List(NonEmpty::from_validated(v))
     } else if p.keyword(b"ALL") {
         FetchItems::All
     } else if p.keyword(b"FAST") {
@@ -375,16 +438,12 @@ fn fetch<'a>(p: &mut P<'a>, uid: bool) -> R<CommandBody<'a>> {
     } else {
         FetchItems::Single(fetch_item(p)?)
     };
-    let changed_since = if p.more()? {
-        Some(mod_param(p, b"CHANGEDSINCE", "CHANGEDSINCE")?)
-    } else {
-        None
-    };
+    let modifiers = if p.more()? { params(p)? } else { Vec::new() };
     Ok(CommandBody::Fetch {
         uid,
         set,
         items,
-        changed_since,
+        modifiers,
     })
 }
 
@@ -402,8 +461,11 @@ fn partial(p: &mut P<'_>) -> R<Option<(u32, std::num::NonZeroU32)>> {
 fn fetch_item<'a>(p: &mut P<'a>) -> R<FetchItem<'a>> {
     let at = p.i;
     let name = p.take_while(|c| crate::chars::is_atom_char(c) && c != b'[');
+    if name.is_empty() {
+        return Err(p.err("fetch-att"));
+    }
     let is = |k: &[u8]| name.eq_ignore_ascii_case(k);
-    if (is(b"BODY") || is(b"BODY.PEEK")) && p.peek() == Some(b'[') {
+    if is(b"BODY.PEEK") || (is(b"BODY") && p.peek() == Some(b'[')) {
         let section = section(p)?;
         let partial = partial(p)?;
         return Ok(FetchItem::BodySection {
@@ -414,14 +476,7 @@ fn fetch_item<'a>(p: &mut P<'a>) -> R<FetchItem<'a>> {
     }
     if is(b"BINARY") || is(b"BINARY.PEEK") || is(b"BINARY.SIZE") {
         p.expect(b'[', "\"[\"")?;
-        let mut part = Vec::new();
-        while p.peek().is_some_and(|c| c.is_ascii_digit()) {
-            p.check_items(part.len())?;
-            part.push(p.nz_number()?);
-            if !p.eat(b'.') {
-                break;
-            }
-        }
+        let part = part_path(p)?;
         p.expect(b']', "\"]\"")?;
         if is(b"BINARY.SIZE") {
             return Ok(FetchItem::BinarySize(part));
@@ -450,19 +505,33 @@ fn fetch_item<'a>(p: &mut P<'a>) -> R<FetchItem<'a>> {
             return Ok(v);
         }
     }
-    Err(DecodeError::syntax(at, "fetch-att"))
+    // An extension's item (`X-GM-LABELS`, `EMAILID`, `BODY.X[1]<0.5>`): kept raw.
+    if p.peek() == Some(b'[') {
+        let close = memchr::memchr(b']', &p.b[p.i..]).ok_or_else(|| p.err("\"]\""))?;
+        p.i += close + 1;
+    }
+    if p.peek() == Some(b'<') {
+        let close = memchr::memchr(b'>', &p.b[p.i..]).ok_or_else(|| p.err("\">\""))?;
+        p.i += close + 1;
+    }
+    let raw = &p.b[at..p.i];
+    check_name(raw).map_err(|e| DecodeError::syntax(at + e.at, "fetch-att"))?;
+    if raw[0].is_ascii_digit() {
+        return Err(DecodeError::syntax(at, "fetch-att"));
+    }
+    Ok(FetchItem::Other(OtherFetchItem::from_validated(raw)))
 }
 
 fn store<'a>(p: &mut P<'a>, uid: bool) -> R<CommandBody<'a>> {
     p.sp()?;
     let set = p.sequence_set()?;
     p.sp()?;
-    let unchanged_since = if p.peek() == Some(b'(') {
-        let n = mod_param(p, b"UNCHANGEDSINCE", "UNCHANGEDSINCE")?;
+    let modifiers = if p.peek() == Some(b'(') {
+        let v = params(p)?;
         p.sp()?;
-        Some(n)
+        v
     } else {
-        None
+        Vec::new()
     };
     let mode = if p.eat(b'+') {
         StoreMode::Add
@@ -481,24 +550,23 @@ fn store<'a>(p: &mut P<'a>, uid: bool) -> R<CommandBody<'a>> {
         return Err(DecodeError::syntax(at, "FLAGS or FLAGS.SILENT"));
     };
     p.sp()?;
-    let (flags, list) = if p.peek() == Some(b'(') {
-        (p.flag_list(false)?, true)
+    let flags = if p.peek() == Some(b'(') {
+        StoreFlags::List(p.flag_list()?)
     } else {
-        let mut v = vec![p.flag(false)?];
+        let mut v = vec![p.flag()?];
         while p.more()? {
             p.check_items(v.len())?;
-            v.push(p.flag(false)?);
+            v.push(p.flag()?);
         }
-        (v, false)
+        StoreFlags::Bare(NonEmpty::from_validated(v))
     };
     Ok(CommandBody::Store {
         uid,
         set,
-        unchanged_since,
+        modifiers,
         mode,
         silent,
         flags,
-        list,
     })
 }
 
@@ -520,7 +588,7 @@ fn search<'a>(p: &mut P<'a>, uid: bool) -> R<CommandBody<'a>> {
     Ok(CommandBody::Search {
         uid,
         charset,
-        criteria,
+        criteria: NonEmpty::from_validated(criteria),
     })
 }
 
@@ -532,7 +600,7 @@ fn search_key<'a>(p: &mut P<'a>) -> R<SearchKey<'a>> {
             if v.is_empty() {
                 return Err(p.err("search-key"));
             }
-            return Ok(K::And(v));
+            return Ok(K::And(NonEmpty::from_validated(v)));
         }
         Some(b'*') | Some(b'0'..=b'9') => return Ok(K::SequenceSet(p.sequence_set()?)),
         _ => {}
@@ -561,7 +629,7 @@ fn search_key<'a>(p: &mut P<'a>) -> R<SearchKey<'a>> {
             return Ok(v);
         }
     }
-    const WITH_ARGS: [&[u8]; 21] = [
+    const WITH_ARGS: [&[u8]; 22] = [
         b"BCC",
         b"BODY",
         b"CC",
@@ -583,9 +651,12 @@ fn search_key<'a>(p: &mut P<'a>) -> R<SearchKey<'a>> {
         b"UID",
         b"NOT",
         b"OR",
+        b"MODSEQ",
     ];
-    if !WITH_ARGS.iter().any(|k| is(k)) && !is(b"MODSEQ") {
-        return Err(DecodeError::syntax(at, "search-key"));
+    if !WITH_ARGS.iter().any(|k| is(k)) {
+        // An extension's key (`YOUNGER`, `X-GM-RAW`) or `RETURN` (ESEARCH): the whole command
+        // is kept raw.
+        return Err(unsupported(at, "a search key this grammar knows"));
     }
     p.sp()?;
     type S<'a> = fn(AString<'a>) -> SearchKey<'a>;
@@ -651,26 +722,28 @@ fn search_key<'a>(p: &mut P<'a>) -> R<SearchKey<'a>> {
         p.leave();
         return Ok(K::Or(Box::new(a), Box::new(b)));
     }
-    if is(b"MODSEQ") {
-        let entry = if p.peek() == Some(b'"') {
-            let name: IString<'a> = p.string()?;
-            p.sp()?;
-            let t = p.atom()?;
-            if !["priv", "shared", "all"]
-                .iter()
-                .any(|k| t.eq_ignore_case(k))
-            {
-                return Err(p.err("entry-type-req"));
-            }
-            p.sp()?;
-            Some((name, t))
+    // MODSEQ [entry-name SP entry-type-req SP] mod-sequence-valzer
+    let entry = if p.peek() == Some(b'"') {
+        let name = p.quoted()?;
+        p.sp()?;
+        let at = p.i;
+        let t = p.atom()?;
+        let kind = if t.eq_ignore_case("priv") {
+            EntryType::Priv
+        } else if t.eq_ignore_case("shared") {
+            EntryType::Shared
+        } else if t.eq_ignore_case("all") {
+            EntryType::All
         } else {
-            None
+            return Err(DecodeError::syntax(at, "entry-type-req"));
         };
-        return Ok(K::ModSeq {
-            entry,
-            value: p.number64()?,
-        });
-    }
-    Err(DecodeError::syntax(at, "search-key"))
+        p.sp()?;
+        Some((name, kind))
+    } else {
+        None
+    };
+    Ok(K::ModSeq {
+        entry,
+        value: ModSeq::from_validated(p.number64()?),
+    })
 }

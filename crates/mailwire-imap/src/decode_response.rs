@@ -1,6 +1,5 @@
 //! Decoding server responses (RFC 3501 section 9 `response`, `greeting`).
 
-use std::borrow::Cow;
 use std::num::NonZeroU32;
 
 use mailwire_core::{DecodeError, Options, Status};
@@ -9,11 +8,12 @@ use crate::mailbox::Mailbox;
 use crate::parse::{decode_message, Decoded, P, R};
 use crate::response::*;
 use crate::scan::Side;
-use crate::types::{check_line, check_name, Capability, IString, Quoted, Raw};
+use crate::types::{check_line, check_name, Capability, IString, ModSeq, NonEmpty, Raw, Text};
 use crate::ImapDefect;
 
-/// Decodes one server response (status, untagged data or continuation request) from the start of
-/// `input`: `Incomplete` until the whole response (with its literals) is there.
+/// Decodes one server response (RFC 3501 section 9 `response = *(continue-req / response-data)
+/// response-done`, one piece at a time: a status, untagged data or a continuation request) from
+/// the start of `input`: `Incomplete` until the whole response (with its literals) is there.
 pub fn decode_response<'a>(
     input: &'a [u8],
     opts: &Options,
@@ -21,8 +21,8 @@ pub fn decode_response<'a>(
     decode_message(input, Side::Server, opts, response)
 }
 
-/// Decodes a greeting (RFC 3501 section 7.1 `greeting = "*" SP (resp-cond-auth / resp-cond-bye)`):
-/// an untagged OK, PREAUTH or BYE.
+/// Decodes a greeting (RFC 3501 section 7.1 `greeting = "*" SP (resp-cond-auth / resp-cond-bye)
+/// CRLF`): an untagged OK, PREAUTH or BYE.
 pub fn decode_greeting<'a>(
     input: &'a [u8],
     opts: &Options,
@@ -31,19 +31,57 @@ pub fn decode_greeting<'a>(
         if p.peek() != Some(b'*') {
             return Err(p.err("\"*\" (a greeting is untagged)"));
         }
-        let s = match response(p)? {
+        let at = p.i + 1;
+        match response(p)? {
             Response::Status(s)
-                if matches!(
-                    s.kind,
-                    StatusKind::Ok | StatusKind::PreAuth | StatusKind::Bye
-                ) =>
+                if s.tag().is_none()
+                    && matches!(
+                        s.kind(),
+                        StatusKind::Ok | StatusKind::PreAuth | StatusKind::Bye
+                    ) =>
             {
-                s
+                Ok(s)
             }
-            _ => return Err(DecodeError::syntax(2, "OK, PREAUTH or BYE")),
-        };
-        Ok(s)
+            _ => {
+                let kw = p.b[at..].iter().take_while(|&&c| c == b' ').count();
+                Err(DecodeError::syntax(at + kw, "OK, PREAUTH or BYE"))
+            }
+        }
     })
+}
+
+/// Decodes a standalone envelope (RFC 3501 section 9 `envelope`), exactly the bytes
+/// [`Envelope::encode`] writes (literals included, no line end).
+pub fn decode_envelope<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<Decoded<Envelope<'a>>, DecodeError> {
+    standalone(input, opts, envelope)
+}
+
+/// Decodes a standalone body structure (RFC 3501 section 9 `body`), exactly the bytes
+/// [`BodyStructure::encode`] writes (literals included, no line end).
+pub fn decode_body_structure<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<Decoded<BodyStructure<'a>>, DecodeError> {
+    standalone(input, opts, body)
+}
+
+fn standalone<'a, T>(
+    input: &'a [u8],
+    opts: &Options,
+    f: impl FnOnce(&mut P<'a>) -> R<T>,
+) -> Result<Decoded<T>, DecodeError> {
+    let mut p = P::new(input, opts);
+    p.server = true;
+    p.lit_end = input.len();
+    p.loose_quotes = true;
+    let v = f(&mut p)?;
+    if p.i != input.len() {
+        return Err(p.err("end of input"));
+    }
+    Ok(p.finish(v))
 }
 
 fn response<'a>(p: &mut P<'a>) -> R<Response<'a>> {
@@ -53,10 +91,10 @@ fn response<'a>(p: &mut P<'a>) -> R<Response<'a>> {
             if !p.eat(b' ') {
                 if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
                     p.defect(p.i, ImapDefect::BareContinuation)?;
-                    return Ok(Response::Continue(Continue {
-                        code: None,
-                        text: Default::default(),
-                    }));
+                    return Ok(Response::Continue(Continue::from_validated(
+                        None,
+                        Text::default(),
+                    )));
                 }
                 return Err(p.err("SP"));
             }
@@ -69,16 +107,16 @@ fn response<'a>(p: &mut P<'a>) -> R<Response<'a>> {
                 after_code(p)?;
             }
             let text = p.text_to_end()?;
-            Ok(Response::Continue(Continue { code, text }))
+            Ok(Response::Continue(Continue::from_validated(code, text)))
         }
         Some(b'*') => {
             p.i += 1;
-            if !p.eat(b' ') {
-                if p.peek().is_some_and(|c| c.is_ascii_alphanumeric()) {
-                    p.defect(p.i, ImapDefect::MissingSpaceAfterStar)?;
-                } else {
-                    return Err(p.err("SP"));
-                }
+            if p.peek() == Some(b' ') {
+                p.sp()?;
+            } else if p.peek().is_some_and(|c| c.is_ascii_alphanumeric()) {
+                p.defect(p.i, ImapDefect::MissingSpaceAfterStar)?;
+            } else {
+                return Err(p.err("SP"));
             }
             untagged(p)
         }
@@ -94,22 +132,22 @@ fn response<'a>(p: &mut P<'a>) -> R<Response<'a>> {
                 _ => return Err(DecodeError::syntax(at, "OK, NO or BAD")),
             };
             let (code, text) = resp_text(p)?;
-            Ok(Response::Status(StatusResponse {
-                tag: Some(tag),
+            Ok(Response::Status(StatusResponse::from_validated(
+                Some(tag),
                 kind,
                 code,
                 text,
-            }))
+            )))
         }
     }
 }
 
 /// After the status keyword: `SP resp-text` (a missing text is a defect).
-fn resp_text<'a>(p: &mut P<'a>) -> R<(Option<Code<'a>>, crate::types::Text<'a>)> {
+fn resp_text<'a>(p: &mut P<'a>) -> R<(Option<Code<'a>>, Text<'a>)> {
     if !p.eat(b' ') {
         if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
             p.defect(p.i, ImapDefect::MissingText)?;
-            return Ok((None, Default::default()));
+            return Ok((None, Text::default()));
         }
         return Err(p.err("SP"));
     }
@@ -140,13 +178,15 @@ fn after_code(p: &mut P<'_>) -> R<()> {
     }
 }
 
-/// `"[" resp-text-code "]"`; a known code with bad arguments is kept raw (lenient).
+/// `"[" resp-text-code "]"`; a known code with bad arguments is kept raw, and a bracket that
+/// opens no code at all is text (both lenient, with a malformed-code defect).
 fn resp_code<'a>(p: &mut P<'a>) -> R<Option<Code<'a>>> {
+    let open = p.i;
     p.expect(b'[', "\"[\"")?;
     let start = p.i;
     let name = p.take_while(crate::chars::is_atom_char);
     p.i = start;
-    const KNOWN: [&[u8]; 19] = [
+    const KNOWN: [&[u8]; 18] = [
         b"ALERT",
         b"PARSE",
         b"READ-ONLY",
@@ -165,7 +205,6 @@ fn resp_code<'a>(p: &mut P<'a>) -> R<Option<Code<'a>>> {
         b"MODIFIED",
         b"APPENDUID",
         b"COPYUID",
-        b"",
     ];
     let known = !name.is_empty() && KNOWN.iter().any(|k| name.eq_ignore_ascii_case(k));
     if known {
@@ -177,7 +216,16 @@ fn resp_code<'a>(p: &mut P<'a>) -> R<Option<Code<'a>>> {
             return Ok(Some(c));
         }
     }
-    p.i = start;
+    if let Some(c) = p.attempt_quiet(other_code)? {
+        return Ok(Some(c));
+    }
+    // No code can be read: the bracket starts the text.
+    p.i = open;
+    p.defect(open, ImapDefect::MalformedCode)?;
+    Ok(None)
+}
+
+fn other_code<'a>(p: &mut P<'a>) -> R<Code<'a>> {
     let name = p.atom()?;
     let data = if p.eat(b' ') {
         let s = p.i;
@@ -186,12 +234,16 @@ fn resp_code<'a>(p: &mut P<'a>) -> R<Option<Code<'a>>> {
             p.i = s;
             return Err(p.err("code text"));
         }
-        Some(crate::types::Text::from_validated(t))
+        if !t.is_ascii() {
+            let at = s + t.iter().position(|&c| c >= 0x80).unwrap_or(0);
+            p.defect(at, ImapDefect::EightBitInText)?;
+        }
+        Some(t)
     } else {
         None
     };
     p.expect(b']', "\"]\"")?;
-    Ok(Some(Code::Other { name, data }))
+    Ok(Code::Other(OtherCode::from_validated(name, data)))
 }
 
 fn known_code<'a>(p: &mut P<'a>) -> R<Code<'a>> {
@@ -216,7 +268,11 @@ fn known_code<'a>(p: &mut P<'a>) -> R<Code<'a>> {
         Code::Closed
     } else if is(b"BADCHARSET") {
         if p.eat(b' ') {
-            Code::BadCharset(p.paren_list(|p| p.astring())?)
+            let v = p.nil_or_list(|p| Ok(Charset::from_validated(p.astring()?)))?;
+            if v.is_empty() {
+                return Err(p.err("astring"));
+            }
+            Code::BadCharset(v)
         } else {
             Code::BadCharset(Vec::new())
         }
@@ -224,7 +280,7 @@ fn known_code<'a>(p: &mut P<'a>) -> R<Code<'a>> {
         Code::Capability(capabilities(p)?)
     } else if is(b"PERMANENTFLAGS") {
         p.sp()?;
-        Code::PermanentFlags(p.flag_list(true)?)
+        Code::PermanentFlags(p.nil_or_list(|p| p.flag_perm())?)
     } else if is(b"UIDNEXT") {
         p.sp()?;
         Code::UidNext(p.nz_number()?)
@@ -236,7 +292,7 @@ fn known_code<'a>(p: &mut P<'a>) -> R<Code<'a>> {
         Code::Unseen(p.nz_number()?)
     } else if is(b"HIGHESTMODSEQ") {
         p.sp()?;
-        Code::HighestModSeq(p.number64()?)
+        Code::HighestModSeq(ModSeq::from_validated(p.number64()?))
     } else if is(b"MODIFIED") {
         p.sp()?;
         Code::Modified(p.sequence_set()?)
@@ -266,7 +322,7 @@ fn known_code<'a>(p: &mut P<'a>) -> R<Code<'a>> {
 }
 
 /// `*(SP capability)` (at least one).
-fn capabilities<'a>(p: &mut P<'a>) -> R<Vec<Capability<'a>>> {
+fn capabilities<'a>(p: &mut P<'a>) -> R<NonEmpty<Capability<'a>>> {
     let mut v = Vec::new();
     while p.peek() == Some(b' ') && !matches!(p.peek_at(1), Some(b']')) {
         if !p.more()? {
@@ -278,7 +334,7 @@ fn capabilities<'a>(p: &mut P<'a>) -> R<Vec<Capability<'a>>> {
     if v.is_empty() {
         return Err(p.err("SP capability"));
     }
-    Ok(v)
+    Ok(NonEmpty::from_validated(v))
 }
 
 fn untagged<'a>(p: &mut P<'a>) -> R<Response<'a>> {
@@ -298,7 +354,11 @@ fn untagged<'a>(p: &mut P<'a>) -> R<Response<'a>> {
         if !known {
             return Ok(Response::Data(raw_data(p)?));
         }
-        if let Some(d) = p.attempt(ImapDefect::MalformedData, numbered)? {
+        if let Some(d) = p.attempt(ImapDefect::MalformedData, |p| {
+            let d = numbered(p)?;
+            p.require_end()?;
+            Ok(d)
+        })? {
             return Ok(Response::Data(d));
         }
         p.i = start;
@@ -321,12 +381,9 @@ fn untagged<'a>(p: &mut P<'a>) -> R<Response<'a>> {
     };
     if let Some(kind) = kind {
         let (code, text) = resp_text(p)?;
-        return Ok(Response::Status(StatusResponse {
-            tag: None,
-            kind,
-            code,
-            text,
-        }));
+        return Ok(Response::Status(StatusResponse::from_validated(
+            None, kind, code, text,
+        )));
     }
     let known = [
         &b"CAPABILITY"[..],
@@ -341,7 +398,11 @@ fn untagged<'a>(p: &mut P<'a>) -> R<Response<'a>> {
     ];
     if known.iter().any(|k| is(k)) {
         let name = kw;
-        if let Some(d) = p.attempt(ImapDefect::MalformedData, |p| known_data(p, name))? {
+        if let Some(d) = p.attempt(ImapDefect::MalformedData, |p| {
+            let d = known_data(p, name)?;
+            p.require_end()?;
+            Ok(d)
+        })? {
             return Ok(Response::Data(d));
         }
     }
@@ -363,19 +424,17 @@ fn raw_data<'a>(p: &mut P<'a>) -> R<Data<'a>> {
     };
     let name_at = p.i - name.len();
     check_name(name).map_err(|e| DecodeError::syntax(name_at + e.at, "response name"))?;
-    let rest = if p.eat(b' ') {
+    let rest = if p.at_line_end_after_spaces() {
+        None
+    } else {
+        p.expect(b' ', "SP")?;
         let end = p.content_end().max(p.i);
         let r = &p.b[p.i..end];
         check_line(r).map_err(|e| DecodeError::syntax(p.i + e.at, "TEXT-CHAR"))?;
         p.i = end;
-        Some(Raw::from_validated(r))
-    } else {
-        None
+        Some(r)
     };
-    Ok(Data::Other {
-        name: Raw::from_validated(name),
-        rest,
-    })
+    Ok(Data::Other(OtherData::from_validated(name, rest)))
 }
 
 fn numbered<'a>(p: &mut P<'a>) -> R<Data<'a>> {
@@ -399,10 +458,18 @@ fn numbered<'a>(p: &mut P<'a>) -> R<Data<'a>> {
         if items.is_empty() {
             return Err(DecodeError::syntax(at, "msg-att"));
         }
-        Ok(Data::Fetch { seq, items })
+        Ok(Data::Fetch {
+            seq,
+            items: NonEmpty::from_validated(items),
+        })
     } else {
         Err(DecodeError::syntax(at, "EXISTS, RECENT, EXPUNGE or FETCH"))
     }
+}
+
+fn mailbox_attribute<'a>(p: &mut P<'a>) -> R<MailboxAttribute<'a>> {
+    p.expect(b'\\', "\"\\\"")?;
+    Ok(MailboxAttribute::from_atom(p.atom()?))
 }
 
 fn known_data<'a>(p: &mut P<'a>, kw: &[u8]) -> R<Data<'a>> {
@@ -423,13 +490,13 @@ fn known_data<'a>(p: &mut P<'a>, kw: &[u8]) -> R<Data<'a>> {
         let mut modseq = None;
         while p.more()? {
             if p.peek() == Some(b'(') {
-                p.i += 1;
+                p.open()?;
                 if !p.keyword(b"MODSEQ") {
                     return Err(p.err("MODSEQ"));
                 }
                 p.sp()?;
-                modseq = Some(p.number64()?);
-                p.expect(b')', "\")\"")?;
+                modseq = Some(ModSeq::from_validated(p.number64()?));
+                p.close()?;
                 break;
             }
             p.check_items(numbers.len())?;
@@ -439,21 +506,29 @@ fn known_data<'a>(p: &mut P<'a>, kw: &[u8]) -> R<Data<'a>> {
     }
     p.sp()?;
     if is(b"FLAGS") {
-        return Ok(Data::Flags(p.flag_list(false)?));
+        return Ok(Data::Flags(p.nil_or_list(|p| p.flag())?));
     }
     if is(b"LIST") || is(b"LSUB") {
-        let attributes = p.paren_list(|p| {
-            p.expect(b'\\', "\"\\\"")?;
-            Ok(MailboxAttribute::from_atom(p.atom()?))
-        })?;
+        let attributes = p.nil_or_list(mailbox_attribute)?;
         p.sp()?;
         let delimiter = p.delimiter()?;
         p.sp()?;
         let mailbox = Mailbox::from_astring(p.astring()?);
+        let extended = if p.more()? {
+            Some(p.paren_list(|p| {
+                let tag = p.astring()?;
+                p.sp()?;
+                let value = Raw::from_validated(p.raw_value()?);
+                Ok(ListExtendedItem::from_validated(tag, value))
+            })?)
+        } else {
+            None
+        };
         let l = MailboxList {
             attributes,
             delimiter,
             mailbox,
+            extended,
         };
         return Ok(if is(b"LIST") {
             Data::List(l)
@@ -464,29 +539,7 @@ fn known_data<'a>(p: &mut P<'a>, kw: &[u8]) -> R<Data<'a>> {
     if is(b"STATUS") {
         let mailbox = Mailbox::from_astring(p.astring()?);
         p.sp()?;
-        let items = p.paren_list(|p| {
-            let a = p.atom()?;
-            p.sp()?;
-            let n = p.number64()?;
-            let small =
-                |n: u64| u32::try_from(n).map_err(|_| DecodeError::syntax(0, "number (32 bits)"));
-            let s = a.as_str();
-            Ok(if s.eq_ignore_ascii_case("MESSAGES") {
-                StatusItem::Messages(small(n)?)
-            } else if s.eq_ignore_ascii_case("RECENT") {
-                StatusItem::Recent(small(n)?)
-            } else if s.eq_ignore_ascii_case("UIDNEXT") {
-                StatusItem::UidNext(small(n)?)
-            } else if s.eq_ignore_ascii_case("UIDVALIDITY") {
-                StatusItem::UidValidity(small(n)?)
-            } else if s.eq_ignore_ascii_case("UNSEEN") {
-                StatusItem::Unseen(small(n)?)
-            } else if s.eq_ignore_ascii_case("HIGHESTMODSEQ") {
-                StatusItem::HighestModSeq(n)
-            } else {
-                StatusItem::Other(a, n)
-            })
-        })?;
+        let items = p.nil_or_list(status_item)?;
         return Ok(Data::Status { mailbox, items });
     }
     if is(b"ID") {
@@ -505,6 +558,31 @@ fn known_data<'a>(p: &mut P<'a>, kw: &[u8]) -> R<Data<'a>> {
     })
 }
 
+fn status_item<'a>(p: &mut P<'a>) -> R<StatusItem<'a>> {
+    let a = p.atom()?;
+    p.sp()?;
+    let s = a.as_str();
+    let known = STATUS_NAMES.iter().position(|k| s.eq_ignore_ascii_case(k));
+    let Some(k) = known else {
+        let v = p.raw_value()?;
+        return Ok(StatusItem::Other(OtherStatusItem::from_validated(
+            a,
+            Raw::from_validated(v),
+        )));
+    };
+    let at = p.i;
+    let n = p.number64()?;
+    let small = |n: u64| u32::try_from(n).map_err(|_| DecodeError::syntax(at, "number (32 bits)"));
+    Ok(match k {
+        0 => StatusItem::Messages(small(n)?),
+        1 => StatusItem::Recent(small(n)?),
+        2 => StatusItem::UidNext(small(n)?),
+        3 => StatusItem::UidValidity(small(n)?),
+        4 => StatusItem::Unseen(small(n)?),
+        _ => StatusItem::HighestModSeq(ModSeq::from_validated(n)),
+    })
+}
+
 /// `id-params-list` (RFC 2971): `"(" [string SP nstring *(SP string SP nstring)] ")" / nil`.
 pub(crate) fn id_params<'a>(
     p: &mut P<'a>,
@@ -520,27 +598,36 @@ pub(crate) fn id_params<'a>(
     Ok(Some(v))
 }
 
-fn namespace<'a>(p: &mut P<'a>) -> R<Option<Vec<NamespaceDescr<'a>>>> {
+fn namespace<'a>(p: &mut P<'a>) -> R<Option<NonEmpty<NamespaceDescr<'a>>>> {
     if p.nil() {
         return Ok(None);
     }
-    p.expect(b'(', "\"(\" or NIL")?;
+    if p.peek() == Some(b'(') && p.peek_at(1) == Some(b')') {
+        p.defect(p.i, ImapDefect::EmptyListForNil)?;
+        p.i += 2;
+        return Ok(None);
+    }
+    p.open()?;
     p.enter()?;
     let mut v = Vec::new();
     loop {
         p.check_items(v.len())?;
-        p.expect(b'(', "\"(\"")?;
+        p.open()?;
         let prefix = p.string()?;
         p.sp()?;
         let delimiter = p.delimiter()?;
         let mut extensions = Vec::new();
         while p.list_more()? {
+            p.check_items(extensions.len())?;
             let name = p.string()?;
             p.sp()?;
             let vals = p.paren_list(|p| p.string())?;
-            extensions.push((name, vals));
+            if vals.is_empty() {
+                return Err(p.err("string"));
+            }
+            extensions.push((name, NonEmpty::from_validated(vals)));
         }
-        p.expect(b')', "\")\"")?;
+        p.close()?;
         v.push(NamespaceDescr {
             prefix,
             delimiter,
@@ -554,12 +641,9 @@ fn namespace<'a>(p: &mut P<'a>) -> R<Option<Vec<NamespaceDescr<'a>>>> {
             break;
         }
     }
-    if v.is_empty() {
-        return Err(p.err("namespace"));
-    }
-    p.expect(b')', "\")\"")?;
+    p.close()?;
     p.leave();
-    Ok(Some(v))
+    Ok(Some(NonEmpty::from_validated(v)))
 }
 
 /// The name of a FETCH attribute: atom characters up to `[`.
@@ -620,11 +704,25 @@ fn fetch_attr<'a>(p: &mut P<'a>) -> R<FetchAttr<'a>> {
         p.i = start;
         return other_fetch_attr(p);
     };
-    if let Some(a) = p.attempt(ImapDefect::MalformedData, |p| known_fetch_attr(p, id))? {
+    if let Some(a) = p.attempt_quiet(|p| known_fetch_attr(p, id))? {
         return Ok(a);
     }
+    let structure = matches!(id, Attr::Envelope | Attr::Body | Attr::BodyStructure);
+    if structure {
+        // Second reading of an unescaped quote: a quote before ` (` is text too.
+        p.greedy_quotes = true;
+        let r = p.attempt_quiet(|p| known_fetch_attr(p, id));
+        p.greedy_quotes = false;
+        if let Some(a) = r? {
+            return Ok(a);
+        }
+    }
     p.i = start;
-    other_fetch_attr(p)
+    p.defect(start, ImapDefect::MalformedData)?;
+    p.loose_quotes = structure;
+    let r = other_fetch_attr(p);
+    p.loose_quotes = false;
+    r
 }
 
 fn other_fetch_attr<'a>(p: &mut P<'a>) -> R<FetchAttr<'a>> {
@@ -642,21 +740,27 @@ fn other_fetch_attr<'a>(p: &mut P<'a>) -> R<FetchAttr<'a>> {
     check_name(name).map_err(|e| DecodeError::syntax(start + e.at, "msg-att name"))?;
     p.sp()?;
     let value = p.raw_value()?;
-    Ok(FetchAttr::Other {
-        name: Raw::from_validated(name),
-        value: Raw::from_validated(value),
-    })
+    Ok(FetchAttr::Other(OtherAttr::from_validated(name, value)))
 }
 
-fn part_path(p: &mut P<'_>) -> R<Vec<NonZeroU32>> {
+/// `section-part = nz-number *("." nz-number)`; a `.` without a number after it is a defect.
+pub(crate) fn part_path(p: &mut P<'_>) -> R<Vec<NonZeroU32>> {
     let mut v = Vec::new();
     while p.peek().is_some_and(|c| c.is_ascii_digit()) {
         p.check_items(v.len())?;
         v.push(p.nz_number()?);
-        if !(p.peek() == Some(b'.') && p.peek_at(1).is_some_and(|c| c.is_ascii_digit())) {
+        if p.peek() != Some(b'.') {
             break;
         }
-        p.i += 1;
+        match p.peek_at(1) {
+            Some(c) if c.is_ascii_digit() => p.i += 1,
+            Some(b']') => {
+                p.defect(p.i, ImapDefect::TrailingDot)?;
+                p.i += 1;
+                break;
+            }
+            _ => break,
+        }
     }
     Ok(v)
 }
@@ -686,6 +790,7 @@ pub(crate) fn section<'a>(p: &mut P<'a>) -> R<Section<'a>> {
             if names.is_empty() {
                 return Err(p.err("header-fld-name"));
             }
+            let names = NonEmpty::from_validated(names);
             if is(b"HEADER.FIELDS") {
                 SectionText::HeaderFields(names)
             } else {
@@ -751,7 +856,7 @@ fn known_fetch_attr<'a>(p: &mut P<'a>, id: Attr) -> R<FetchAttr<'a>> {
     }
     p.sp()?;
     Ok(match id {
-        Attr::Flags => FetchAttr::Flags(p.flag_list(false)?),
+        Attr::Flags => FetchAttr::Flags(p.nil_or_list(|p| p.flag())?),
         Attr::Uid => FetchAttr::Uid(p.nz_number()?),
         Attr::Rfc822Size => FetchAttr::Rfc822Size(p.number()?),
         Attr::InternalDate => FetchAttr::InternalDate(p.date_time()?),
@@ -776,18 +881,19 @@ fn known_fetch_attr<'a>(p: &mut P<'a>, id: Attr) -> R<FetchAttr<'a>> {
             }
         }
         Attr::ModSeq => {
-            p.expect(b'(', "\"(\"")?;
+            p.open()?;
             let n = p.number64()?;
-            p.expect(b')', "\")\"")?;
-            FetchAttr::ModSeq(n)
+            p.close()?;
+            FetchAttr::ModSeq(ModSeq::from_validated(n))
         }
         Attr::Binary | Attr::BinarySize => return Err(p.err("\"[\"")),
     })
 }
 
-/// `envelope`.
+/// `envelope = "(" env-date SP env-subject SP env-from SP env-sender SP env-reply-to SP env-to
+/// SP env-cc SP env-bcc SP env-in-reply-to SP env-message-id ")"`.
 pub(crate) fn envelope<'a>(p: &mut P<'a>) -> R<Envelope<'a>> {
-    p.expect(b'(', "\"(\"")?;
+    p.open()?;
     p.enter()?;
     let date = p.nstring()?;
     p.sp()?;
@@ -808,9 +914,7 @@ pub(crate) fn envelope<'a>(p: &mut P<'a>) -> R<Envelope<'a>> {
     let in_reply_to = p.nstring()?;
     p.sp()?;
     let message_id = p.nstring()?;
-    if p.list_next()? {
-        return Err(p.err("\")\""));
-    }
+    p.close()?;
     p.leave();
     Ok(Envelope {
         date,
@@ -830,15 +934,16 @@ fn addresses<'a>(p: &mut P<'a>) -> R<Vec<Address<'a>>> {
     if p.nil() {
         return Ok(Vec::new());
     }
-    p.expect(b'(', "\"(\" or NIL")?;
+    let at = p.i;
+    p.open()?;
     let mut v = Vec::new();
     if p.eat(b')') {
-        p.defect(p.i - 2, ImapDefect::EmptyListForNil)?;
+        p.defect(at, ImapDefect::EmptyListForNil)?;
         return Ok(v);
     }
     loop {
         p.check_items(v.len())?;
-        p.expect(b'(', "\"(\"")?;
+        p.open()?;
         let name = p.nstring()?;
         p.sp()?;
         let adl = p.nstring()?;
@@ -846,7 +951,7 @@ fn addresses<'a>(p: &mut P<'a>) -> R<Vec<Address<'a>>> {
         let mailbox = p.nstring()?;
         p.sp()?;
         let host = p.nstring()?;
-        p.expect(b')', "\")\"")?;
+        p.close()?;
         v.push(Address {
             name,
             adl,
@@ -857,11 +962,9 @@ fn addresses<'a>(p: &mut P<'a>) -> R<Vec<Address<'a>>> {
             p.defect(p.i, ImapDefect::SpaceBetweenItems)?;
             p.i += 1;
         }
-        if p.eat(b')') {
-            return Ok(v);
-        }
         if p.peek() != Some(b'(') {
-            return Err(p.err("address or \")\""));
+            p.close()?;
+            return Ok(v);
         }
     }
 }
@@ -883,18 +986,6 @@ fn body_params<'a>(p: &mut P<'a>) -> R<BodyParams<'a>> {
     Ok(v)
 }
 
-/// A string where servers sometimes send NIL (`body-fld-enc`, media types).
-fn string_or_nil<'a>(p: &mut P<'a>) -> R<IString<'a>> {
-    let at = p.i;
-    if p.nil() {
-        p.defect(at, ImapDefect::NilForList)?;
-        return Ok(IString::Quoted(Quoted::from_validated(Cow::Borrowed(
-            &b""[..],
-        ))));
-    }
-    p.string()
-}
-
 fn body_fields<'a>(p: &mut P<'a>) -> R<BodyFields<'a>> {
     let params = body_params(p)?;
     p.sp()?;
@@ -902,7 +993,7 @@ fn body_fields<'a>(p: &mut P<'a>) -> R<BodyFields<'a>> {
     p.sp()?;
     let description = p.nstring()?;
     p.sp()?;
-    let encoding = string_or_nil(p)?;
+    let encoding = p.string_or_nil()?;
     p.sp()?;
     let octets = p.lenient_number()?;
     Ok(BodyFields {
@@ -925,7 +1016,7 @@ fn body_extension<'a>(p: &mut P<'a>) -> R<BodyExtension<'a>> {
                 p.defect(at, ImapDefect::EmptyListForNil)?;
                 return Ok(BodyExtension::NString(None));
             }
-            Ok(BodyExtension::List(v))
+            Ok(BodyExtension::List(NonEmpty::from_validated(v)))
         }
         Some(c) if c.is_ascii_digit() => Ok(BodyExtension::Number(p.number()?)),
         _ => Ok(BodyExtension::NString(p.nstring()?)),
@@ -937,27 +1028,32 @@ fn ext_tail<'a>(p: &mut P<'a>) -> R<BodyExtTail<'a>> {
     if !p.list_more()? {
         return Ok(t);
     }
-    t.disposition = Some(if p.nil() {
+    let at = p.i;
+    t.set_disposition(if p.nil() {
+        None
+    } else if p.peek() == Some(b'(') && p.peek_at(1) == Some(b')') {
+        p.defect(at, ImapDefect::EmptyListForNil)?;
+        p.i += 2;
         None
     } else {
-        p.expect(b'(', "\"(\" or NIL")?;
+        p.open()?;
         let kind = p.string()?;
         p.sp()?;
         let params = body_params(p)?;
-        p.expect(b')', "\")\"")?;
+        p.close()?;
         Some(Disposition { kind, params })
     });
     if !p.list_more()? {
         return Ok(t);
     }
-    t.language = Some(if p.peek() == Some(b'(') {
+    t.set_language(if p.peek() == Some(b'(') {
         let at = p.i;
         let v = p.paren_list(|p| p.string())?;
         if v.is_empty() {
             p.defect(at, ImapDefect::EmptyListForNil)?;
             Language::Single(None)
         } else {
-            Language::List(v)
+            Language::List(NonEmpty::from_validated(v))
         }
     } else {
         Language::Single(p.nstring()?)
@@ -965,17 +1061,19 @@ fn ext_tail<'a>(p: &mut P<'a>) -> R<BodyExtTail<'a>> {
     if !p.list_more()? {
         return Ok(t);
     }
-    t.location = Some(p.nstring()?);
+    t.set_location(p.nstring()?);
+    let mut n = 0;
     while p.list_more()? {
-        p.check_items(t.extensions.len())?;
-        t.extensions.push(body_extension(p)?);
+        p.check_items(n)?;
+        n += 1;
+        t.push_extension(body_extension(p)?);
     }
     Ok(t)
 }
 
 /// `body`, with any nesting up to `max_depth`.
 pub(crate) fn body<'a>(p: &mut P<'a>) -> R<BodyStructure<'a>> {
-    p.expect(b'(', "\"(\"")?;
+    p.open()?;
     p.enter()?;
     let r = if p.peek() == Some(b'(') {
         let mut parts = Vec::new();
@@ -991,37 +1089,45 @@ pub(crate) fn body<'a>(p: &mut P<'a>) -> R<BodyStructure<'a>> {
             }
         }
         p.sp()?;
-        let subtype = string_or_nil(p)?;
-        let (params, ext) = if p.list_more()? {
+        let subtype = p.string_or_nil()?;
+        let ext = if p.list_more()? {
             let params = body_params(p)?;
-            (Some(params), ext_tail(p)?)
+            Some(MultiPartExt {
+                params,
+                tail: ext_tail(p)?,
+            })
         } else {
-            (None, BodyExtTail::default())
+            None
         };
         BodyStructure::Multi {
-            parts,
+            parts: NonEmpty::from_validated(parts),
             subtype,
-            params,
             ext,
         }
     } else {
-        let media_type = string_or_nil(p)?;
+        let media_type = p.string_or_nil()?;
         p.sp()?;
-        let subtype = string_or_nil(p)?;
+        let subtype = p.string_or_nil()?;
         p.sp()?;
         let fields = body_fields(p)?;
         let t = media_type.as_bytes();
+        let message = if !t.eq_ignore_ascii_case(b"MESSAGE") {
+            None
+        } else if subtype.as_bytes().eq_ignore_ascii_case(b"RFC822") {
+            Some(MessageSubtype::Rfc822)
+        } else if subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL") {
+            Some(MessageSubtype::Global)
+        } else {
+            None
+        };
         let kind = if t.eq_ignore_ascii_case(b"TEXT") {
             p.sp()?;
             SinglePartKind::Text {
                 subtype,
                 lines: p.lenient_number()?,
             }
-        } else if t.eq_ignore_ascii_case(b"MESSAGE")
-            && (subtype.as_bytes().eq_ignore_ascii_case(b"RFC822")
-                || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"))
-            && p.peek() == Some(b' ')
-            && p.peek_at(1) == Some(b'(')
+        } else if let Some(sub) =
+            message.filter(|_| p.peek() == Some(b' ') && p.peek_at(1) == Some(b'('))
         {
             p.sp()?;
             let envelope = Box::new(envelope(p)?);
@@ -1029,31 +1135,29 @@ pub(crate) fn body<'a>(p: &mut P<'a>) -> R<BodyStructure<'a>> {
             let body = Box::new(body(p)?);
             p.sp()?;
             SinglePartKind::Message {
-                subtype,
+                subtype: sub,
                 envelope,
                 body,
                 lines: p.lenient_number()?,
             }
         } else {
             SinglePartKind::Basic {
-                media_type,
+                media_type: BasicType::from_validated(media_type),
                 subtype,
             }
         };
-        let (md5, ext) = if p.list_more()? {
+        let ext = if p.list_more()? {
             let md5 = p.nstring()?;
-            (Some(md5), ext_tail(p)?)
+            Some(SinglePartExt {
+                md5,
+                tail: ext_tail(p)?,
+            })
         } else {
-            (None, BodyExtTail::default())
+            None
         };
-        BodyStructure::Single {
-            kind,
-            fields,
-            md5,
-            ext,
-        }
+        BodyStructure::Single { kind, fields, ext }
     };
-    p.expect(b')', "\")\"")?;
+    p.close()?;
     p.leave();
     Ok(r)
 }

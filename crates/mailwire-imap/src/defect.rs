@@ -20,15 +20,25 @@ pub enum ImapDefect {
     MissingText,
     /// `()` where the grammar requires `NIL` (an empty parameter or address list).
     EmptyListForNil,
-    /// `NIL` where the grammar requires a (possibly empty) list or a string.
+    /// `NIL` where the grammar requires a (possibly empty) list (`FLAGS NIL`, `LIST NIL`).
     NilForList,
+    /// `NIL` or `()` where the grammar requires a string (`body-fld-enc`, a media type).
+    NilForString,
+    /// A space after `(` (`FLAGS ( \Seen)`).
+    SpaceAfterParen,
+    /// A raw 8-bit byte in response text (`text = 1*TEXT-CHAR` is 7-bit).
+    EightBitInText,
+    /// A non-synchronising literal `{n+}` in a server response (only clients send them).
+    NonSyncLiteral,
+    /// A `.` with no part number after it in a section (`BINARY[1.]`).
+    TrailingDot,
     /// A negative number where a body size or line count belongs (clamped to 0).
     NegativeNumber,
     /// A raw 8-bit byte inside a quoted string.
     EightBitInQuoted,
     /// `\*` in a flag list other than PERMANENTFLAGS.
     WildcardFlag,
-    /// `[` or `]` inside a flag.
+    /// `]` inside a flag (`[` is an ATOM-CHAR, `]` is not).
     BracketInFlag,
     /// A `"` inside a quoted string that is not escaped (seen in body descriptions).
     UnescapedQuote,
@@ -59,6 +69,11 @@ impl DefectKind for ImapDefect {
             ImapDefect::MissingText => "missing-text",
             ImapDefect::EmptyListForNil => "empty-list-for-nil",
             ImapDefect::NilForList => "nil-for-list",
+            ImapDefect::NilForString => "nil-for-string",
+            ImapDefect::SpaceAfterParen => "space-after-paren",
+            ImapDefect::EightBitInText => "eight-bit-in-text",
+            ImapDefect::NonSyncLiteral => "non-sync-literal",
+            ImapDefect::TrailingDot => "trailing-dot",
             ImapDefect::NegativeNumber => "negative-number",
             ImapDefect::EightBitInQuoted => "eight-bit-in-quoted",
             ImapDefect::WildcardFlag => "wildcard-flag",
@@ -82,11 +97,16 @@ impl DefectKind for ImapDefect {
             ImapDefect::BareLf => "CRLF",
             ImapDefect::MissingText => "SP text after the response code",
             ImapDefect::EmptyListForNil => "NIL or a non-empty list",
-            ImapDefect::NilForList => "a list or string, not NIL",
+            ImapDefect::NilForList => "a parenthesised list, not NIL",
+            ImapDefect::NilForString => "a string, not NIL or ()",
+            ImapDefect::SpaceAfterParen => "no SP after \"(\"",
+            ImapDefect::EightBitInText => "TEXT-CHAR (7-bit)",
+            ImapDefect::NonSyncLiteral => "literal \"{\" number \"}\" (no \"+\" from a server)",
+            ImapDefect::TrailingDot => "a part number after \".\"",
             ImapDefect::NegativeNumber => "number",
             ImapDefect::EightBitInQuoted => "QUOTED-CHAR (7-bit)",
             ImapDefect::WildcardFlag => "flag (\\* only in PERMANENTFLAGS)",
-            ImapDefect::BracketInFlag => "flag without [ or ]",
+            ImapDefect::BracketInFlag => "flag without ]",
             ImapDefect::UnescapedQuote => "\\\" inside a quoted string",
             ImapDefect::MalformedCode => "resp-text-code",
             ImapDefect::MalformedData => "response-data",
@@ -113,6 +133,11 @@ mod tests {
             ImapDefect::MissingText,
             ImapDefect::EmptyListForNil,
             ImapDefect::NilForList,
+            ImapDefect::NilForString,
+            ImapDefect::SpaceAfterParen,
+            ImapDefect::EightBitInText,
+            ImapDefect::NonSyncLiteral,
+            ImapDefect::TrailingDot,
             ImapDefect::NegativeNumber,
             ImapDefect::EightBitInQuoted,
             ImapDefect::WildcardFlag,

@@ -1,6 +1,7 @@
 //! Encoding: every value writes its canonical wire form (keywords upper case, one SP between
-//! items, CRLF line ends) into a caller's buffer. Commands report where a synchronising literal
-//! makes the client wait for the server's `+`.
+//! items, CRLF line ends) into a caller's buffer. The types only admit values with a valid form,
+//! so the encoders cannot fail. Commands report where a synchronising literal makes the client
+//! wait for the server's `+`.
 
 use std::num::NonZeroU32;
 
@@ -22,9 +23,72 @@ impl Pauses {
     }
 }
 
+/// How a client encodes its literals (RFC 7888): what the server advertised decides whether a
+/// literal must wait for `+`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LiteralPolicy {
+    /// Each literal as its value says ([`LiteralMode`]): the canonical, round-tripping form.
+    #[default]
+    AsIs,
+    /// No LITERAL+ / LITERAL-: every literal synchronising (`{n}`).
+    Synchronizing,
+    /// LITERAL+ (RFC 7888 section 3): every literal non-synchronising (`{n+}`).
+    LiteralPlus,
+    /// LITERAL- (RFC 7888 section 4): non-synchronising up to 4096 bytes
+    /// ([`LITERAL_MINUS_MAX`]), synchronising above.
+    LiteralMinus,
+}
+
+impl LiteralPolicy {
+    /// The policy for a server that advertised `capabilities` (LITERAL+ wins over LITERAL-).
+    pub fn for_capabilities<'c>(
+        capabilities: impl IntoIterator<Item = &'c Capability<'c>>,
+    ) -> Self {
+        let mut p = LiteralPolicy::Synchronizing;
+        for c in capabilities {
+            if c.is("LITERAL+") {
+                return LiteralPolicy::LiteralPlus;
+            }
+            if c.is("LITERAL-") {
+                p = LiteralPolicy::LiteralMinus;
+            }
+        }
+        p
+    }
+
+    fn mode(self, own: LiteralMode, len: usize) -> LiteralMode {
+        match self {
+            LiteralPolicy::AsIs => own,
+            LiteralPolicy::Synchronizing => LiteralMode::Sync,
+            LiteralPolicy::LiteralPlus => LiteralMode::NonSync,
+            LiteralPolicy::LiteralMinus if len <= LITERAL_MINUS_MAX => LiteralMode::NonSync,
+            LiteralPolicy::LiteralMinus => LiteralMode::Sync,
+        }
+    }
+}
+
+/// Options of the command encoder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EncodeOptions {
+    /// How literals are announced.
+    pub literals: LiteralPolicy,
+}
+
+impl EncodeOptions {
+    /// Options with the literal policy `p`.
+    pub fn with_literals(p: LiteralPolicy) -> Self {
+        EncodeOptions { literals: p }
+    }
+}
+
 pub(crate) struct W<'o> {
     pub(crate) out: &'o mut Vec<u8>,
     pub(crate) pauses: Vec<usize>,
+    policy: LiteralPolicy,
+    /// A server's message: literals are written `{n}` and never pause.
+    server: bool,
 }
 
 impl<'o> W<'o> {
@@ -32,6 +96,14 @@ impl<'o> W<'o> {
         W {
             out,
             pauses: Vec::new(),
+            policy: LiteralPolicy::AsIs,
+            server: false,
+        }
+    }
+    fn server(out: &'o mut Vec<u8>) -> Self {
+        W {
+            server: true,
+            ..W::new(out)
         }
     }
     #[inline]
@@ -79,20 +151,36 @@ impl<'o> W<'o> {
         self.out.extend_from_slice(&q[s..]);
         self.c(b'"');
     }
-    fn literal(&mut self, l: &Literal<'_>) {
-        if l.is_binary() {
+    fn literal_header(&mut self, binary: bool, len: usize, mode: LiteralMode) {
+        if binary {
             self.c(b'~');
         }
         self.c(b'{');
-        self.num(l.data().len() as u64);
-        if l.mode() == LiteralMode::NonSync {
+        self.num(len as u64);
+        let mode = if self.server {
+            LiteralMode::Sync
+        } else {
+            self.policy.mode(mode, len)
+        };
+        if mode == LiteralMode::NonSync {
             self.c(b'+');
         }
         self.b(b"}\r\n");
-        if l.mode() == LiteralMode::Sync {
+        if mode == LiteralMode::Sync && !self.server {
             self.pauses.push(self.out.len());
         }
+    }
+    fn literal(&mut self, l: &Literal<'_>) {
+        self.literal_header(false, l.data().len(), l.mode());
         self.b(l.data());
+    }
+    fn literal8(&mut self, l: &Literal8<'_>) {
+        self.literal_header(true, l.data().len(), l.mode());
+        self.b(l.data());
+    }
+    #[cfg(any(test, feature = "arbitrary"))]
+    pub(crate) fn string_pub(&mut self, s: &IString<'_>) {
+        self.string(s);
     }
     fn string(&mut self, s: &IString<'_>) {
         match s {
@@ -113,10 +201,7 @@ impl<'o> W<'o> {
         }
     }
     fn mailbox(&mut self, m: &Mailbox<'_>) {
-        match m {
-            Mailbox::Inbox => self.b(b"INBOX"),
-            Mailbox::Other(a) => self.astring(a),
-        }
+        self.astring(m.as_astring());
     }
     fn list<T>(&mut self, items: &[T], mut f: impl FnMut(&mut Self, &T)) {
         self.c(b'(');
@@ -136,10 +221,9 @@ impl<'o> W<'o> {
             Flag::Seen => self.b(b"\\Seen"),
             Flag::Draft => self.b(b"\\Draft"),
             Flag::Recent => self.b(b"\\Recent"),
-            Flag::Wildcard => self.b(b"\\*"),
             Flag::Extension(a) => {
                 self.c(b'\\');
-                self.b(a.as_bytes());
+                self.b(a.as_str().as_bytes());
             }
             Flag::Keyword(a) => self.b(a.as_bytes()),
         }
@@ -208,10 +292,10 @@ impl<'o> W<'o> {
         self.two((z % 60) as u8);
         self.c(b'"');
     }
-    fn delimiter(&mut self, d: Option<u8>) {
+    fn delimiter(&mut self, d: Option<Delimiter>) {
         match d {
             None => self.b(b"NIL"),
-            Some(c) => self.quoted(&[c]),
+            Some(c) => self.quoted(&[c.get()]),
         }
     }
     fn section(&mut self, s: &Section<'_>) {
@@ -266,20 +350,7 @@ impl<'o> W<'o> {
                 self.b(b"BADCHARSET");
                 if !v.is_empty() {
                     self.sp();
-                    // A status line is framed as text, so a code cannot carry a literal: a
-                    // literal charset name is written quoted (without CR, LF or NUL).
-                    self.list(v, |w, a| match a {
-                        AString::String(IString::Literal(l)) => {
-                            let q: Vec<u8> = l
-                                .data()
-                                .iter()
-                                .copied()
-                                .filter(|&b| b != b'\r' && b != b'\n' && b != 0)
-                                .collect();
-                            w.quoted(&q);
-                        }
-                        _ => w.astring(a),
-                    });
+                    self.list(v, |w, a| w.astring(a.as_astring()));
                 }
             }
             Code::Capability(v) => {
@@ -289,7 +360,10 @@ impl<'o> W<'o> {
             Code::Parse => self.b(b"PARSE"),
             Code::PermanentFlags(f) => {
                 self.b(b"PERMANENTFLAGS ");
-                self.flags(f);
+                self.list(f, |w, f| match f {
+                    FlagPerm::Flag(f) => w.flag(f),
+                    FlagPerm::Wildcard => w.b(b"\\*"),
+                });
             }
             Code::ReadOnly => self.b(b"READ-ONLY"),
             Code::ReadWrite => self.b(b"READ-WRITE"),
@@ -308,7 +382,7 @@ impl<'o> W<'o> {
             }
             Code::HighestModSeq(n) => {
                 self.b(b"HIGHESTMODSEQ ");
-                self.num(*n);
+                self.num(n.get());
             }
             Code::NoModSeq => self.b(b"NOMODSEQ"),
             Code::Modified(s) => {
@@ -335,27 +409,25 @@ impl<'o> W<'o> {
             }
             Code::UidNotSticky => self.b(b"UIDNOTSTICKY"),
             Code::Closed => self.b(b"CLOSED"),
-            Code::Other { name, data } => {
-                self.b(name.as_bytes());
-                if let Some(d) = data {
+            Code::Other(o) => {
+                self.b(o.name().as_bytes());
+                if let Some(d) = o.data() {
                     self.sp();
-                    // Code text cannot hold "]"; the constructor of Text allows it, so drop
-                    // the code's text at the first "]" rather than emit invalid syntax.
-                    let t = d.as_bytes();
-                    let t = &t[..memchr::memchr(b']', t).unwrap_or(t.len())];
-                    self.b(if t.is_empty() { b"-" } else { t });
+                    self.b(d);
                 }
             }
         }
         self.c(b']');
     }
-    fn resp_text(&mut self, code: &Option<Code<'_>>, text: &Text<'_>) {
+    /// `resp-text`; an empty text (only lenient decoding makes one) is written without the SP
+    /// before it, so nothing trails the line.
+    fn resp_text(&mut self, code: Option<&Code<'_>>, text: &Text<'_>) {
         if let Some(c) = code {
             self.code(c);
-            self.sp();
+            if !text.is_empty() {
+                self.sp();
+            }
         }
-        // `text = 1*TEXT-CHAR`: an empty text is written as a single space-free placeholder
-        // would change the value, so an empty text stays empty (decoders report a defect).
         self.b(text.as_bytes());
     }
     fn params(&mut self, p: &BodyParams<'_>) {
@@ -407,17 +479,11 @@ impl<'o> W<'o> {
         match e {
             BodyExtension::NString(s) => self.nstring(s),
             BodyExtension::Number(n) => self.num(u64::from(*n)),
-            BodyExtension::List(v) => {
-                if v.is_empty() {
-                    self.b(b"NIL");
-                } else {
-                    self.list(v, |w, x| w.body_ext(x));
-                }
-            }
+            BodyExtension::List(v) => self.list(v, |w, x| w.body_ext(x)),
         }
     }
     fn ext_tail(&mut self, t: &BodyExtTail<'_>) {
-        let Some(d) = &t.disposition else { return };
+        let Some(d) = t.disposition() else { return };
         self.sp();
         match d {
             None => self.b(b"NIL"),
@@ -429,17 +495,16 @@ impl<'o> W<'o> {
                 self.c(b')');
             }
         }
-        let Some(l) = &t.language else { return };
+        let Some(l) = t.language() else { return };
         self.sp();
         match l {
             Language::Single(s) => self.nstring(s),
-            Language::List(v) if v.is_empty() => self.b(b"NIL"),
             Language::List(v) => self.list(v, |w, s| w.string(s)),
         }
-        let Some(loc) = &t.location else { return };
+        let Some(loc) = t.location() else { return };
         self.sp();
         self.nstring(loc);
-        for e in &t.extensions {
+        for e in t.extensions() {
             self.sp();
             self.body_ext(e);
         }
@@ -447,18 +512,13 @@ impl<'o> W<'o> {
     pub(crate) fn body(&mut self, b: &BodyStructure<'_>) {
         self.c(b'(');
         match b {
-            BodyStructure::Single {
-                kind,
-                fields,
-                md5,
-                ext,
-            } => {
+            BodyStructure::Single { kind, fields, ext } => {
                 match kind {
                     SinglePartKind::Basic {
                         media_type,
                         subtype,
                     } => {
-                        self.string(media_type);
+                        self.string(media_type.as_istring());
                         self.sp();
                         self.string(subtype);
                     }
@@ -467,8 +527,9 @@ impl<'o> W<'o> {
                         self.string(subtype);
                     }
                     SinglePartKind::Message { subtype, .. } => {
-                        self.b(b"\"MESSAGE\" ");
-                        self.string(subtype);
+                        self.b(b"\"MESSAGE\" \"");
+                        self.b(subtype.as_str().as_bytes());
+                        self.c(b'"');
                     }
                 }
                 self.sp();
@@ -501,16 +562,15 @@ impl<'o> W<'o> {
                         self.num(u64::from(*lines));
                     }
                 }
-                if let Some(m) = md5 {
+                if let Some(e) = ext {
                     self.sp();
-                    self.nstring(m);
-                    self.ext_tail(ext);
+                    self.nstring(&e.md5);
+                    self.ext_tail(&e.tail);
                 }
             }
             BodyStructure::Multi {
                 parts,
                 subtype,
-                params,
                 ext,
             } => {
                 for p in parts {
@@ -518,14 +578,21 @@ impl<'o> W<'o> {
                 }
                 self.sp();
                 self.string(subtype);
-                if let Some(p) = params {
+                if let Some(e) = ext {
                     self.sp();
-                    self.params(p);
-                    self.ext_tail(ext);
+                    self.params(&e.params);
+                    self.ext_tail(&e.tail);
                 }
             }
         }
         self.c(b')');
+    }
+    fn origin(&mut self, o: Option<u32>) {
+        if let Some(o) = o {
+            self.c(b'<');
+            self.num(u64::from(o));
+            self.c(b'>');
+        }
     }
     fn fetch_attr(&mut self, a: &FetchAttr<'_>) {
         match a {
@@ -572,24 +639,20 @@ impl<'o> W<'o> {
             } => {
                 self.b(b"BODY");
                 self.section(section);
-                if let Some(o) = origin {
-                    self.c(b'<');
-                    self.num(u64::from(*o));
-                    self.c(b'>');
-                }
+                self.origin(*origin);
                 self.sp();
                 self.nstring(data);
             }
             FetchAttr::Binary { part, origin, data } => {
                 self.b(b"BINARY");
                 self.part(part);
-                if let Some(o) = origin {
-                    self.c(b'<');
-                    self.num(u64::from(*o));
-                    self.c(b'>');
-                }
+                self.origin(*origin);
                 self.sp();
-                self.nstring(data);
+                match data {
+                    None => self.b(b"NIL"),
+                    Some(BinaryData::String(s)) => self.string(s),
+                    Some(BinaryData::Literal8(l)) => self.literal8(l),
+                }
             }
             FetchAttr::BinarySize { part, size } => {
                 self.b(b"BINARY.SIZE");
@@ -603,13 +666,13 @@ impl<'o> W<'o> {
             }
             FetchAttr::ModSeq(n) => {
                 self.b(b"MODSEQ (");
-                self.num(*n);
+                self.num(n.get());
                 self.c(b')');
             }
-            FetchAttr::Other { name, value } => {
-                self.b(name.as_bytes());
+            FetchAttr::Other(o) => {
+                self.b(o.name());
                 self.sp();
-                self.b(value.as_bytes());
+                self.b(o.value());
             }
         }
     }
@@ -622,6 +685,14 @@ impl<'o> W<'o> {
         self.delimiter(l.delimiter);
         self.sp();
         self.mailbox(&l.mailbox);
+        if let Some(x) = &l.extended {
+            self.sp();
+            self.list(x, |w, i| {
+                w.astring(i.tag());
+                w.sp();
+                w.b(i.value().as_bytes());
+            });
+        }
     }
     fn id_params(&mut self, v: &Option<Vec<(IString<'_>, NString<'_>)>>) {
         match v {
@@ -633,10 +704,9 @@ impl<'o> W<'o> {
             }),
         }
     }
-    fn namespace(&mut self, n: &Option<Vec<NamespaceDescr<'_>>>) {
+    fn namespace(&mut self, n: &Option<NonEmpty<NamespaceDescr<'_>>>) {
         match n {
             None => self.b(b"NIL"),
-            Some(v) if v.is_empty() => self.b(b"NIL"),
             Some(v) => {
                 self.c(b'(');
                 for d in v {
@@ -657,15 +727,15 @@ impl<'o> W<'o> {
         }
     }
     pub(crate) fn status(&mut self, s: &StatusResponse<'_>) {
-        match &s.tag {
+        match s.tag() {
             Some(t) => self.b(t.as_bytes()),
             None => self.c(b'*'),
         }
         self.sp();
-        self.b(s.kind.as_str().as_bytes());
-        if s.code.is_some() || !s.text.as_bytes().is_empty() {
+        self.b(s.kind().as_str().as_bytes());
+        if s.code().is_some() || !s.text().is_empty() {
             self.sp();
-            self.resp_text(&s.code, &s.text);
+            self.resp_text(s.code(), s.text());
         }
         self.crlf();
     }
@@ -674,12 +744,8 @@ impl<'o> W<'o> {
             Response::Status(s) => self.status(s),
             Response::Continue(c) => {
                 self.c(b'+');
-                if c.code.is_some() || !c.text.as_bytes().is_empty() {
-                    self.sp();
-                    self.resp_text(&c.code, &c.text);
-                } else {
-                    self.sp();
-                }
+                self.sp();
+                self.resp_text(c.code(), c.text());
                 self.crlf();
             }
             Response::Data(d) => {
@@ -718,8 +784,13 @@ impl<'o> W<'o> {
                         StatusItem::UidNext(n) => (b"UIDNEXT", u64::from(*n)),
                         StatusItem::UidValidity(n) => (b"UIDVALIDITY", u64::from(*n)),
                         StatusItem::Unseen(n) => (b"UNSEEN", u64::from(*n)),
-                        StatusItem::HighestModSeq(n) => (b"HIGHESTMODSEQ", *n),
-                        StatusItem::Other(a, n) => (a.as_bytes(), *n),
+                        StatusItem::HighestModSeq(n) => (b"HIGHESTMODSEQ", n.get()),
+                        StatusItem::Other(o) => {
+                            w.b(o.name().as_bytes());
+                            w.sp();
+                            w.b(o.value().as_bytes());
+                            return;
+                        }
                     };
                     w.b(name);
                     w.sp();
@@ -734,7 +805,7 @@ impl<'o> W<'o> {
                 }
                 if let Some(m) = modseq {
                     self.b(b" (MODSEQ ");
-                    self.num(*m);
+                    self.num(m.get());
                     self.c(b')');
                 }
             }
@@ -775,11 +846,11 @@ impl<'o> W<'o> {
                 self.sp();
                 self.namespace(shared);
             }
-            Data::Other { name, rest } => {
-                self.b(name.as_bytes());
-                if let Some(r) = rest {
+            Data::Other(o) => {
+                self.b(o.name());
+                if let Some(r) = o.rest() {
                     self.sp();
-                    self.b(r.as_bytes());
+                    self.b(r);
                 }
             }
         }
@@ -789,6 +860,16 @@ impl<'o> W<'o> {
             ListMailbox::Token(t) => self.b(t.as_bytes()),
             ListMailbox::String(s) => self.string(s),
         }
+    }
+    fn param(&mut self, p: &Param<'_>) {
+        self.b(p.name().as_bytes());
+        if let Some(v) = p.value() {
+            self.sp();
+            self.b(v);
+        }
+    }
+    fn param_list(&mut self, v: &[Param<'_>]) {
+        self.list(v, |w, p| w.param(p));
     }
     fn fetch_item(&mut self, i: &FetchItem<'_>) {
         let partial = |w: &mut Self, p: &Option<(u32, NonZeroU32)>| {
@@ -834,6 +915,7 @@ impl<'o> W<'o> {
                 self.b(b"BINARY.SIZE");
                 self.part(part);
             }
+            FetchItem::Other(o) => self.b(o.as_bytes()),
         }
     }
     fn search_key(&mut self, k: &SearchKey<'_>) {
@@ -930,12 +1012,12 @@ impl<'o> W<'o> {
             K::ModSeq { entry, value } => {
                 self.b(b"MODSEQ ");
                 if let Some((n, t)) = entry {
-                    self.string(n);
+                    self.quoted(n.as_bytes());
                     self.sp();
-                    self.b(t.as_bytes());
+                    self.b(t.as_str().as_bytes());
                     self.sp();
                 }
-                self.num(*value);
+                self.num(value.get());
                 return;
             }
         };
@@ -964,12 +1046,12 @@ impl<'o> W<'o> {
             C::Authenticate { mechanism, initial } => {
                 self.sp();
                 self.b(mechanism.as_bytes());
-                match initial {
-                    None => {}
-                    Some(InitialResponse::Empty) => self.b(b" ="),
-                    Some(InitialResponse::Base64(b)) => {
-                        self.sp();
-                        self.b(b);
+                if let Some(i) = initial {
+                    self.sp();
+                    if i.is_empty() {
+                        self.c(b'=');
+                    } else {
+                        self.b(i.base64().as_bytes());
                     }
                 }
             }
@@ -979,11 +1061,12 @@ impl<'o> W<'o> {
                 self.sp();
                 self.astring(password);
             }
-            C::Select { mailbox, condstore } | C::Examine { mailbox, condstore } => {
+            C::Select { mailbox, params } | C::Examine { mailbox, params } => {
                 self.sp();
                 self.mailbox(mailbox);
-                if *condstore {
-                    self.b(b" (CONDSTORE)");
+                if !params.is_empty() {
+                    self.sp();
+                    self.param_list(params);
                 }
             }
             C::Create {
@@ -992,9 +1075,9 @@ impl<'o> W<'o> {
             } => {
                 self.sp();
                 self.mailbox(mailbox);
-                if !special_use.is_empty() {
+                if let Some(v) = special_use {
                     self.b(b" (USE ");
-                    self.list(special_use, |w, a| {
+                    self.list(v, |w, a| {
                         w.c(b'\\');
                         w.b(a.as_bytes());
                     });
@@ -1011,7 +1094,29 @@ impl<'o> W<'o> {
                 self.sp();
                 self.mailbox(to);
             }
-            C::List { reference, pattern } | C::Lsub { reference, pattern } => {
+            C::List {
+                selection,
+                reference,
+                pattern,
+                returns,
+            } => {
+                if let Some(s) = selection {
+                    self.sp();
+                    self.param_list(s);
+                }
+                self.sp();
+                self.mailbox(reference);
+                self.sp();
+                match pattern {
+                    ListPattern::One(m) => self.list_mailbox(m),
+                    ListPattern::Many(v) => self.list(v, |w, m| w.list_mailbox(m)),
+                }
+                if let Some(r) = returns {
+                    self.b(b" RETURN ");
+                    self.param_list(r);
+                }
+            }
+            C::Lsub { reference, pattern } => {
                 self.sp();
                 self.mailbox(reference);
                 self.sp();
@@ -1029,7 +1134,7 @@ impl<'o> W<'o> {
                         StatusAttr::UidValidity => b"UIDVALIDITY",
                         StatusAttr::Unseen => b"UNSEEN",
                         StatusAttr::HighestModSeq => b"HIGHESTMODSEQ",
-                        StatusAttr::Other(a) => a.as_bytes(),
+                        StatusAttr::Other(a) => a.as_str().as_bytes(),
                     })
                 });
             }
@@ -1050,7 +1155,10 @@ impl<'o> W<'o> {
                     self.date_time(d);
                 }
                 self.sp();
-                self.literal(message);
+                match message {
+                    AppendData::Literal(l) => self.literal(l),
+                    AppendData::Literal8(l) => self.literal8(l),
+                }
             }
             C::Enable(v) => self.capabilities(v),
             C::Id(v) => {
@@ -1072,7 +1180,7 @@ impl<'o> W<'o> {
             C::Fetch {
                 set,
                 items,
-                changed_since,
+                modifiers,
                 ..
             } => {
                 self.sp();
@@ -1085,27 +1193,24 @@ impl<'o> W<'o> {
                     FetchItems::Single(i) => self.fetch_item(i),
                     FetchItems::List(v) => self.list(v, |w, i| w.fetch_item(i)),
                 }
-                if let Some(n) = changed_since {
-                    self.b(b" (CHANGEDSINCE ");
-                    self.num(*n);
-                    self.c(b')');
+                if !modifiers.is_empty() {
+                    self.sp();
+                    self.param_list(modifiers);
                 }
             }
             C::Store {
                 set,
-                unchanged_since,
+                modifiers,
                 mode,
                 silent,
                 flags,
-                list,
                 ..
             } => {
                 self.sp();
                 self.seq(set);
-                if let Some(n) = unchanged_since {
-                    self.b(b" (UNCHANGEDSINCE ");
-                    self.num(*n);
-                    self.c(b')');
+                if !modifiers.is_empty() {
+                    self.sp();
+                    self.param_list(modifiers);
                 }
                 self.sp();
                 match mode {
@@ -1114,14 +1219,15 @@ impl<'o> W<'o> {
                     StoreMode::Replace => {}
                 }
                 self.b(if *silent { b"FLAGS.SILENT " } else { b"FLAGS " });
-                if *list || flags.is_empty() {
-                    self.flags(flags);
-                } else {
-                    for (i, f) in flags.iter().enumerate() {
-                        if i > 0 {
-                            self.sp();
+                match flags {
+                    StoreFlags::List(v) => self.flags(v),
+                    StoreFlags::Bare(v) => {
+                        for (i, f) in v.iter().enumerate() {
+                            if i > 0 {
+                                self.sp();
+                            }
+                            self.flag(f);
                         }
-                        self.flag(f);
                     }
                 }
             }
@@ -1135,10 +1241,10 @@ impl<'o> W<'o> {
                 self.sp();
                 self.seq(s);
             }
-            C::Other { rest, .. } => {
-                if let Some(r) = rest {
+            C::Other(o) => {
+                if let Some(r) = o.rest() {
                     self.sp();
-                    self.b(r.as_bytes());
+                    self.b(r);
                 }
             }
         }
@@ -1148,33 +1254,44 @@ impl<'o> W<'o> {
 
 impl Response<'_> {
     /// Appends the canonical wire form (RFC 3501 section 9 `response` pieces), CRLF included.
+    /// Literals are written `{n}` (a server never sends `{n+}`).
     pub fn encode(&self, out: &mut Vec<u8>) {
-        W::new(out).response(self);
+        W::server(out).response(self);
     }
 }
 
 impl StatusResponse<'_> {
-    /// Appends the canonical wire form, CRLF included.
+    /// Appends the canonical wire form (RFC 3501 section 9 `response-tagged` /
+    /// `response-data` / `greeting`), CRLF included.
     pub fn encode(&self, out: &mut Vec<u8>) {
-        W::new(out).status(self);
+        W::server(out).status(self);
     }
 }
 
 impl Command<'_> {
-    /// Appends the canonical wire form (RFC 3501 section 9 `command`), CRLF included, and says
-    /// where the client must wait for a continuation request (synchronising literals).
+    /// Appends the canonical wire form (RFC 3501 section 9 `command`), CRLF included, each
+    /// literal announced as its value says, and says where the client must wait for a
+    /// continuation request (synchronising literals).
     pub fn encode(&self, out: &mut Vec<u8>) -> Pauses {
+        self.encode_with(out, &EncodeOptions::default())
+    }
+
+    /// Like [`Command::encode`], with the literals announced as `opts` says (RFC 7888: with
+    /// LITERAL+ or LITERAL- the client need not wait).
+    pub fn encode_with(&self, out: &mut Vec<u8>, opts: &EncodeOptions) -> Pauses {
         let mut w = W::new(out);
+        w.policy = opts.literals;
         w.command(self);
         Pauses(w.pauses)
     }
 }
 
 impl ClientLine<'_> {
-    /// Appends the wire form, CRLF included.
+    /// Appends the wire form (RFC 3501 section 9 `base64` / `"*"`, RFC 2177 `"DONE"`), CRLF
+    /// included.
     pub fn encode(&self, out: &mut Vec<u8>) {
         match self {
-            ClientLine::AuthData(d) => out.extend_from_slice(d),
+            ClientLine::AuthData(d) => out.extend_from_slice(d.as_bytes()),
             ClientLine::AuthCancel => out.push(b'*'),
             ClientLine::IdleDone => out.extend_from_slice(b"DONE"),
         }
@@ -1183,15 +1300,17 @@ impl ClientLine<'_> {
 }
 
 impl Envelope<'_> {
-    /// Appends the wire form of the envelope (RFC 3501 `envelope`).
+    /// Appends the wire form of the envelope (RFC 3501 section 9 `envelope`), as a server sends
+    /// it.
     pub fn encode(&self, out: &mut Vec<u8>) {
-        W::new(out).envelope(self);
+        W::server(out).envelope(self);
     }
 }
 
 impl BodyStructure<'_> {
-    /// Appends the wire form of the body structure (RFC 3501 `body`).
+    /// Appends the wire form of the body structure (RFC 3501 section 9 `body`), as a server sends
+    /// it.
     pub fn encode(&self, out: &mut Vec<u8>) {
-        W::new(out).body(self);
+        W::server(out).body(self);
     }
 }

@@ -13,7 +13,8 @@ use crate::types::LiteralMode;
 #[derive(Debug, PartialEq, Eq)]
 pub enum Frame<'a> {
     /// A complete message: decode it with [`crate::decode_response`] / [`crate::decode_command`].
-    /// If literals of it were streamed, each appears here as an empty literal (`{0}`) in its place.
+    /// If literals of it were streamed, each appears here as an empty literal (`{0}`, `{0+}`,
+    /// `~{0}`) in its place.
     Message(&'a [u8]),
     /// (Command streams only) a literal was announced. For [`LiteralMode::Sync`] the client now
     /// waits: a server sends its continuation request (`+`) or rejects the command (then call
@@ -27,10 +28,16 @@ pub enum Frame<'a> {
         binary: bool,
     },
     /// A literal at least as large as the streaming threshold starts; its data follows as
-    /// [`Frame::LiteralPiece`]s, and the message continues after it.
+    /// [`Frame::LiteralPiece`]s, and the message continues after it. On a command stream a
+    /// synchronising literal (`mode` [`LiteralMode::Sync`]) waits for the server's `+` here, as
+    /// after [`Frame::LiteralAnnounced`].
     LiteralStart {
         /// Data length.
         length: u32,
+        /// Synchronising or not.
+        mode: LiteralMode,
+        /// `literal8`.
+        binary: bool,
     },
     /// A piece of a streamed literal's data.
     LiteralPiece(&'a [u8]),
@@ -40,21 +47,28 @@ pub enum Frame<'a> {
 /// `max_line` or a literal larger than `max_literal` is an error as soon as it is announced or
 /// seen, and a whole message (lines and literals) is bounded by `max_literal + max_line`;
 /// streamed literals (see [`Framer::with_streaming`]) are exempt, as they are never buffered.
+///
+/// Work is linear in the input over any chunking, streamed or not: the scan resumes where it
+/// stopped, literal data is never scanned, and bytes are only ever removed from the front of the
+/// buffer. When a literal is streamed, the message's bytes before it move once into a side
+/// buffer that [`Frame::Message`] hands out at the end.
 #[derive(Debug, Clone)]
 pub struct Framer {
     side: Side,
     limits: Limits,
     stream_threshold: Option<usize>,
     buf: Vec<u8>,
-    /// Start of the current message in `buf`.
+    /// Start of the current message (or of the unscanned rest of it) in `buf`.
     start: usize,
     scan: ScanState,
-    /// Bytes of a streamed literal still to hand out; they start at `start + stream_at`.
+    /// Bytes of a streamed literal still to hand out; they start at `start`.
     stream_left: usize,
-    stream_at: usize,
-    /// Work deferred until the caller released the last frame: (drain range) or consumed message.
-    pending_drain: Option<(usize, usize)>,
+    /// The current message's bytes before its last streamed literal (headers rewritten), when it
+    /// had one.
+    assembled: Vec<u8>,
+    /// Work deferred until the caller released the last frame.
     pending_consume: usize,
+    clear_assembled: bool,
     failed: Option<DecodeError>,
 }
 
@@ -69,9 +83,9 @@ impl Framer {
             start: 0,
             scan: ScanState::default(),
             stream_left: 0,
-            stream_at: 0,
-            pending_drain: None,
+            assembled: Vec::new(),
             pending_consume: 0,
+            clear_assembled: false,
             failed: None,
         }
     }
@@ -87,21 +101,29 @@ impl Framer {
 
     /// Bytes buffered and not yet handed out.
     pub fn buffered(&self) -> usize {
-        self.buf.len() - self.start
+        let assembled = if self.clear_assembled {
+            0
+        } else {
+            self.assembled.len()
+        };
+        self.buf.len() - self.start - self.pending_consume + assembled
     }
 
     fn settle(&mut self) {
-        if let Some((a, b)) = self.pending_drain.take() {
-            self.buf.drain(self.start + a..self.start + b);
-        }
-        if self.pending_consume > 0 {
-            self.start += self.pending_consume;
-            self.pending_consume = 0;
+        self.start += self.pending_consume;
+        self.pending_consume = 0;
+        if self.clear_assembled {
+            self.assembled.clear();
+            self.clear_assembled = false;
         }
     }
 
-    /// Appends received bytes.
+    /// Appends received bytes. After an error (which is sticky) the bytes are dropped: nothing
+    /// more is buffered.
     pub fn feed(&mut self, data: &[u8]) {
+        if self.failed.is_some() {
+            return;
+        }
         self.settle();
         // Compact only here, and only when the consumed prefix dominates: each byte moves at
         // most a bounded number of times (amortised linear), and usually only the tail of a
@@ -118,9 +140,19 @@ impl Framer {
     pub fn discard_message(&mut self) {
         self.settle();
         self.buf.truncate(self.start);
+        self.assembled.clear();
         self.scan = ScanState::default();
         self.scan.stream_from = self.stream_threshold;
         self.stream_left = 0;
+    }
+
+    fn fail(&mut self, e: DecodeError) -> DecodeError {
+        self.failed = Some(e.clone());
+        self.buf = Vec::new();
+        self.assembled = Vec::new();
+        self.start = 0;
+        self.pending_consume = 0;
+        e
     }
 
     /// The next frame, or `None` when more input is needed. An error is sticky: the stream
@@ -130,66 +162,76 @@ impl Framer {
             return Err(e.clone());
         }
         self.settle();
-        if self.stream_left > 0 {
-            let avail = self.buf.len() - self.start - self.stream_at;
-            if avail == 0 {
-                return Ok(None);
-            }
-            let k = avail.min(self.stream_left);
-            let a = self.stream_at;
-            self.stream_left -= k;
-            self.pending_drain = Some((a, a + k));
-            let s = self.start + a;
-            return Ok(Some(Frame::LiteralPiece(&self.buf[s..s + k])));
-        }
-        let msg = &self.buf[self.start..];
-        let step = match self.scan.step(msg, self.side, &self.limits) {
-            Ok(s) => s,
-            Err(e) => {
-                let e = e.shifted(0);
-                self.failed = Some(e.clone());
-                return Err(e);
-            }
-        };
-        match step {
-            Step::Incomplete(_) => Ok(None),
-            Step::Complete(n) => {
-                self.pending_consume = n;
+        loop {
+            if self.stream_left > 0 {
+                let avail = self.buf.len() - self.start;
+                if avail == 0 {
+                    return Ok(None);
+                }
+                let k = avail.min(self.stream_left);
+                self.stream_left -= k;
+                self.pending_consume = k;
                 let s = self.start;
-                Ok(Some(Frame::Message(&self.buf[s..s + n])))
+                return Ok(Some(Frame::LiteralPiece(&self.buf[s..s + k])));
             }
-            Step::Literal(h) => {
-                let len = h.length as usize;
-                if self.stream_threshold.is_some_and(|t| len >= t) {
-                    // Rewrite the header to an empty literal and hand the data out in pieces.
-                    let mut header = Vec::with_capacity(8);
-                    if h.binary {
-                        header.push(b'~');
-                    }
-                    header.extend_from_slice(if h.mode == LiteralMode::NonSync {
-                        b"{0+}\r\n"
-                    } else {
-                        b"{0}\r\n"
-                    });
-                    let (a, b) = (self.start + h.header_start, self.start + h.data_start);
-                    let removed = b - a;
-                    self.buf.splice(a..b, header.iter().copied());
-                    self.scan.skip_literal_data(removed, header.len(), len);
-                    self.stream_at = h.header_start + header.len();
-                    self.stream_left = len;
-                    if len == 0 {
-                        return self.next_frame();
-                    }
-                    return Ok(Some(Frame::LiteralStart { length: h.length }));
+            let step = match self
+                .scan
+                .step(&self.buf[self.start..], self.side, &self.limits)
+            {
+                Ok(s) => s,
+                Err(e) => {
+                    let e = e.shifted(self.assembled.len());
+                    return Err(self.fail(e));
                 }
-                if self.side == Side::Client {
-                    return Ok(Some(Frame::LiteralAnnounced {
-                        length: h.length,
-                        mode: h.mode,
-                        binary: h.binary,
-                    }));
+            };
+            match step {
+                Step::Incomplete(_) => return Ok(None),
+                Step::Complete(n) => {
+                    self.pending_consume = n;
+                    let s = self.start;
+                    if self.assembled.is_empty() {
+                        return Ok(Some(Frame::Message(&self.buf[s..s + n])));
+                    }
+                    self.assembled.extend_from_slice(&self.buf[s..s + n]);
+                    self.clear_assembled = true;
+                    return Ok(Some(Frame::Message(&self.assembled)));
                 }
-                self.next_frame()
+                Step::Literal(h) => {
+                    let len = h.length as usize;
+                    if self.stream_threshold.is_some_and(|t| len >= t) {
+                        // Keep the message up to the literal, with an empty literal in its
+                        // place, and hand the data out from the front of the buffer.
+                        let before = self.assembled.len();
+                        let s = self.start;
+                        self.assembled
+                            .extend_from_slice(&self.buf[s..s + h.header_start]);
+                        if h.binary {
+                            self.assembled.push(b'~');
+                        }
+                        self.assembled
+                            .extend_from_slice(if h.mode == LiteralMode::NonSync {
+                                b"{0+}\r\n"
+                            } else {
+                                b"{0}\r\n"
+                            });
+                        self.start += h.data_start;
+                        self.scan
+                            .continue_after_stream(self.assembled.len() - before);
+                        self.stream_left = len;
+                        return Ok(Some(Frame::LiteralStart {
+                            length: h.length,
+                            mode: h.mode,
+                            binary: h.binary,
+                        }));
+                    }
+                    if self.side == Side::Client {
+                        return Ok(Some(Frame::LiteralAnnounced {
+                            length: h.length,
+                            mode: h.mode,
+                            binary: h.binary,
+                        }));
+                    }
+                }
             }
         }
     }
@@ -211,7 +253,7 @@ mod tests {
                 out.push(match fr {
                     Frame::Message(m) => format!("M:{}", String::from_utf8_lossy(m)),
                     Frame::LiteralAnnounced { length, mode, .. } => format!("A:{length}:{mode:?}"),
-                    Frame::LiteralStart { length } => format!("S:{length}"),
+                    Frame::LiteralStart { length, mode, .. } => format!("S:{length}:{mode:?}"),
                     Frame::LiteralPiece(p) => format!("P:{}", String::from_utf8_lossy(p)),
                 });
             }
@@ -253,7 +295,7 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                "S:10",
+                "S:10:Sync",
                 "P:01234",
                 "P:56789",
                 "M:* 1 FETCH (BODY[] {0}\r\n UID 4)\r\n"

@@ -6,10 +6,12 @@
 //! 1. **types** ([`types`], [`mailbox`], [`response`], [`command`]): values that cannot be
 //!    malformed; constructors validate; borrowed forms from decoding, `into_owned()` for storage.
 //! 2. **grammar**: [`decode_response`], [`decode_greeting`], [`decode_command`],
-//!    [`decode_client_line`] borrow from the input and return [`mailwire_core::Status`]
-//!    (`Incomplete` until the whole message with its literals is there) with the [`ImapDefect`]s
-//!    lenient mode tolerated; `encode` methods write the canonical form and [`Pauses`] say where
-//!    a synchronising literal waits for the peer's `+`.
+//!    [`decode_auth_line`], [`decode_idle_done`] borrow from the input and return
+//!    [`mailwire_core::Status`] (`Incomplete` until the whole message with its literals is there)
+//!    with the [`ImapDefect`]s lenient mode tolerated; `encode` methods write the canonical form,
+//!    which decodes back to the same value in strict mode, and [`Pauses`] say where a
+//!    synchronising literal waits for the peer's `+` ([`EncodeOptions`] picks LITERAL+ /
+//!    LITERAL- forms).
 //! 3. **framer** ([`Framer`]): incremental, linear over any chunking, literal detection by the
 //!    grammar, limits before buffering, large literals in pieces.
 //! 4. **sessions** are a separate layer (not in this crate yet).
@@ -43,10 +45,12 @@ pub mod trace;
 pub mod types;
 
 pub use command::{ClientLine, Command, CommandBody};
-pub use decode_command::{decode_client_line, decode_command};
-pub use decode_response::{decode_greeting, decode_response};
+pub use decode_command::{decode_auth_line, decode_command, decode_idle_done};
+pub use decode_response::{
+    decode_body_structure, decode_envelope, decode_greeting, decode_response,
+};
 pub use defect::ImapDefect;
-pub use encode::Pauses;
+pub use encode::{EncodeOptions, LiteralPolicy, Pauses};
 pub use framer::{Frame, Framer};
 pub use mailbox::Mailbox;
 pub use parse::Decoded;

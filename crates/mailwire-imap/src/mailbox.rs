@@ -3,26 +3,27 @@
 
 use std::borrow::Cow;
 
-use crate::types::{AString, ValueError};
+use crate::types::{AString, AtomExt, ValueError};
 
-/// A mailbox name. `INBOX` is case-insensitive (RFC 3501 section 5.1), so any spelling of it
-/// decodes to [`Mailbox::Inbox`]; other names are kept as sent (still modified UTF-7 encoded; see
-/// [`Mailbox::to_utf8`]).
+/// A mailbox name (RFC 3501 section 9 `mailbox = "INBOX" / astring`). `INBOX` is
+/// case-insensitive (RFC 3501 section 5.1), so every spelling of it is stored as the atom `INBOX`
+/// (and [`Mailbox::is_inbox`] is true); other names are kept as sent (still modified UTF-7
+/// encoded; see [`Mailbox::to_utf8`]). The canonical form makes `decode(encode(x)) == x` hold.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Mailbox<'a> {
-    /// `INBOX`, in any letter case.
-    Inbox,
-    /// Any other name, in its wire encoding.
-    Other(AString<'a>),
-}
+pub struct Mailbox<'a>(AString<'a>);
 
 impl<'a> Mailbox<'a> {
-    /// Wraps a decoded `astring`, folding any case of `INBOX`.
+    /// `INBOX`.
+    pub fn inbox() -> Mailbox<'static> {
+        Mailbox(AString::Atom(AtomExt::from_validated(b"INBOX")))
+    }
+
+    /// Wraps an `astring`, folding any case of `INBOX` (in any string form) to the atom `INBOX`.
     pub fn from_astring(a: AString<'a>) -> Self {
         if a.as_bytes().eq_ignore_ascii_case(b"INBOX") {
-            Mailbox::Inbox
+            Mailbox(AString::Atom(AtomExt::from_validated(b"INBOX")))
         } else {
-            Mailbox::Other(a)
+            Mailbox(a)
         }
     }
 
@@ -34,12 +35,19 @@ impl<'a> Mailbox<'a> {
         )?))
     }
 
-    /// The wire form of the name (`INBOX` for [`Mailbox::Inbox`]).
+    /// True for `INBOX`.
+    pub fn is_inbox(&self) -> bool {
+        self.0.as_bytes().eq_ignore_ascii_case(b"INBOX")
+    }
+
+    /// The name as an `astring` (its wire form).
+    pub fn as_astring(&self) -> &AString<'a> {
+        &self.0
+    }
+
+    /// The wire form of the name, without quoting (`INBOX` for the inbox).
     pub fn as_bytes(&self) -> &[u8] {
-        match self {
-            Mailbox::Inbox => b"INBOX",
-            Mailbox::Other(a) => a.as_bytes(),
-        }
+        self.0.as_bytes()
     }
 
     /// The name decoded from modified UTF-7.
@@ -49,10 +57,7 @@ impl<'a> Mailbox<'a> {
 
     /// A `'static` copy.
     pub fn into_owned(self) -> Mailbox<'static> {
-        match self {
-            Mailbox::Inbox => Mailbox::Inbox,
-            Mailbox::Other(a) => Mailbox::Other(a.into_owned()),
-        }
+        Mailbox(self.0.into_owned())
     }
 }
 
@@ -184,6 +189,7 @@ pub fn decode_utf7(wire: &[u8]) -> Result<String, ValueError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::IString;
     use proptest::prelude::*;
 
     #[test]
@@ -210,7 +216,11 @@ mod tests {
 
     #[test]
     fn inbox_is_case_insensitive() {
-        assert_eq!(Mailbox::try_from("inBox").unwrap(), Mailbox::Inbox);
+        assert_eq!(Mailbox::try_from("inBox").unwrap(), Mailbox::inbox());
+        assert_eq!(
+            Mailbox::from_astring(AString::String(IString::try_from("inbox").unwrap())),
+            Mailbox::inbox()
+        );
         assert_eq!(
             Mailbox::from_utf8("Entwürfe").unwrap().as_bytes(),
             b"Entw&APw-rfe"

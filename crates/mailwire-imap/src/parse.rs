@@ -4,12 +4,14 @@
 use std::borrow::Cow;
 use std::num::NonZeroU32;
 
-use mailwire_core::{DecodeError, Defect, Defects, Options, Strictness};
+use mailwire_core::{DecodeError, Defect, ErrorKind, Options, Strictness};
 
 use crate::chars::{is_astring_char, is_atom_char, is_tag_char};
+use crate::response::BinaryData;
 use crate::types::{
-    month_from, AString, Atom, AtomExt, Date, DateTime, Flag, IString, Literal, LiteralMode,
-    NString, Quoted, SeqNumber, SeqRange, SequenceSet, Tag, Text,
+    month_from, AString, Atom, AtomExt, Date, DateTime, Delimiter, Flag, FlagExtension, FlagPerm,
+    IString, Literal, Literal8, LiteralMode, NString, Quoted, SeqNumber, SeqRange, SequenceSet,
+    Tag, Text,
 };
 use crate::ImapDefect;
 
@@ -29,6 +31,7 @@ pub(crate) fn decode_message<'a, T>(
     };
     let mut p = P::new(&input[..n], opts);
     p.lit_end = lit_end;
+    p.server = side == crate::scan::Side::Server;
     let v = f(&mut p)?;
     p.line_end()?;
     Ok(mailwire_core::Status::complete(p.finish(v), n))
@@ -43,10 +46,87 @@ pub struct Decoded<T> {
     pub defects: Vec<Defect<ImapDefect>>,
 }
 
+impl<T> Decoded<T> {
+    /// Maps the value, keeping the defects.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Decoded<U> {
+        Decoded {
+            value: f(self.value),
+            defects: self.defects,
+        }
+    }
+}
+
+macro_rules! decoded_into_owned {
+    ($($t:ident),*) => {$(
+        impl Decoded<crate::$t<'_>> {
+            /// A `'static` copy.
+            pub fn into_owned(self) -> Decoded<crate::$t<'static>> {
+                Decoded {
+                    value: self.value.into_owned(),
+                    defects: self.defects,
+                }
+            }
+        }
+    )*};
+}
+decoded_into_owned!(Response, StatusResponse, Command, ClientLine);
+
+/// Where a decode reports defects: lenient mode records them (up to a bound, counting the rest),
+/// strict mode turns the first into the error. A failed lenient attempt rewinds to a mark in
+/// O(1) (truncation), so trying alternatives never copies the list.
+pub(crate) struct Sink {
+    strict: bool,
+    max: usize,
+    list: Vec<Defect<ImapDefect>>,
+    unrecorded: usize,
+}
+
+/// A position in a [`Sink`] to rewind to.
+#[derive(Clone, Copy)]
+pub(crate) struct Mark {
+    len: usize,
+    unrecorded: usize,
+}
+
+impl Sink {
+    fn report(&mut self, offset: usize, kind: ImapDefect) -> R<()> {
+        let d = Defect { offset, kind };
+        if self.strict {
+            return Err(d.to_error());
+        }
+        if self.list.len() < self.max {
+            self.list.push(d);
+        } else {
+            self.unrecorded = self.unrecorded.saturating_add(1);
+        }
+        Ok(())
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            len: self.list.len(),
+            unrecorded: self.unrecorded,
+        }
+    }
+
+    fn rewind(&mut self, m: Mark) {
+        self.list.truncate(m.len);
+        self.unrecorded = m.unrecorded;
+    }
+}
+
+/// The state a failed attempt rewinds to.
+#[derive(Clone, Copy)]
+pub(crate) struct Save {
+    i: usize,
+    depth: usize,
+    defects: Mark,
+}
+
 pub(crate) struct P<'a> {
     pub(crate) b: &'a [u8],
     pub(crate) i: usize,
-    pub(crate) d: Defects<ImapDefect>,
+    d: Sink,
     depth: usize,
     max_depth: usize,
     max_items: usize,
@@ -54,8 +134,13 @@ pub(crate) struct P<'a> {
     pub(crate) strict: bool,
     /// Inside ENVELOPE / BODYSTRUCTURE: tolerate unescaped quotes in quoted strings.
     pub(crate) loose_quotes: bool,
+    /// With `loose_quotes`: a quote followed by ` (` is not a closing quote either (the second
+    /// try of an ENVELOPE / BODYSTRUCTURE whose first reading failed).
+    pub(crate) greedy_quotes: bool,
     /// Where the data of the message's last literal ends: the final line end comes after it.
     pub(crate) lit_end: usize,
+    /// A server's message: literals are never `{n+}`.
+    pub(crate) server: bool,
 }
 
 impl<'a> P<'a> {
@@ -63,14 +148,21 @@ impl<'a> P<'a> {
         P {
             b,
             i: 0,
-            d: opts.defects(),
+            d: Sink {
+                strict: opts.strictness == Strictness::Strict,
+                max: opts.limits.max_defects,
+                list: Vec::new(),
+                unrecorded: 0,
+            },
             depth: 0,
             max_depth: opts.limits.max_depth,
             max_items: opts.limits.max_items,
             max_literal: opts.limits.max_literal,
             strict: opts.strictness == Strictness::Strict,
             loose_quotes: false,
+            greedy_quotes: false,
             lit_end: 0,
+            server: false,
         }
     }
 
@@ -145,22 +237,35 @@ impl<'a> P<'a> {
         Ok(())
     }
 
-    fn at_line_end_after_spaces(&self) -> (usize, bool) {
+    fn spaces_end(&self) -> usize {
         let mut j = self.i;
         while self.b.get(j) == Some(&b' ') {
             j += 1;
         }
-        (j, matches!(self.b.get(j), None | Some(b'\r') | Some(b'\n')))
+        j
+    }
+
+    pub(crate) fn at_line_end_after_spaces(&self) -> bool {
+        matches!(
+            self.b.get(self.spaces_end()),
+            None | Some(b'\r') | Some(b'\n')
+        )
+    }
+
+    /// Fails unless only spaces are left before the line end (which [`P::line_end`] checks):
+    /// the end of a response whose grammar is complete.
+    pub(crate) fn require_end(&self) -> R<()> {
+        if self.at_line_end_after_spaces() {
+            Ok(())
+        } else {
+            Err(self.err("CRLF"))
+        }
     }
 
     /// Before an optional further element of a line: consumes the SP and says true if an element
     /// follows; trailing spaces are left for [`P::line_end`].
     pub(crate) fn more(&mut self) -> R<bool> {
-        if self.peek() != Some(b' ') {
-            return Ok(false);
-        }
-        let (_, end) = self.at_line_end_after_spaces();
-        if end {
+        if self.peek() != Some(b' ') || self.at_line_end_after_spaces() {
             return Ok(false);
         }
         self.sp()?;
@@ -176,10 +281,7 @@ impl<'a> P<'a> {
         if self.peek() != Some(b' ') {
             return Err(self.err("SP or \")\""));
         }
-        let mut j = self.i;
-        while self.b.get(j) == Some(&b' ') {
-            j += 1;
-        }
+        let j = self.spaces_end();
         if self.b.get(j) == Some(&b')') {
             self.defect(self.i, ImapDefect::SpaceBeforeParen)?;
             self.i = j + 1;
@@ -198,10 +300,7 @@ impl<'a> P<'a> {
         if self.peek() != Some(b' ') {
             return Err(self.err("SP or \")\""));
         }
-        let mut j = self.i;
-        while self.b.get(j) == Some(&b' ') {
-            j += 1;
-        }
+        let j = self.spaces_end();
         if self.b.get(j) == Some(&b')') {
             self.defect(self.i, ImapDefect::SpaceBeforeParen)?;
             self.i = j;
@@ -211,18 +310,37 @@ impl<'a> P<'a> {
         Ok(true)
     }
 
+    /// `")"`, leniently after spaces.
+    pub(crate) fn close(&mut self) -> R<()> {
+        if self.peek() == Some(b' ') && self.b.get(self.spaces_end()) == Some(&b')') {
+            self.defect(self.i, ImapDefect::SpaceBeforeParen)?;
+            self.i = self.spaces_end();
+        }
+        self.expect(b')', "\")\"")
+    }
+
+    /// `"("`, leniently followed by spaces (before `)` a space-before-paren, else a
+    /// space-after-paren defect).
+    pub(crate) fn open(&mut self) -> R<()> {
+        self.expect(b'(', "\"(\"")?;
+        if self.peek() == Some(b' ') {
+            let j = self.spaces_end();
+            let k = if self.b.get(j) == Some(&b')') {
+                ImapDefect::SpaceBeforeParen
+            } else {
+                ImapDefect::SpaceAfterParen
+            };
+            self.defect(self.i, k)?;
+            self.i = j;
+        }
+        Ok(())
+    }
+
     /// `"(" [item *(SP item)] ")"`.
     pub(crate) fn paren_list<T>(&mut self, mut f: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
-        self.expect(b'(', "\"(\"")?;
+        self.open()?;
         self.enter()?;
         let mut v = Vec::new();
-        if self.peek() == Some(b' ') {
-            let (j, _) = self.at_line_end_after_spaces();
-            if self.b.get(j) == Some(&b')') {
-                self.defect(self.i, ImapDefect::SpaceBeforeParen)?;
-                self.i = j;
-            }
-        }
         if !self.eat(b')') {
             loop {
                 self.check_items(v.len())?;
@@ -234,6 +352,16 @@ impl<'a> P<'a> {
         }
         self.leave();
         Ok(v)
+    }
+
+    /// A parenthesised list where servers sometimes send `NIL` (an empty list and a defect).
+    pub(crate) fn nil_or_list<T>(&mut self, f: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
+        let at = self.i;
+        if self.nil() {
+            self.defect(at, ImapDefect::NilForList)?;
+            return Ok(Vec::new());
+        }
+        self.paren_list(f)
     }
 
     /// The end of the line, and of the message: trailing spaces and a bare LF are defects.
@@ -262,7 +390,7 @@ impl<'a> P<'a> {
         let n = self.b.len();
         if n >= 2 && n - 2 >= self.lit_end && self.b[n - 2] == b'\r' && self.b[n - 1] == b'\n' {
             n - 2
-        } else if n >= 1 && self.b[n - 1] == b'\n' {
+        } else if n > self.lit_end && self.b[n - 1] == b'\n' {
             n - 1
         } else {
             n
@@ -321,6 +449,17 @@ impl<'a> P<'a> {
         self.keyword(b"NIL")
     }
 
+    /// `()` where `NIL` belongs: consumed with a defect.
+    fn empty_list_for_nil(&mut self) -> R<bool> {
+        if self.peek() == Some(b'(') && self.peek_at(1) == Some(b')') {
+            self.defect(self.i, ImapDefect::EmptyListForNil)?;
+            self.i += 2;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// A number of up to 63 bits (RFC 3501 `number`, RFC 7162 `number64`).
     pub(crate) fn number64(&mut self) -> R<u64> {
         let s = self.i;
         let mut n: u64 = 0;
@@ -410,7 +549,7 @@ impl<'a> P<'a> {
             }
             // A closing quote, unless (in ENVELOPE/BODYSTRUCTURE, leniently) it is followed by
             // something no closing quote can be followed by.
-            if self.loose_quotes && !self.plausible_close() {
+            if self.loose_quotes && !self.plausible_close_at(self.i) {
                 self.defect(self.i, ImapDefect::UnescapedQuote)?;
                 self.i += 1;
                 continue;
@@ -431,44 +570,61 @@ impl<'a> P<'a> {
         self.err("closing DQUOTE")
     }
 
-    fn plausible_close(&self) -> bool {
-        self.plausible_close_at(self.i)
-    }
-
-    /// Whether the `"` at `at` can be a closing quote (see [`P::quoted`]).
+    /// Whether the `"` at `at` can be a closing quote inside ENVELOPE / BODYSTRUCTURE: what
+    /// follows must be able to continue the structure (leniently after extra spaces): `)`, the
+    /// line end, or after SP a string, `NIL`, a number, a literal or `(`.
     fn plausible_close_at(&self, at: usize) -> bool {
-        let next = |k: usize| self.b.get(at + k).copied();
-        match next(1) {
-            None | Some(b')') | Some(b'\r') | Some(b'\n') => true,
-            Some(b' ') => matches!(
-                next(2),
-                Some(b'"')
-                    | Some(b'(')
-                    | Some(b'{')
-                    | Some(b'N')
-                    | Some(b'n')
-                    | Some(b'0'..=b'9')
-                    | Some(b'-')
-            ),
+        let b = self.b;
+        let mut j = at + 1;
+        match b.get(j) {
+            None | Some(b')') | Some(b'\r') | Some(b'\n') => return true,
+            Some(b' ') => {}
+            _ => return false,
+        }
+        while b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        let atom_end = |k: usize| !b.get(k).is_some_and(|&c| is_atom_char(c));
+        match b.get(j) {
+            None | Some(b')') | Some(b'\r') | Some(b'\n') | Some(b'"') => true,
+            Some(b'(') => !self.greedy_quotes,
+            Some(b'{') => b.get(j + 1).is_some_and(u8::is_ascii_digit),
+            Some(b'N') | Some(b'n') => {
+                b.get(j..j + 3)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(b"NIL"))
+                    && atom_end(j + 3)
+            }
+            Some(&c) if c.is_ascii_digit() || c == b'-' => {
+                let mut k = j + 1;
+                while b.get(k).is_some_and(u8::is_ascii_digit) {
+                    k += 1;
+                }
+                matches!(
+                    b.get(k),
+                    None | Some(b' ') | Some(b')') | Some(b'\r') | Some(b'\n')
+                )
+            }
             _ => false,
         }
     }
 
-    /// `literal` or (if `binary_ok`) `literal8`.
-    pub(crate) fn literal(&mut self, binary_ok: bool) -> R<Literal<'a>> {
+    /// The `{n}` / `{n+}` / `~{n}` header and data of a literal: (data, mode).
+    fn literal_data(&mut self, binary: bool) -> R<(&'a [u8], LiteralMode)> {
         let at = self.i;
-        let binary = self.eat(b'~');
-        if binary && !binary_ok {
-            self.i = at;
-            return Err(self.err("literal"));
+        if binary {
+            self.expect(b'~', "\"~\"")?;
         }
         self.expect(b'{', "\"{\"")?;
         let n = self.number()? as usize;
-        let mode = if self.eat(b'+') {
-            LiteralMode::NonSync
-        } else {
-            LiteralMode::Sync
-        };
+        let mut mode = LiteralMode::Sync;
+        if self.peek() == Some(b'+') {
+            if self.server {
+                self.defect(self.i, ImapDefect::NonSyncLiteral)?;
+            } else {
+                mode = LiteralMode::NonSync;
+            }
+            self.i += 1;
+        }
         self.expect(b'}', "\"}\"")?;
         if n > self.max_literal {
             return Err(DecodeError::limit(at, "max_literal", self.max_literal));
@@ -493,32 +649,58 @@ impl<'a> P<'a> {
             }
         }
         self.i = end;
-        Ok(Literal::from_validated(data, mode, binary))
+        Ok((data, mode))
+    }
+
+    /// `literal`.
+    pub(crate) fn literal(&mut self) -> R<Literal<'a>> {
+        let (d, m) = self.literal_data(false)?;
+        Ok(Literal::from_validated(d, m))
+    }
+
+    /// `literal8`.
+    pub(crate) fn literal8(&mut self) -> R<Literal8<'a>> {
+        let (d, m) = self.literal_data(true)?;
+        Ok(Literal8::from_validated(d, m))
     }
 
     /// `string = quoted / literal`.
     pub(crate) fn string(&mut self) -> R<IString<'a>> {
         match self.peek() {
             Some(b'"') => Ok(IString::Quoted(self.quoted()?)),
-            Some(b'{') => Ok(IString::Literal(self.literal(false)?)),
+            Some(b'{') => Ok(IString::Literal(self.literal()?)),
             _ => Err(self.err("string")),
         }
     }
 
-    /// `nstring = string / nil`.
+    /// `nstring = string / nil`; leniently `()` for `NIL`.
     pub(crate) fn nstring(&mut self) -> R<NString<'a>> {
-        if self.nil() {
+        if self.nil() || self.empty_list_for_nil()? {
             return Ok(None);
         }
         Ok(Some(self.string()?))
     }
 
-    /// `nstring / literal8`.
-    pub(crate) fn nstring8(&mut self) -> R<NString<'a>> {
+    /// `nstring8 = nstring / literal8` (RFC 3516).
+    pub(crate) fn nstring8(&mut self) -> R<Option<BinaryData<'a>>> {
         if self.peek() == Some(b'~') {
-            return Ok(Some(IString::Literal(self.literal(true)?)));
+            return Ok(Some(BinaryData::Literal8(self.literal8()?)));
         }
-        self.nstring()
+        Ok(self.nstring()?.map(BinaryData::String))
+    }
+
+    /// A string where servers sometimes send `NIL` or `()` (`body-fld-enc`, media types): the
+    /// empty string and a defect.
+    pub(crate) fn string_or_nil(&mut self) -> R<IString<'a>> {
+        let at = self.i;
+        if self.nil() {
+            self.defect(at, ImapDefect::NilForString)?;
+        } else if !self.empty_list_for_nil()? {
+            return self.string();
+        }
+        Ok(IString::Quoted(Quoted::from_validated(Cow::Borrowed(
+            &b""[..],
+        ))))
     }
 
     /// `astring`.
@@ -535,49 +717,66 @@ impl<'a> P<'a> {
         }
     }
 
-    /// The rest of the line as `text` (may be empty; callers report a missing text).
+    /// The rest of the line as `text` (may be empty; callers report a missing text). 8-bit bytes
+    /// are a defect.
     pub(crate) fn text_to_end(&mut self) -> R<Text<'a>> {
         let end = self.content_end().max(self.i);
         let t = &self.b[self.i..end];
-        if let Some(bad) = memchr::memchr2(0, b'\r', t) {
+        if let Some(bad) = memchr::memchr3(0, b'\r', b'\n', t) {
             self.i += bad;
             return Err(self.err("TEXT-CHAR"));
+        }
+        if !t.is_ascii() {
+            let at = self.i + t.iter().position(|&c| c >= 0x80).unwrap_or(0);
+            self.defect(at, ImapDefect::EightBitInText)?;
         }
         self.i = end;
         Ok(Text::from_validated(t))
     }
 
-    /// One flag. `\*` is allowed where `wildcard_ok`, else a defect.
-    pub(crate) fn flag(&mut self, wildcard_ok: bool) -> R<Flag<'a>> {
-        let at = self.i;
-        let system = self.eat(b'\\');
-        if system && self.eat(b'*') {
-            if !wildcard_ok {
-                self.defect(at, ImapDefect::WildcardFlag)?;
-            }
-            return Ok(Flag::Wildcard);
-        }
+    /// One flag's name after the optional backslash: atom characters (`[` is one), leniently
+    /// also `]`.
+    fn flag_atom(&mut self) -> R<Atom<'a>> {
         let s = self.i;
         let a = self.take_while(|c| is_atom_char(c) || c == b']');
         if a.is_empty() {
             return Err(self.err("flag"));
         }
-        let atom = if a.iter().any(|&c| c == b']' || c == b'[') {
+        if let Some(k) = memchr::memchr(b']', a) {
+            let s = s + k;
             self.defect(s, ImapDefect::BracketInFlag)?;
-            Atom::from_lenient(a)
-        } else {
-            Atom::from_validated(a)
-        };
-        Ok(if system {
-            Flag::system(atom)
-        } else {
-            Flag::Keyword(atom)
-        })
+            return Ok(Atom::from_lenient(a));
+        }
+        Ok(Atom::from_validated(a))
     }
 
-    /// `flag-list`.
-    pub(crate) fn flag_list(&mut self, wildcard_ok: bool) -> R<Vec<Flag<'a>>> {
-        self.paren_list(|p| p.flag(wildcard_ok))
+    /// One flag (`flag` / `flag-fetch`); `\*` is a defect here, kept as the extension `*`.
+    pub(crate) fn flag(&mut self) -> R<Flag<'a>> {
+        let at = self.i;
+        if self.eat(b'\\') {
+            if self.eat(b'*') {
+                self.defect(at, ImapDefect::WildcardFlag)?;
+                return Ok(Flag::Extension(FlagExtension::from_validated(
+                    Atom::from_lenient(&self.b[at + 1..self.i]),
+                )));
+            }
+            return Ok(Flag::system(self.flag_atom()?));
+        }
+        Ok(Flag::Keyword(self.flag_atom()?))
+    }
+
+    /// `flag-perm = flag / "\*"`.
+    pub(crate) fn flag_perm(&mut self) -> R<FlagPerm<'a>> {
+        if self.peek() == Some(b'\\') && self.peek_at(1) == Some(b'*') {
+            self.i += 2;
+            return Ok(FlagPerm::Wildcard);
+        }
+        Ok(FlagPerm::Flag(self.flag()?))
+    }
+
+    /// `flag-list = "(" [flag *(SP flag)] ")"`.
+    pub(crate) fn flag_list(&mut self) -> R<Vec<Flag<'a>>> {
+        self.paren_list(|p| p.flag())
     }
 
     /// `seq-number`.
@@ -689,9 +888,9 @@ impl<'a> P<'a> {
         .map_err(|_| DecodeError::syntax(s, "a valid date-time"))
     }
 
-    /// A hierarchy delimiter: `DQUOTE QUOTED-CHAR DQUOTE / nil`.
-    pub(crate) fn delimiter(&mut self) -> R<Option<u8>> {
-        if self.nil() {
+    /// A hierarchy delimiter: `DQUOTE QUOTED-CHAR DQUOTE / nil` (leniently `()` for `NIL`).
+    pub(crate) fn delimiter(&mut self) -> R<Option<Delimiter>> {
+        if self.nil() || self.empty_list_for_nil()? {
             return Ok(None);
         }
         self.expect(b'"', "DQUOTE or NIL")?;
@@ -708,7 +907,7 @@ impl<'a> P<'a> {
         };
         self.i += 1;
         self.expect(b'"', "DQUOTE")?;
-        Ok(Some(c))
+        Ok(Some(Delimiter::from_validated(c)))
     }
 
     /// One generic value, for what the grammar does not know: a parenthesised list, a string, or
@@ -722,7 +921,7 @@ impl<'a> P<'a> {
     fn skip_value(&mut self) -> R<()> {
         match self.peek() {
             Some(b'(') => {
-                self.i += 1;
+                self.open()?;
                 self.enter()?;
                 let mut n = 0;
                 if !self.eat(b')') {
@@ -739,7 +938,8 @@ impl<'a> P<'a> {
                 Ok(())
             }
             Some(b'"') => self.quoted().map(|_| ()),
-            Some(b'{') | Some(b'~') => self.literal(true).map(|_| ()),
+            Some(b'{') => self.literal().map(|_| ()),
+            Some(b'~') if self.peek_at(1) == Some(b'{') => self.literal8().map(|_| ()),
             _ => {
                 let mut bracket = 0usize;
                 let s = self.i;
@@ -765,7 +965,37 @@ impl<'a> P<'a> {
     pub(crate) fn finish<T>(self, value: T) -> Decoded<T> {
         Decoded {
             value,
-            defects: self.d.into_vec(),
+            defects: self.d.list,
+        }
+    }
+
+    /// The state to rewind to if what follows fails.
+    pub(crate) fn save(&self) -> Save {
+        Save {
+            i: self.i,
+            depth: self.depth,
+            defects: self.d.mark(),
+        }
+    }
+
+    /// Rewinds to `s`: position, depth and the defects reported since (O(1)).
+    pub(crate) fn restore(&mut self, s: Save) {
+        self.i = s.i;
+        self.depth = s.depth;
+        self.d.rewind(s.defects);
+    }
+
+    /// Runs `f`; on a failure that lenient mode may recover from, rewinds and returns `None`.
+    /// Strict mode and limit errors propagate.
+    pub(crate) fn attempt_quiet<T>(&mut self, f: impl FnOnce(&mut Self) -> R<T>) -> R<Option<T>> {
+        let s = self.save();
+        match f(self) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if self.strict || matches!(e.kind, ErrorKind::Limit { .. }) => Err(e),
+            Err(_) => {
+                self.restore(s);
+                Ok(None)
+            }
         }
     }
 
@@ -775,19 +1005,11 @@ impl<'a> P<'a> {
         k: ImapDefect,
         f: impl FnOnce(&mut Self) -> R<T>,
     ) -> R<Option<T>> {
-        let (i, d, depth) = (self.i, self.d.clone(), self.depth);
-        match f(self) {
-            Ok(v) => Ok(Some(v)),
-            Err(e) if self.strict || matches!(e.kind, mailwire_core::ErrorKind::Limit { .. }) => {
-                Err(e)
-            }
-            Err(_) => {
-                self.i = i;
-                self.d = d;
-                self.depth = depth;
-                self.defect(i, k)?;
-                Ok(None)
-            }
+        let at = self.i;
+        let r = self.attempt_quiet(f)?;
+        if r.is_none() {
+            self.defect(at, k)?;
         }
+        Ok(r)
     }
 }

@@ -1,11 +1,21 @@
 //! Server responses (RFC 3501 section 7 and the extensions' response grammar).
+//!
+//! Every value built through the public API has a valid encoding that decodes back to it in
+//! strict mode. Where a plain enum or field could hold something the wire cannot say (a tagged
+//! BYE, a text that starts with `[`, an unknown response named `OK`), the type has private fields
+//! and a validating constructor. Values that only lenient decoding produces carry the defect that
+//! was reported for them.
 
+use std::borrow::Cow;
 use std::num::NonZeroU32;
+
+use mailwire_core::{Options, Status};
 
 use crate::mailbox::Mailbox;
 use crate::types::{
-    nstring_owned, AString, Atom, Capability, DateTime, Flag, IString, NString, Raw, SequenceSet,
-    Tag, Text,
+    check_line, check_name, nstring_owned, verr, AString, Atom, Capability, DateTime, Delimiter,
+    Flag, FlagPerm, IString, Literal8, ModSeq, NString, NonEmpty, Quoted, Raw, SequenceSet, Tag,
+    Text, ValueError,
 };
 
 /// One server response (RFC 3501 section 9 `response` pieces: `continue-req`,
@@ -29,6 +39,17 @@ impl Response<'_> {
             Response::Continue(c) => Response::Continue(c.into_owned()),
         }
     }
+}
+
+/// True if the canonical encoding of `r` decodes strictly, whole, to `r` itself: the check of the
+/// constructors that carry raw parts.
+fn round_trips(r: &Response<'_>) -> bool {
+    let mut b = Vec::new();
+    r.encode(&mut b);
+    matches!(
+        crate::decode_response(&b, &Options::strict()),
+        Ok(Status::Complete { value, consumed }) if consumed == b.len() && value.value == *r
+    )
 }
 
 /// The condition of a status response (RFC 3501 section 7.1).
@@ -60,21 +81,88 @@ impl StatusKind {
     }
 }
 
-/// A status response (RFC 3501 section 9 `response-cond-state`, `response-cond-auth`,
-/// `response-cond-bye`, `response-tagged`). A tagged one is only OK, NO or BAD.
+/// A status response (RFC 3501 section 9 `response-cond-state = ("OK" / "NO" / "BAD") SP
+/// resp-text`, `response-cond-auth`, `response-cond-bye`, `response-tagged = tag SP
+/// resp-cond-state CRLF`). [`StatusResponse::new`] enforces what the grammar requires: a tagged
+/// response is only OK, NO or BAD, and `resp-text = ["[" resp-text-code "]" SP] text` has a
+/// non-empty text that does not start with `[` unless a code precedes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusResponse<'a> {
-    /// The tag, or `None` for `*`.
-    pub tag: Option<Tag<'a>>,
-    /// The condition.
-    pub kind: StatusKind,
-    /// The response code in brackets, if any.
-    pub code: Option<Code<'a>>,
-    /// The human-readable text.
-    pub text: Text<'a>,
+    tag: Option<Tag<'a>>,
+    kind: StatusKind,
+    code: Option<Code<'a>>,
+    text: Text<'a>,
 }
 
-impl StatusResponse<'_> {
+/// Checks `resp-text`: a text (not empty) that starts with `[` only after a code.
+fn check_resp_text(code: &Option<Code<'_>>, text: &Text<'_>) -> Result<(), ValueError> {
+    if text.is_empty() {
+        return Err(verr("resp-text", 0));
+    }
+    if code.is_none() && text.as_bytes().first() == Some(&b'[') {
+        return Err(verr(
+            "resp-text (a text starting with \"[\" needs a code)",
+            0,
+        ));
+    }
+    Ok(())
+}
+
+impl<'a> StatusResponse<'a> {
+    /// A status response: `tag` `None` for `*`. Fails for a tagged BYE or PREAUTH, an empty text,
+    /// or a text that starts with `[` without a code (it would read back as a code).
+    pub fn new(
+        tag: Option<Tag<'a>>,
+        kind: StatusKind,
+        code: Option<Code<'a>>,
+        text: Text<'a>,
+    ) -> Result<Self, ValueError> {
+        if tag.is_some() && matches!(kind, StatusKind::Bye | StatusKind::PreAuth) {
+            return Err(verr("response-tagged (only OK, NO or BAD)", 0));
+        }
+        check_resp_text(&code, &text)?;
+        Ok(StatusResponse {
+            tag,
+            kind,
+            code,
+            text,
+        })
+    }
+
+    pub(crate) fn from_validated(
+        tag: Option<Tag<'a>>,
+        kind: StatusKind,
+        code: Option<Code<'a>>,
+        text: Text<'a>,
+    ) -> Self {
+        StatusResponse {
+            tag,
+            kind,
+            code,
+            text,
+        }
+    }
+
+    /// The tag, or `None` for `*`.
+    pub fn tag(&self) -> Option<&Tag<'a>> {
+        self.tag.as_ref()
+    }
+
+    /// The condition.
+    pub fn kind(&self) -> StatusKind {
+        self.kind
+    }
+
+    /// The response code in brackets, if any.
+    pub fn code(&self) -> Option<&Code<'a>> {
+        self.code.as_ref()
+    }
+
+    /// The human-readable text (empty only where lenient decoding reported a missing text).
+    pub fn text(&self) -> &Text<'a> {
+        &self.text
+    }
+
     /// A `'static` copy.
     pub fn into_owned(self) -> StatusResponse<'static> {
         StatusResponse {
@@ -87,16 +175,44 @@ impl StatusResponse<'_> {
 }
 
 /// A continuation request (RFC 3501 section 9 `continue-req = "+" SP (resp-text / base64)`).
-/// The text is kept as sent; during AUTHENTICATE it is the base64 challenge.
+/// The text is kept as sent; during AUTHENTICATE it is the base64 challenge, which may be empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Continue<'a> {
-    /// A response code, if the text starts with one.
-    pub code: Option<Code<'a>>,
-    /// The text or base64 challenge (may be empty: `+` alone is common).
-    pub text: Text<'a>,
+    code: Option<Code<'a>>,
+    text: Text<'a>,
 }
 
-impl Continue<'_> {
+impl<'a> Continue<'a> {
+    /// A continuation request. `text` `None` is the empty base64 challenge (`+ `), which cannot
+    /// follow a code; a text starting with `[` needs a code.
+    pub fn new(code: Option<Code<'a>>, text: Option<Text<'a>>) -> Result<Self, ValueError> {
+        match text {
+            Some(t) if !t.is_empty() => {
+                check_resp_text(&code, &t)?;
+                Ok(Continue { code, text: t })
+            }
+            _ if code.is_some() => Err(verr("resp-text", 0)),
+            _ => Ok(Continue {
+                code: None,
+                text: Text::default(),
+            }),
+        }
+    }
+
+    pub(crate) fn from_validated(code: Option<Code<'a>>, text: Text<'a>) -> Self {
+        Continue { code, text }
+    }
+
+    /// A response code, if the text starts with one.
+    pub fn code(&self) -> Option<&Code<'a>> {
+        self.code.as_ref()
+    }
+
+    /// The text or base64 challenge (may be empty).
+    pub fn text(&self) -> &Text<'a> {
+        &self.text
+    }
+
     /// A `'static` copy.
     pub fn into_owned(self) -> Continue<'static> {
         Continue {
@@ -106,21 +222,59 @@ impl Continue<'_> {
     }
 }
 
+/// A charset name of a BADCHARSET code (RFC 3501 section 9 `"BADCHARSET" [SP "(" astring *(SP
+/// astring) ")" ]`). A status line is framed as text, so it cannot carry a literal: a charset
+/// is an atom or a quoted string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Charset<'a>(AString<'a>);
+
+impl<'a> Charset<'a> {
+    /// The smallest form of `name` that needs no literal; fails for bytes a quoted string cannot
+    /// hold (CR, LF, NUL, 8-bit).
+    pub fn new(name: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        let name = name.into();
+        match AString::from_bytes(name)? {
+            AString::String(IString::Literal(l)) => Ok(Charset(AString::String(IString::Quoted(
+                Quoted::new(l.data().to_vec())?,
+            )))),
+            a => Ok(Charset(a)),
+        }
+    }
+
+    pub(crate) fn from_validated(a: AString<'a>) -> Self {
+        Charset(a)
+    }
+
+    /// The name's wire form.
+    pub fn as_astring(&self) -> &AString<'a> {
+        &self.0
+    }
+
+    /// The name.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> Charset<'static> {
+        Charset(self.0.into_owned())
+    }
+}
+
 /// A response code (RFC 3501 section 9 `resp-text-code`, plus RFC 4315, RFC 7162 codes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Code<'a> {
     /// `ALERT`.
     Alert,
-    /// `BADCHARSET [(charsets)]`. A status line is framed as text (no literals), so a literal
-    /// charset name is encoded as a quoted string.
-    BadCharset(Vec<AString<'a>>),
+    /// `BADCHARSET [(charsets)]`; an empty list is written without parentheses.
+    BadCharset(Vec<Charset<'a>>),
     /// `CAPABILITY ...`.
-    Capability(Vec<Capability<'a>>),
+    Capability(NonEmpty<Capability<'a>>),
     /// `PARSE`.
     Parse,
-    /// `PERMANENTFLAGS (...)` (may hold [`Flag::Wildcard`]).
-    PermanentFlags(Vec<Flag<'a>>),
+    /// `PERMANENTFLAGS (...)` (may hold `\*`).
+    PermanentFlags(Vec<FlagPerm<'a>>),
     /// `READ-ONLY`.
     ReadOnly,
     /// `READ-WRITE`.
@@ -134,7 +288,7 @@ pub enum Code<'a> {
     /// `UNSEEN n`.
     Unseen(NonZeroU32),
     /// `HIGHESTMODSEQ n` (RFC 7162).
-    HighestModSeq(u64),
+    HighestModSeq(ModSeq),
     /// `NOMODSEQ` (RFC 7162).
     NoModSeq,
     /// `MODIFIED set` (RFC 7162).
@@ -159,13 +313,8 @@ pub enum Code<'a> {
     UidNotSticky,
     /// `CLOSED` (RFC 7162).
     Closed,
-    /// Any other code, kept raw: `atom [SP 1*<any TEXT-CHAR except "]">]`.
-    Other {
-        /// The code's name.
-        name: Atom<'a>,
-        /// Its argument text, if any.
-        data: Option<Text<'a>>,
-    },
+    /// Any other code, kept raw (`atom [SP 1*<any TEXT-CHAR except "]">]`).
+    Other(OtherCode<'a>),
 }
 
 impl Code<'_> {
@@ -174,14 +323,12 @@ impl Code<'_> {
         match self {
             Code::Alert => Code::Alert,
             Code::BadCharset(v) => {
-                Code::BadCharset(v.into_iter().map(AString::into_owned).collect())
+                Code::BadCharset(v.into_iter().map(Charset::into_owned).collect())
             }
-            Code::Capability(v) => {
-                Code::Capability(v.into_iter().map(Capability::into_owned).collect())
-            }
+            Code::Capability(v) => Code::Capability(v.map(Capability::into_owned)),
             Code::Parse => Code::Parse,
             Code::PermanentFlags(v) => {
-                Code::PermanentFlags(v.into_iter().map(Flag::into_owned).collect())
+                Code::PermanentFlags(v.into_iter().map(FlagPerm::into_owned).collect())
             }
             Code::ReadOnly => Code::ReadOnly,
             Code::ReadWrite => Code::ReadWrite,
@@ -204,11 +351,100 @@ impl Code<'_> {
             },
             Code::UidNotSticky => Code::UidNotSticky,
             Code::Closed => Code::Closed,
-            Code::Other { name, data } => Code::Other {
-                name: name.into_owned(),
-                data: data.map(Text::into_owned),
-            },
+            Code::Other(o) => Code::Other(o.into_owned()),
         }
+    }
+}
+
+/// A response code the grammar does not know (RFC 3501 section 9 `resp-text-code =/ atom [SP
+/// 1*<any TEXT-CHAR except "]">]`): its name and argument text, kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherCode<'a> {
+    name: Atom<'a>,
+    data: Option<Raw<'a>>,
+}
+
+impl<'a> OtherCode<'a> {
+    /// A code named `name` with argument text `data`. Fails if the code would not read back as
+    /// itself: the name of a known code (`UIDNEXT 5` is [`Code::UidNext`]), a `]`, CR, LF, NUL or
+    /// 8-bit byte in the text, or an empty text.
+    pub fn new(name: Atom<'a>, data: Option<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
+        if let Some(d) = &data {
+            if let Some(at) = d
+                .iter()
+                .position(|&c| c == b']' || !crate::chars::is_text_char(c))
+            {
+                return Err(verr("resp-text-code", at));
+            }
+            if d.is_empty() {
+                return Err(verr("resp-text-code", 0));
+            }
+        }
+        let code = OtherCode {
+            name,
+            data: data.map(Raw::from_cow),
+        };
+        let probe = Response::Status(StatusResponse::from_validated(
+            None,
+            StatusKind::Ok,
+            Some(Code::Other(code.clone())),
+            Text::from_validated(b"x"),
+        ));
+        if !round_trips(&probe) {
+            return Err(verr("resp-text-code (reads back as another code)", 0));
+        }
+        Ok(code)
+    }
+
+    pub(crate) fn from_validated(name: Atom<'a>, data: Option<&'a [u8]>) -> Self {
+        OtherCode {
+            name,
+            data: data.map(Raw::from_validated),
+        }
+    }
+
+    /// The code's name.
+    pub fn name(&self) -> &Atom<'a> {
+        &self.name
+    }
+
+    /// Its argument text, if any.
+    pub fn data(&self) -> Option<&[u8]> {
+        self.data.as_ref().map(Raw::as_bytes)
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> OtherCode<'static> {
+        OtherCode {
+            name: self.name.into_owned(),
+            data: self.data.map(Raw::into_owned),
+        }
+    }
+}
+
+/// The name of a mailbox attribute the grammar does not name (RFC 3501 section 9
+/// `mbx-list-oflag = "\Noinferiors" / flag-extension`), without the backslash: `\NonExistent`,
+/// `\Subscribed`, `\Remote`. It is none of the names [`MailboxAttribute`] has a variant for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AttributeName<'a>(Atom<'a>);
+
+impl<'a> AttributeName<'a> {
+    /// Validates the name (not one of the attributes with a variant).
+    pub fn new(a: Atom<'a>) -> Result<Self, ValueError> {
+        if ATTRS.iter().any(|(n, _)| a.eq_ignore_case(n)) {
+            return Err(verr("mailbox attribute (a named one)", 0));
+        }
+        Ok(AttributeName(a))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> AttributeName<'static> {
+        AttributeName(self.0.into_owned())
     }
 }
 
@@ -243,8 +479,8 @@ pub enum MailboxAttribute<'a> {
     Sent,
     /// `\Trash` (RFC 6154).
     Trash,
-    /// Any other `\atom` (without the backslash), for example `\NonExistent`, `\Subscribed`.
-    Extension(Atom<'a>),
+    /// Any other `\atom`, for example `\NonExistent`, `\Subscribed`.
+    Extension(AttributeName<'a>),
 }
 
 const ATTRS: [(&str, MailboxAttribute<'static>); 13] = [
@@ -271,7 +507,7 @@ impl<'a> MailboxAttribute<'a> {
                 return v.clone();
             }
         }
-        MailboxAttribute::Extension(a)
+        MailboxAttribute::Extension(AttributeName(a))
     }
 
     /// The name without the backslash.
@@ -303,15 +539,58 @@ impl<'a> MailboxAttribute<'a> {
     }
 }
 
-/// The body of a LIST or LSUB response (RFC 3501 section 9 `mailbox-list`).
+/// One item of a LIST response's extended data (RFC 5258 section 9 `mbox-list-extended-item =
+/// mbox-list-extended-item-tag SP tagged-ext-val`), for example `"CHILDINFO" ("SUBSCRIBED")` or
+/// `"OLDNAME" ("foo")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListExtendedItem<'a> {
+    tag: AString<'a>,
+    value: Raw<'a>,
+}
+
+impl<'a> ListExtendedItem<'a> {
+    /// An item; `value` must be one value (a number, string or parenthesised list).
+    pub fn new(tag: AString<'a>, value: Raw<'a>) -> Result<Self, ValueError> {
+        Raw::value(value.as_bytes())?;
+        Ok(ListExtendedItem { tag, value })
+    }
+
+    pub(crate) fn from_validated(tag: AString<'a>, value: Raw<'a>) -> Self {
+        ListExtendedItem { tag, value }
+    }
+
+    /// The item's tag (`CHILDINFO`).
+    pub fn tag(&self) -> &AString<'a> {
+        &self.tag
+    }
+
+    /// Its value as sent.
+    pub fn value(&self) -> &Raw<'a> {
+        &self.value
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> ListExtendedItem<'static> {
+        ListExtendedItem {
+            tag: self.tag.into_owned(),
+            value: self.value.into_owned(),
+        }
+    }
+}
+
+/// The body of a LIST or LSUB response (RFC 3501 section 9 `mailbox-list`, RFC 5258 section 9
+/// `mailbox-list =/ ... [SP mbox-list-extended]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailboxList<'a> {
     /// The attributes.
     pub attributes: Vec<MailboxAttribute<'a>>,
-    /// The hierarchy delimiter (`QUOTED-CHAR`, 7-bit), or `None` for `NIL`.
-    pub delimiter: Option<u8>,
+    /// The hierarchy delimiter, or `None` for `NIL`.
+    pub delimiter: Option<Delimiter>,
     /// The mailbox.
     pub mailbox: Mailbox<'a>,
+    /// LIST-EXTENDED data (RFC 5258 `mbox-list-extended = "(" [item *(SP item)] ")"`), `None` when
+    /// absent.
+    pub extended: Option<Vec<ListExtendedItem<'a>>>,
 }
 
 impl MailboxList<'_> {
@@ -325,6 +604,9 @@ impl MailboxList<'_> {
                 .collect(),
             delimiter: self.delimiter,
             mailbox: self.mailbox.into_owned(),
+            extended: self
+                .extended
+                .map(|v| v.into_iter().map(ListExtendedItem::into_owned).collect()),
         }
     }
 }
@@ -344,9 +626,9 @@ pub enum StatusItem<'a> {
     /// `UNSEEN n`.
     Unseen(u32),
     /// `HIGHESTMODSEQ n`.
-    HighestModSeq(u64),
-    /// An unknown item with a numeric value (`SIZE`, `APPENDLIMIT`...).
-    Other(Atom<'a>, u64),
+    HighestModSeq(ModSeq),
+    /// An item the grammar does not know (`SIZE`, `APPENDLIMIT`, `MAILBOXID`...), kept raw.
+    Other(OtherStatusItem<'a>),
 }
 
 impl StatusItem<'_> {
@@ -359,20 +641,73 @@ impl StatusItem<'_> {
             StatusItem::UidValidity(n) => StatusItem::UidValidity(n),
             StatusItem::Unseen(n) => StatusItem::Unseen(n),
             StatusItem::HighestModSeq(n) => StatusItem::HighestModSeq(n),
-            StatusItem::Other(a, n) => StatusItem::Other(a.into_owned(), n),
+            StatusItem::Other(o) => StatusItem::Other(o.into_owned()),
         }
     }
 }
 
-/// One namespace of a NAMESPACE response (RFC 2342 `Namespace_Response`).
+/// The STATUS item names of RFC 3501 and RFC 7162, which have their own variants.
+pub(crate) const STATUS_NAMES: [&str; 6] = [
+    "MESSAGES",
+    "RECENT",
+    "UIDNEXT",
+    "UIDVALIDITY",
+    "UNSEEN",
+    "HIGHESTMODSEQ",
+];
+
+/// A STATUS item the grammar does not know (RFC 4466 section 2.7 `status-att-val =/
+/// status-att-ext`): its name and its value as sent (`SIZE 1024`, `MAILBOXID (F2212ea87)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherStatusItem<'a> {
+    name: Atom<'a>,
+    value: Raw<'a>,
+}
+
+impl<'a> OtherStatusItem<'a> {
+    /// An item; the name must not be a known one and `value` must be one value.
+    pub fn new(name: Atom<'a>, value: Raw<'a>) -> Result<Self, ValueError> {
+        if STATUS_NAMES.iter().any(|k| name.eq_ignore_case(k)) {
+            return Err(verr("status-att (a known one)", 0));
+        }
+        Raw::value(value.as_bytes())?;
+        Ok(OtherStatusItem { name, value })
+    }
+
+    pub(crate) fn from_validated(name: Atom<'a>, value: Raw<'a>) -> Self {
+        OtherStatusItem { name, value }
+    }
+
+    /// The item's name.
+    pub fn name(&self) -> &Atom<'a> {
+        &self.name
+    }
+
+    /// Its value as sent.
+    pub fn value(&self) -> &Raw<'a> {
+        &self.value
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> OtherStatusItem<'static> {
+        OtherStatusItem {
+            name: self.name.into_owned(),
+            value: self.value.into_owned(),
+        }
+    }
+}
+
+/// One namespace of a NAMESPACE response (RFC 2342 section 5 `Namespace = nil / "(" 1*( "("
+/// string SP (DQUOTE QUOTED-CHAR DQUOTE / nil) *(Namespace_Response_Extension) ")" ) ")"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamespaceDescr<'a> {
     /// The prefix.
     pub prefix: IString<'a>,
     /// The hierarchy delimiter, or `None` for `NIL`.
-    pub delimiter: Option<u8>,
-    /// Extension data: name and values.
-    pub extensions: Vec<(IString<'a>, Vec<IString<'a>>)>,
+    pub delimiter: Option<Delimiter>,
+    /// Extension data (`Namespace_Response_Extension = SP string SP "(" string *(SP string)
+    /// ")"`): name and values.
+    pub extensions: Vec<(IString<'a>, NonEmpty<IString<'a>>)>,
 }
 
 impl NamespaceDescr<'_> {
@@ -384,19 +719,14 @@ impl NamespaceDescr<'_> {
             extensions: self
                 .extensions
                 .into_iter()
-                .map(|(n, v)| {
-                    (
-                        n.into_owned(),
-                        v.into_iter().map(IString::into_owned).collect(),
-                    )
-                })
+                .map(|(n, v)| (n.into_owned(), v.map(IString::into_owned)))
                 .collect(),
         }
     }
 }
 
-fn ns_owned(v: Option<Vec<NamespaceDescr<'_>>>) -> Option<Vec<NamespaceDescr<'static>>> {
-    v.map(|v| v.into_iter().map(NamespaceDescr::into_owned).collect())
+fn ns_owned(v: Option<NonEmpty<NamespaceDescr<'_>>>) -> Option<NonEmpty<NamespaceDescr<'static>>> {
+    v.map(|v| v.map(NamespaceDescr::into_owned))
 }
 
 /// Untagged data (RFC 3501 section 7.2-7.4 and the extensions').
@@ -404,7 +734,7 @@ fn ns_owned(v: Option<Vec<NamespaceDescr<'_>>>) -> Option<Vec<NamespaceDescr<'st
 #[non_exhaustive]
 pub enum Data<'a> {
     /// `* CAPABILITY ...`.
-    Capability(Vec<Capability<'a>>),
+    Capability(NonEmpty<Capability<'a>>),
     /// `* LIST ...`.
     List(MailboxList<'a>),
     /// `* LSUB ...`.
@@ -421,7 +751,7 @@ pub enum Data<'a> {
         /// Matching numbers.
         numbers: Vec<NonZeroU32>,
         /// The highest mod-sequence of the matches.
-        modseq: Option<u64>,
+        modseq: Option<ModSeq>,
     },
     /// `* FLAGS (...)`.
     Flags(Vec<Flag<'a>>),
@@ -436,7 +766,7 @@ pub enum Data<'a> {
         /// The message sequence number.
         seq: NonZeroU32,
         /// The attributes, in the order sent.
-        items: Vec<FetchAttr<'a>>,
+        items: NonEmpty<FetchAttr<'a>>,
     },
     /// `* ENABLED ...` (RFC 5161).
     Enabled(Vec<Capability<'a>>),
@@ -445,29 +775,23 @@ pub enum Data<'a> {
     /// `* NAMESPACE personal other shared` (RFC 2342); `None` is `NIL`.
     Namespace {
         /// Personal namespaces.
-        personal: Option<Vec<NamespaceDescr<'a>>>,
+        personal: Option<NonEmpty<NamespaceDescr<'a>>>,
         /// Other users' namespaces.
-        other: Option<Vec<NamespaceDescr<'a>>>,
+        other: Option<NonEmpty<NamespaceDescr<'a>>>,
         /// Shared namespaces.
-        shared: Option<Vec<NamespaceDescr<'a>>>,
+        shared: Option<NonEmpty<NamespaceDescr<'a>>>,
     },
-    /// Any other untagged response, kept raw: its name and the rest of the response (after the
-    /// name and its space, without the line end; literals included as sent).
-    Other {
-        /// The response name (the first atom, or for `* n NAME` the number and name).
-        name: Raw<'a>,
-        /// The rest, or `None` if nothing followed the name.
-        rest: Option<Raw<'a>>,
-    },
+    /// Any other untagged response, kept raw. Lenient decoding also keeps a known response raw
+    /// when its arguments do not match its grammar (reported as
+    /// [`crate::ImapDefect::MalformedData`]).
+    Other(OtherData<'a>),
 }
 
 impl Data<'_> {
     /// A `'static` copy.
     pub fn into_owned(self) -> Data<'static> {
         match self {
-            Data::Capability(v) => {
-                Data::Capability(v.into_iter().map(Capability::into_owned).collect())
-            }
+            Data::Capability(v) => Data::Capability(v.map(Capability::into_owned)),
             Data::List(l) => Data::List(l.into_owned()),
             Data::Lsub(l) => Data::Lsub(l.into_owned()),
             Data::Status { mailbox, items } => Data::Status {
@@ -481,14 +805,10 @@ impl Data<'_> {
             Data::Expunge(n) => Data::Expunge(n),
             Data::Fetch { seq, items } => Data::Fetch {
                 seq,
-                items: items.into_iter().map(FetchAttr::into_owned).collect(),
+                items: items.map(FetchAttr::into_owned),
             },
             Data::Enabled(v) => Data::Enabled(v.into_iter().map(Capability::into_owned).collect()),
-            Data::Id(v) => Data::Id(v.map(|v| {
-                v.into_iter()
-                    .map(|(k, x)| (k.into_owned(), nstring_owned(x)))
-                    .collect()
-            })),
+            Data::Id(v) => Data::Id(id_owned(v)),
             Data::Namespace {
                 personal,
                 other,
@@ -498,10 +818,80 @@ impl Data<'_> {
                 other: ns_owned(other),
                 shared: ns_owned(shared),
             },
-            Data::Other { name, rest } => Data::Other {
-                name: name.into_owned(),
-                rest: rest.map(Raw::into_owned),
-            },
+            Data::Other(o) => Data::Other(o.into_owned()),
+        }
+    }
+}
+
+pub(crate) fn id_owned(
+    v: Option<Vec<(IString<'_>, NString<'_>)>>,
+) -> Option<Vec<(IString<'static>, NString<'static>)>> {
+    v.map(|v| {
+        v.into_iter()
+            .map(|(k, x)| (k.into_owned(), nstring_owned(x)))
+            .collect()
+    })
+}
+
+/// An untagged response the grammar does not know (RFC 3501 section 9 `response-data = "*" SP
+/// (... ) CRLF` with an extension's data): its name (the first atom, or for `* n NAME` the
+/// number and name) and the rest of the response after the name and its space, without the line
+/// end, literals included as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherData<'a> {
+    name: Raw<'a>,
+    rest: Option<Raw<'a>>,
+}
+
+impl<'a> OtherData<'a> {
+    /// An untagged response `* name rest`. Fails unless the whole response decodes strictly back
+    /// to this value: the name of a status response (`OK`, `BYE`...) or of a known response with
+    /// arguments that parse as it, a broken literal, a line break, or a NUL is rejected, so the
+    /// encoding can never split into two responses.
+    pub fn new(
+        name: impl Into<Cow<'a, [u8]>>,
+        rest: Option<Cow<'a, [u8]>>,
+    ) -> Result<Self, ValueError> {
+        let name = name.into();
+        check_name(&name)?;
+        if let Some(r) = &rest {
+            check_line(r)?;
+        }
+        let d = OtherData {
+            name: Raw::from_cow(name),
+            rest: rest.map(Raw::from_cow),
+        };
+        if !round_trips(&Response::Data(Data::Other(d.clone()))) {
+            return Err(verr(
+                "untagged response (reads back as another response)",
+                0,
+            ));
+        }
+        Ok(d)
+    }
+
+    pub(crate) fn from_validated(name: &'a [u8], rest: Option<&'a [u8]>) -> Self {
+        OtherData {
+            name: Raw::from_validated(name),
+            rest: rest.map(Raw::from_validated),
+        }
+    }
+
+    /// The response name (`ESEARCH`, `5 XFOO`).
+    pub fn name(&self) -> &[u8] {
+        self.name.as_bytes()
+    }
+
+    /// The rest, or `None` if nothing followed the name.
+    pub fn rest(&self) -> Option<&[u8]> {
+        self.rest.as_ref().map(Raw::as_bytes)
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> OtherData<'static> {
+        OtherData {
+            name: self.name.into_owned(),
+            rest: self.rest.map(Raw::into_owned),
         }
     }
 }
@@ -512,9 +902,9 @@ pub enum SectionText<'a> {
     /// `HEADER`.
     Header,
     /// `HEADER.FIELDS (names)`.
-    HeaderFields(Vec<AString<'a>>),
+    HeaderFields(NonEmpty<AString<'a>>),
     /// `HEADER.FIELDS.NOT (names)`.
-    HeaderFieldsNot(Vec<AString<'a>>),
+    HeaderFieldsNot(NonEmpty<AString<'a>>),
     /// `TEXT`.
     Text,
     /// `MIME` (only after a part number).
@@ -530,27 +920,10 @@ pub struct Section<'a> {
 }
 
 impl<'a> Section<'a> {
-    /// A section; `MIME` needs a part path, and header lists must not be empty.
-    pub fn new(
-        part: Vec<NonZeroU32>,
-        text: Option<SectionText<'a>>,
-    ) -> Result<Self, crate::ValueError> {
-        match &text {
-            Some(SectionText::Mime) if part.is_empty() => {
-                return Err(crate::ValueError {
-                    what: "section",
-                    at: 0,
-                })
-            }
-            Some(SectionText::HeaderFields(v) | SectionText::HeaderFieldsNot(v))
-                if v.is_empty() =>
-            {
-                return Err(crate::ValueError {
-                    what: "section",
-                    at: 0,
-                })
-            }
-            _ => {}
+    /// A section; `MIME` needs a part path.
+    pub fn new(part: Vec<NonZeroU32>, text: Option<SectionText<'a>>) -> Result<Self, ValueError> {
+        if matches!(text, Some(SectionText::Mime)) && part.is_empty() {
+            return Err(verr("section", 0));
         }
         Ok(Section { part, text })
     }
@@ -567,13 +940,16 @@ impl<'a> Section<'a> {
 
     /// A `'static` copy.
     pub fn into_owned(self) -> Section<'static> {
-        let own = |v: Vec<AString<'_>>| v.into_iter().map(AString::into_owned).collect();
         Section {
             part: self.part,
             text: self.text.map(|t| match t {
                 SectionText::Header => SectionText::Header,
-                SectionText::HeaderFields(v) => SectionText::HeaderFields(own(v)),
-                SectionText::HeaderFieldsNot(v) => SectionText::HeaderFieldsNot(own(v)),
+                SectionText::HeaderFields(v) => {
+                    SectionText::HeaderFields(v.map(AString::into_owned))
+                }
+                SectionText::HeaderFieldsNot(v) => {
+                    SectionText::HeaderFieldsNot(v.map(AString::into_owned))
+                }
                 SectionText::Text => SectionText::Text,
                 SectionText::Mime => SectionText::Mime,
             }),
@@ -581,7 +957,8 @@ impl<'a> Section<'a> {
     }
 }
 
-/// An address of an envelope (RFC 3501 section 9 `address`).
+/// An address of an envelope (RFC 3501 section 9 `address = "(" addr-name SP addr-adl SP
+/// addr-mailbox SP addr-host ")"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Address<'a> {
     /// `addr-name`.
@@ -653,7 +1030,8 @@ impl Envelope<'_> {
     }
 }
 
-/// Body parameters (RFC 3501 `body-fld-param`): attribute/value pairs; empty is `NIL`.
+/// Body parameters (RFC 3501 `body-fld-param = "(" string SP string *(SP string SP string) ")" /
+/// nil`): attribute/value pairs; empty is `NIL`.
 pub type BodyParams<'a> = Vec<(IString<'a>, IString<'a>)>;
 
 fn params_owned(p: BodyParams<'_>) -> BodyParams<'static> {
@@ -662,7 +1040,8 @@ fn params_owned(p: BodyParams<'_>) -> BodyParams<'static> {
         .collect()
 }
 
-/// The fields every non-multipart body has (RFC 3501 `body-fields`).
+/// The fields every non-multipart body has (RFC 3501 `body-fields = body-fld-param SP
+/// body-fld-id SP body-fld-desc SP body-fld-enc SP body-fld-octets`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyFields<'a> {
     /// `body-fld-param`.
@@ -690,13 +1069,69 @@ impl BodyFields<'_> {
     }
 }
 
+/// The media type of a basic body (RFC 3501 section 9 `media-basic = ((DQUOTE ("APPLICATION" /
+/// "AUDIO" / "IMAGE" / "MESSAGE" / "VIDEO") DQUOTE) / string) SP media-subtype`): any string but
+/// `TEXT`, which is a [`SinglePartKind::Text`] with a line count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasicType<'a>(IString<'a>);
+
+impl<'a> BasicType<'a> {
+    /// Validates the type (not `TEXT`, in any case).
+    pub fn new(t: IString<'a>) -> Result<Self, ValueError> {
+        if t.as_bytes().eq_ignore_ascii_case(b"TEXT") {
+            return Err(verr("media-basic (TEXT is media-text)", 0));
+        }
+        Ok(BasicType(t))
+    }
+
+    pub(crate) fn from_validated(t: IString<'a>) -> Self {
+        BasicType(t)
+    }
+
+    /// The type's wire form.
+    pub fn as_istring(&self) -> &IString<'a> {
+        &self.0
+    }
+
+    /// The type.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> BasicType<'static> {
+        BasicType(self.0.into_owned())
+    }
+}
+
+/// The subtype of an encapsulated message (RFC 3501 section 9 `media-message = DQUOTE "MESSAGE"
+/// DQUOTE SP DQUOTE "RFC822" DQUOTE`; RFC 9051 adds `GLOBAL`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
+pub enum MessageSubtype {
+    /// `RFC822`.
+    Rfc822,
+    /// `GLOBAL` (RFC 6532).
+    Global,
+}
+
+impl MessageSubtype {
+    /// The subtype's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageSubtype::Rfc822 => "RFC822",
+            MessageSubtype::Global => "GLOBAL",
+        }
+    }
+}
+
 /// What kind of non-multipart body (RFC 3501 `body-type-basic`, `body-type-text`, `body-type-msg`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SinglePartKind<'a> {
-    /// Any type but TEXT and MESSAGE/RFC822.
+    /// Any type but TEXT (and MESSAGE/RFC822 with an encapsulated structure).
     Basic {
         /// `media-type`.
-        media_type: IString<'a>,
+        media_type: BasicType<'a>,
         /// `media-subtype`.
         subtype: IString<'a>,
     },
@@ -709,8 +1144,8 @@ pub enum SinglePartKind<'a> {
     },
     /// `MESSAGE/RFC822` (or `MESSAGE/GLOBAL`), with the encapsulated message's structure.
     Message {
-        /// `media-subtype` (RFC822 or GLOBAL).
-        subtype: IString<'a>,
+        /// `media-subtype`.
+        subtype: MessageSubtype,
         /// Its envelope.
         envelope: Box<Envelope<'a>>,
         /// Its body structure.
@@ -720,15 +1155,16 @@ pub enum SinglePartKind<'a> {
     },
 }
 
-/// A generic extension value (RFC 3501 `body-extension`).
+/// A generic extension value (RFC 3501 `body-extension = nstring / number / "(" body-extension
+/// *(SP body-extension) ")"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BodyExtension<'a> {
     /// `nstring`.
     NString(NString<'a>),
     /// `number`.
     Number(u32),
-    /// `"(" body-extension *(SP body-extension) ")"`.
-    List(Vec<BodyExtension<'a>>),
+    /// A parenthesised list (at least one value).
+    List(NonEmpty<BodyExtension<'a>>),
 }
 
 impl BodyExtension<'_> {
@@ -737,14 +1173,12 @@ impl BodyExtension<'_> {
         match self {
             BodyExtension::NString(s) => BodyExtension::NString(nstring_owned(s)),
             BodyExtension::Number(n) => BodyExtension::Number(n),
-            BodyExtension::List(v) => {
-                BodyExtension::List(v.into_iter().map(BodyExtension::into_owned).collect())
-            }
+            BodyExtension::List(v) => BodyExtension::List(v.map(BodyExtension::into_owned)),
         }
     }
 }
 
-/// `body-fld-dsp = "(" string SP body-fld-param ")" / nil`.
+/// A disposition (RFC 3501 `body-fld-dsp = "(" string SP body-fld-param ")" / nil`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Disposition<'a> {
     /// The disposition type.
@@ -753,46 +1187,111 @@ pub struct Disposition<'a> {
     pub params: BodyParams<'a>,
 }
 
-/// `body-fld-lang = nstring / "(" string *(SP string) ")"`.
+impl Disposition<'_> {
+    /// A `'static` copy.
+    pub fn into_owned(self) -> Disposition<'static> {
+        Disposition {
+            kind: self.kind.into_owned(),
+            params: params_owned(self.params),
+        }
+    }
+}
+
+/// Languages (RFC 3501 `body-fld-lang = nstring / "(" string *(SP string) ")"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Language<'a> {
     /// One language or `NIL`.
     Single(NString<'a>),
     /// A list of languages (at least one).
-    List(Vec<IString<'a>>),
+    List(NonEmpty<IString<'a>>),
 }
 
-/// The optional extension data shared by both body kinds, after MD5 (single part) or parameters
-/// (multipart): each later field is present only if the earlier one is (RFC 3501
-/// `body-ext-1part` / `body-ext-mpart`).
+impl Language<'_> {
+    /// A `'static` copy.
+    pub fn into_owned(self) -> Language<'static> {
+        match self {
+            Language::Single(s) => Language::Single(nstring_owned(s)),
+            Language::List(v) => Language::List(v.map(IString::into_owned)),
+        }
+    }
+}
+
+/// The optional extension data both body kinds share after MD5 (single part) or parameters
+/// (multipart): `[SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]`
+/// (RFC 3501 `body-ext-1part` / `body-ext-mpart`). Each field is present only if the one before
+/// it is, which [`BodyExtTail::new`] enforces.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BodyExtTail<'a> {
-    /// `body-fld-dsp`; `Some(None)` is `NIL`.
-    pub disposition: Option<Option<Disposition<'a>>>,
-    /// `body-fld-lang`; needs `disposition`.
-    pub language: Option<Language<'a>>,
-    /// `body-fld-loc`; needs `language`.
-    pub location: Option<NString<'a>>,
-    /// Further `body-extension`s; need `location`.
-    pub extensions: Vec<BodyExtension<'a>>,
+    disposition: Option<Option<Disposition<'a>>>,
+    language: Option<Language<'a>>,
+    location: Option<NString<'a>>,
+    extensions: Vec<BodyExtension<'a>>,
 }
 
-impl BodyExtTail<'_> {
+impl<'a> BodyExtTail<'a> {
+    /// The extension data; fails if a field is given without the one before it (a location
+    /// without a language, extensions without a location...).
+    pub fn new(
+        disposition: Option<Option<Disposition<'a>>>,
+        language: Option<Language<'a>>,
+        location: Option<NString<'a>>,
+        extensions: Vec<BodyExtension<'a>>,
+    ) -> Result<Self, ValueError> {
+        if (language.is_some() && disposition.is_none())
+            || (location.is_some() && language.is_none())
+            || (!extensions.is_empty() && location.is_none())
+        {
+            return Err(verr(
+                "body extension data (a field without the one before it)",
+                0,
+            ));
+        }
+        Ok(BodyExtTail {
+            disposition,
+            language,
+            location,
+            extensions,
+        })
+    }
+
+    /// `body-fld-dsp`; `Some(None)` is `NIL`.
+    pub fn disposition(&self) -> Option<&Option<Disposition<'a>>> {
+        self.disposition.as_ref()
+    }
+
+    /// `body-fld-lang`.
+    pub fn language(&self) -> Option<&Language<'a>> {
+        self.language.as_ref()
+    }
+
+    /// `body-fld-loc`.
+    pub fn location(&self) -> Option<&NString<'a>> {
+        self.location.as_ref()
+    }
+
+    /// Further `body-extension`s.
+    pub fn extensions(&self) -> &[BodyExtension<'a>] {
+        &self.extensions
+    }
+
+    pub(crate) fn set_disposition(&mut self, d: Option<Disposition<'a>>) {
+        self.disposition = Some(d);
+    }
+    pub(crate) fn set_language(&mut self, l: Language<'a>) {
+        self.language = Some(l);
+    }
+    pub(crate) fn set_location(&mut self, l: NString<'a>) {
+        self.location = Some(l);
+    }
+    pub(crate) fn push_extension(&mut self, e: BodyExtension<'a>) {
+        self.extensions.push(e);
+    }
+
     /// A `'static` copy.
     pub fn into_owned(self) -> BodyExtTail<'static> {
         BodyExtTail {
-            disposition: self.disposition.map(|d| {
-                d.map(|d| Disposition {
-                    kind: d.kind.into_owned(),
-                    params: params_owned(d.params),
-                })
-            }),
-            language: self.language.map(|l| match l {
-                Language::Single(s) => Language::Single(nstring_owned(s)),
-                Language::List(v) => {
-                    Language::List(v.into_iter().map(IString::into_owned).collect())
-                }
-            }),
+            disposition: self.disposition.map(|d| d.map(Disposition::into_owned)),
+            language: self.language.map(Language::into_owned),
             location: self.location.map(nstring_owned),
             extensions: self
                 .extensions
@@ -803,30 +1302,51 @@ impl BodyExtTail<'_> {
     }
 }
 
-/// A body structure (RFC 3501 section 9 `body`), as BODY and BODYSTRUCTURE return it.
+/// The extension data of a non-multipart body (RFC 3501 `body-ext-1part = body-fld-md5 [SP
+/// body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SinglePartExt<'a> {
+    /// `body-fld-md5`.
+    pub md5: NString<'a>,
+    /// The rest.
+    pub tail: BodyExtTail<'a>,
+}
+
+/// The extension data of a multipart body (RFC 3501 `body-ext-mpart = body-fld-param [SP
+/// body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultiPartExt<'a> {
+    /// `body-fld-param`.
+    pub params: BodyParams<'a>,
+    /// The rest.
+    pub tail: BodyExtTail<'a>,
+}
+
+/// A body structure (RFC 3501 section 9 `body = "(" (body-type-1part / body-type-mpart) ")"`), as
+/// BODY and BODYSTRUCTURE return it.
+///
+/// A value nests as deep as it is built; decoding bounds the nesting by `Limits::max_depth`.
+/// Encoding, `into_owned` and dropping recurse once per level, so keep user-built structures
+/// within a few thousand levels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BodyStructure<'a> {
-    /// A non-multipart body.
+    /// A non-multipart body (`body-type-1part`).
     Single {
         /// Which kind.
         kind: SinglePartKind<'a>,
         /// Its fields.
         fields: BodyFields<'a>,
-        /// `body-ext-1part`: `Some` when the MD5 (and maybe more) is present.
-        md5: Option<NString<'a>>,
-        /// The rest of the extension data (needs `md5`).
-        ext: BodyExtTail<'a>,
+        /// `body-ext-1part`, when present.
+        ext: Option<SinglePartExt<'a>>,
     },
-    /// A multipart body.
+    /// A multipart body (`body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]`).
     Multi {
-        /// The parts (at least one).
-        parts: Vec<BodyStructure<'a>>,
+        /// The parts.
+        parts: NonEmpty<BodyStructure<'a>>,
         /// `media-subtype`.
         subtype: IString<'a>,
-        /// `body-ext-mpart`: `Some` when the parameters (and maybe more) are present.
-        params: Option<BodyParams<'a>>,
-        /// The rest of the extension data (needs `params`).
-        ext: BodyExtTail<'a>,
+        /// `body-ext-mpart`, when present.
+        ext: Option<MultiPartExt<'a>>,
     },
 }
 
@@ -834,12 +1354,7 @@ impl BodyStructure<'_> {
     /// A `'static` copy.
     pub fn into_owned(self) -> BodyStructure<'static> {
         match self {
-            BodyStructure::Single {
-                kind,
-                fields,
-                md5,
-                ext,
-            } => BodyStructure::Single {
+            BodyStructure::Single { kind, fields, ext } => BodyStructure::Single {
                 kind: match kind {
                     SinglePartKind::Basic {
                         media_type,
@@ -858,27 +1373,58 @@ impl BodyStructure<'_> {
                         body,
                         lines,
                     } => SinglePartKind::Message {
-                        subtype: subtype.into_owned(),
+                        subtype,
                         envelope: Box::new(envelope.into_owned()),
                         body: Box::new(body.into_owned()),
                         lines,
                     },
                 },
                 fields: fields.into_owned(),
-                md5: md5.map(nstring_owned),
-                ext: ext.into_owned(),
+                ext: ext.map(|e| SinglePartExt {
+                    md5: nstring_owned(e.md5),
+                    tail: e.tail.into_owned(),
+                }),
             },
             BodyStructure::Multi {
                 parts,
                 subtype,
-                params,
                 ext,
             } => BodyStructure::Multi {
-                parts: parts.into_iter().map(BodyStructure::into_owned).collect(),
+                parts: parts.map(BodyStructure::into_owned),
                 subtype: subtype.into_owned(),
-                params: params.map(params_owned),
-                ext: ext.into_owned(),
+                ext: ext.map(|e| MultiPartExt {
+                    params: params_owned(e.params),
+                    tail: e.tail.into_owned(),
+                }),
             },
+        }
+    }
+}
+
+/// The data of a BINARY response item (RFC 3516 section 8 `"BINARY" section-binary [SP
+/// nstring8]`, `nstring8 = nstring / literal8`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BinaryData<'a> {
+    /// A string (quoted or literal).
+    String(IString<'a>),
+    /// A `literal8`.
+    Literal8(Literal8<'a>),
+}
+
+impl BinaryData<'_> {
+    /// The data.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            BinaryData::String(s) => s.as_bytes(),
+            BinaryData::Literal8(l) => l.data(),
+        }
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> BinaryData<'static> {
+        match self {
+            BinaryData::String(s) => BinaryData::String(s.into_owned()),
+            BinaryData::Literal8(l) => BinaryData::Literal8(l.into_owned()),
         }
     }
 }
@@ -902,7 +1448,7 @@ pub enum FetchAttr<'a> {
     Rfc822Size(u32),
     /// `ENVELOPE (...)`.
     Envelope(Box<Envelope<'a>>),
-    /// `BODY (...)` (no extension data).
+    /// `BODY (...)`.
     Body(Box<BodyStructure<'a>>),
     /// `BODYSTRUCTURE (...)`.
     BodyStructure(Box<BodyStructure<'a>>),
@@ -921,8 +1467,8 @@ pub enum FetchAttr<'a> {
         part: Vec<NonZeroU32>,
         /// The origin octet of a partial fetch.
         origin: Option<u32>,
-        /// The data.
-        data: NString<'a>,
+        /// The data, `None` for `NIL`.
+        data: Option<BinaryData<'a>>,
     },
     /// `BINARY.SIZE[part] n` (RFC 3516).
     BinarySize {
@@ -934,14 +1480,10 @@ pub enum FetchAttr<'a> {
     /// `UID n`.
     Uid(NonZeroU32),
     /// `MODSEQ (n)` (RFC 7162).
-    ModSeq(u64),
-    /// An unknown attribute, kept raw: its name and its value as sent.
-    Other {
-        /// The name (an atom, possibly with a bracketed section).
-        name: Raw<'a>,
-        /// The value's wire form (a number, string, list...).
-        value: Raw<'a>,
-    },
+    ModSeq(ModSeq),
+    /// An attribute the grammar does not know (or, leniently, a known one whose value does not
+    /// match its grammar), kept raw.
+    Other(OtherAttr<'a>),
 }
 
 impl FetchAttr<'_> {
@@ -969,15 +1511,72 @@ impl FetchAttr<'_> {
             FetchAttr::Binary { part, origin, data } => FetchAttr::Binary {
                 part,
                 origin,
-                data: nstring_owned(data),
+                data: data.map(BinaryData::into_owned),
             },
             FetchAttr::BinarySize { part, size } => FetchAttr::BinarySize { part, size },
             FetchAttr::Uid(n) => FetchAttr::Uid(n),
             FetchAttr::ModSeq(n) => FetchAttr::ModSeq(n),
-            FetchAttr::Other { name, value } => FetchAttr::Other {
-                name: name.into_owned(),
-                value: value.into_owned(),
-            },
+            FetchAttr::Other(o) => FetchAttr::Other(o.into_owned()),
+        }
+    }
+}
+
+/// A FETCH response attribute the grammar does not know (RFC 3501 section 9 `msg-att` extended
+/// by RFC 4466 `msg-att-dynamic / msg-att-static`; `X-GM-LABELS (\Inbox)`): its name (with a
+/// bracketed section and `<origin>` if any) and its value as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherAttr<'a> {
+    name: Raw<'a>,
+    value: Raw<'a>,
+}
+
+impl<'a> OtherAttr<'a> {
+    /// An attribute; fails unless `* 1 FETCH (name value)` decodes strictly back to it (the
+    /// name of a known attribute with a value that parses as it is rejected, and so is a value
+    /// that is not one value).
+    pub fn new(
+        name: impl Into<Cow<'a, [u8]>>,
+        value: impl Into<Cow<'a, [u8]>>,
+    ) -> Result<Self, ValueError> {
+        let name = name.into();
+        check_name(&name)?;
+        let value = Raw::value(value)?;
+        let a = OtherAttr {
+            name: Raw::from_cow(name),
+            value,
+        };
+        let probe = Response::Data(Data::Fetch {
+            seq: NonZeroU32::MIN,
+            items: NonEmpty::one(FetchAttr::Other(a.clone())),
+        });
+        if !round_trips(&probe) {
+            return Err(verr("msg-att (reads back as another attribute)", 0));
+        }
+        Ok(a)
+    }
+
+    pub(crate) fn from_validated(name: &'a [u8], value: &'a [u8]) -> Self {
+        OtherAttr {
+            name: Raw::from_validated(name),
+            value: Raw::from_validated(value),
+        }
+    }
+
+    /// The name (`X-GM-LABELS`, `X-FOO[1]<0>`).
+    pub fn name(&self) -> &[u8] {
+        self.name.as_bytes()
+    }
+
+    /// The value's wire form.
+    pub fn value(&self) -> &[u8] {
+        self.value.as_bytes()
+    }
+
+    /// A `'static` copy.
+    pub fn into_owned(self) -> OtherAttr<'static> {
+        OtherAttr {
+            name: self.name.into_owned(),
+            value: self.value.into_owned(),
         }
     }
 }

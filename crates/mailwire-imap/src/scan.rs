@@ -58,6 +58,9 @@ pub(crate) struct ScanState {
     literal_end: Option<usize>,
     /// Literals this large are streamed by the framer, so the size limits do not apply.
     pub(crate) stream_from: Option<usize>,
+    /// Bytes of this message that precede the scanned window (the framer moved them out when it
+    /// streamed a literal); they count toward the whole-message bound.
+    offset: usize,
 }
 
 /// `{n}`, `{n+}` or `~{n}` at the end of `line` (terminator excluded): (start, length, mode, binary).
@@ -91,28 +94,23 @@ pub(crate) fn literal_suffix(line: &[u8]) -> Option<(usize, u32, LiteralMode, bo
 }
 
 /// True if a server line is a status response or continuation request: free text to its end.
+/// It reads the line as the lenient grammar does: one or more spaces after the tag or `*` (or
+/// none after `*`), then the keyword.
 fn server_text_line(line: &[u8]) -> bool {
     let word = |b: &[u8]| -> usize { b.iter().position(|&c| c == b' ').unwrap_or(b.len()) };
-    match line.first() {
-        Some(b'+') => true,
-        Some(b'*') => {
-            // `* KEYWORD`, or leniently `*KEYWORD`: the same keyword either way.
-            let rest = &line[1..];
-            let rest = rest.strip_prefix(b" ").unwrap_or(rest);
-            let kw = &rest[..word(rest)];
-            [&b"OK"[..], b"NO", b"BAD", b"BYE", b"PREAUTH"]
-                .iter()
-                .any(|k| kw.eq_ignore_ascii_case(k))
-        }
-        _ => {
-            let t = word(line);
-            let rest = line.get(t + 1..).unwrap_or_default();
-            let kw = &rest[..word(rest)];
-            [&b"OK"[..], b"NO", b"BAD"]
-                .iter()
-                .any(|k| kw.eq_ignore_ascii_case(k))
-        }
-    }
+    let skip_spaces = |b: &[u8]| -> usize { b.iter().take_while(|&&c| c == b' ').count() };
+    let rest = match line.first() {
+        Some(b'+') => return true,
+        Some(b'*') => &line[1..],
+        _ => line.get(word(line)..).unwrap_or_default(),
+    };
+    let rest = &rest[skip_spaces(rest)..];
+    let kw = &rest[..word(rest)];
+    let tagged = line.first() != Some(&b'*');
+    [&b"OK"[..], b"NO", b"BAD", b"BYE", b"PREAUTH"]
+        .iter()
+        .take(if tagged { 3 } else { 5 })
+        .any(|k| kw.eq_ignore_ascii_case(k))
 }
 
 impl ScanState {
@@ -177,7 +175,10 @@ impl ScanState {
                 }
                 let data_start = lf + 1;
                 let end = data_start.saturating_add(len);
-                if end > limits.max_literal.saturating_add(limits.max_line) && !streamed {
+                if self.offset.saturating_add(end)
+                    > limits.max_literal.saturating_add(limits.max_line)
+                    && !streamed
+                {
                     return Err(DecodeError::limit(
                         data_start,
                         "max_literal",
@@ -201,18 +202,14 @@ impl ScanState {
         Ok(Step::Complete(lf + 1))
     }
 
-    /// Moves the pending literal's end by `delta` bytes back (the framer removed streamed data).
-    pub(crate) fn skip_literal_data(
-        &mut self,
-        removed_header: usize,
-        added_header: usize,
-        data: usize,
-    ) {
-        // The header was rewritten and `data` bytes dropped: everything after moves.
-        if let Some(end) = self.literal_end {
-            let end = end + added_header - removed_header - data;
-            self.literal_end = Some(end);
-        }
+    /// The framer streamed the pending literal and moved the `kept` bytes of the message before
+    /// it out of the window: scanning resumes at the start of the window, just after the
+    /// literal's data, on the line the literal interrupted.
+    pub(crate) fn continue_after_stream(&mut self, kept: usize) {
+        self.literal_end = None;
+        self.pos = 0;
+        self.line_start = 0;
+        self.offset = self.offset.saturating_add(kept);
     }
 }
 
@@ -272,6 +269,14 @@ mod tests {
         assert_eq!(end(b"+ {5}\r\n", Side::Server), Ok(7));
         assert_eq!(end(b"*OK hi {5}\r\n", Side::Server), Ok(12));
         assert_eq!(end(b"*c1 OK {1}\r\nx\r\n", Side::Server), Ok(15));
+        // One or more spaces after the tag or `*`, as the lenient grammar reads them.
+        assert_eq!(
+            end(b"a  OK hello {12}\r\n* 1 EXISTS\r\n", Side::Server),
+            Ok(18)
+        );
+        assert_eq!(end(b"*   NO x {2}\r\n", Side::Server), Ok(14));
+        // A tagged BYE is not a status response: its `{2}` is a literal.
+        assert_eq!(end(b"a BYE {2}\r\nxy\r\n", Side::Server), Ok(15));
         assert_eq!(
             end(b"* 1 FETCH (BODY[] {5}\r\nabcde)\r\n", Side::Server),
             Ok(31)

@@ -8,7 +8,10 @@
 use mailwire_core::{DefectKind, Options, Status};
 
 use crate::scan::Side;
-use crate::{decode_client_line, decode_command, decode_greeting, decode_response, Frame, Framer};
+use crate::{
+    decode_auth_line, decode_command, decode_greeting, decode_idle_done, decode_response, Frame,
+    Framer,
+};
 
 /// Who sent a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -311,6 +314,12 @@ fn codes<K: DefectKind>(d: &[mailwire_core::Defect<K>]) -> Vec<&'static str> {
     d.iter().map(|d| d.kind.code()).collect()
 }
 
+/// True if `encoding` decodes (leniently) to `value`, and also strictly when the original had no
+/// defects: the canonical encoding of a clean message is itself clean.
+fn round_trips(encoding: &[u8], clean: bool, same: impl Fn(&[u8], &Options) -> bool) -> bool {
+    same(encoding, &Options::default()) && (!clean || same(encoding, &Options::strict()))
+}
+
 /// Decodes one framed message the way its position in the session says.
 fn decode_one(
     dir: Direction,
@@ -334,7 +343,11 @@ fn decode_one(
             if let Ok(Status::Complete { value, .. }) = decode_greeting(msg, &o) {
                 let mut e = Vec::new();
                 value.value.encode(&mut e);
-                r.round_trip = matches!(decode_greeting(&e, &o), Ok(Status::Complete { value: v, .. }) if v.value == value.value);
+                r.round_trip = round_trips(
+                    &e,
+                    value.defects.is_empty(),
+                    |b, o| matches!(decode_greeting(b, o), Ok(Status::Complete { value: v, .. }) if v.value == value.value),
+                );
                 r.kind = "greeting";
                 r.defects = codes(&value.defects);
                 return r;
@@ -342,14 +355,13 @@ fn decode_one(
         }
         match decode_response(msg, &o) {
             Ok(Status::Complete { value, .. }) => {
-                if let crate::Response::Status(s) = &value.value {
-                    if s.tag.is_some() {
-                        *in_auth = false;
-                    }
-                }
                 let mut e = Vec::new();
                 value.value.encode(&mut e);
-                r.round_trip = matches!(decode_response(&e, &o), Ok(Status::Complete { value: v, .. }) if v.value == value.value);
+                r.round_trip = round_trips(
+                    &e,
+                    value.defects.is_empty(),
+                    |b, o| matches!(decode_response(b, o), Ok(Status::Complete { value: v, .. }) if v.value == value.value),
+                );
                 r.kind = "response";
                 r.defects = codes(&value.defects);
             }
@@ -358,30 +370,50 @@ fn decode_one(
         }
         return r;
     }
-    if *in_auth || *in_idle {
-        if let Ok(Status::Complete { value, .. }) = decode_client_line(msg, &o) {
-            if value.value == crate::ClientLine::IdleDone {
-                *in_idle = false;
-            }
-            if value.value == crate::ClientLine::AuthCancel {
-                *in_auth = false;
-            }
-            let mut e = Vec::new();
-            value.value.encode(&mut e);
-            r.round_trip = matches!(decode_client_line(&e, &o), Ok(Status::Complete { value: v, .. }) if v.value == value.value);
-            r.kind = "client-line";
-            r.defects = codes(&value.defects);
-            return r;
+    // Inside AUTHENTICATE every line is a response to a challenge (`DONE` is base64 there) until
+    // a line that is not (the next command); inside IDLE the line ends it.
+    let line = if *in_auth {
+        decode_auth_line(msg, &o).ok()
+    } else if *in_idle {
+        decode_idle_done(msg, &o).ok()
+    } else {
+        None
+    };
+    if let Some(Status::Complete { value, .. }) = line {
+        match value.value {
+            crate::ClientLine::IdleDone => *in_idle = false,
+            crate::ClientLine::AuthCancel => *in_auth = false,
+            crate::ClientLine::AuthData(_) => {}
         }
+        let mut e = Vec::new();
+        value.value.encode(&mut e);
+        let auth = !matches!(value.value, crate::ClientLine::IdleDone);
+        r.round_trip = round_trips(&e, value.defects.is_empty(), |b, o| {
+            let d = if auth {
+                decode_auth_line(b, o)
+            } else {
+                decode_idle_done(b, o)
+            };
+            matches!(d, Ok(Status::Complete { value: v, .. }) if v.value == value.value)
+        });
+        r.kind = "client-line";
+        r.defects = codes(&value.defects);
+        return r;
     }
+    *in_auth = false;
+    *in_idle = false;
     match decode_command(msg, &o) {
         Ok(Status::Complete { value, .. }) => {
             use crate::CommandBody as C;
-            *in_auth = matches!(value.value.body, C::Authenticate { initial: None, .. });
+            *in_auth = matches!(value.value.body, C::Authenticate { .. });
             *in_idle = matches!(value.value.body, C::Idle);
             let mut e = Vec::new();
             value.value.encode(&mut e);
-            r.round_trip = matches!(decode_command(&e, &o), Ok(Status::Complete { value: v, .. }) if v.value == value.value);
+            r.round_trip = round_trips(
+                &e,
+                value.defects.is_empty(),
+                |b, o| matches!(decode_command(b, o), Ok(Status::Complete { value: v, .. }) if v.value == value.value),
+            );
             r.kind = "command";
             r.defects = codes(&value.defects);
         }

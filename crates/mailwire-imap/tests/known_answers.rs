@@ -104,12 +104,15 @@ fn typed_values() {
     let d = resp(b"* OK [UNSEEN 20] First unseen.\r\n");
     assert_eq!(
         d.value,
-        Response::Status(StatusResponse {
-            tag: None,
-            kind: StatusKind::Ok,
-            code: Some(Code::Unseen(nz(20))),
-            text: Text::try_from("First unseen.").unwrap()
-        })
+        Response::Status(
+            StatusResponse::new(
+                None,
+                StatusKind::Ok,
+                Some(Code::Unseen(nz(20))),
+                Text::try_from("First unseen.").unwrap()
+            )
+            .unwrap()
+        )
     );
     let d = resp(b"* 10 EXPUNGE\r\n");
     assert_eq!(d.value, Response::Data(Data::Expunge(nz(10))));
@@ -117,8 +120,8 @@ fn typed_values() {
     let Response::Data(Data::List(l)) = d.value else {
         panic!()
     };
-    assert_eq!(l.mailbox, Mailbox::Inbox);
-    assert_eq!(l.delimiter, Some(b'.'));
+    assert_eq!(l.mailbox, Mailbox::inbox());
+    assert_eq!(l.delimiter, Delimiter::new(b'.').ok());
     assert_eq!(l.attributes, vec![MailboxAttribute::HasNoChildren]);
     let d = resp(b"* 1 FETCH (INTERNALDATE \" 7-Feb-1994 21:52:25 -0800\")\r\n");
     let Response::Data(Data::Fetch { items, .. }) = d.value else {
@@ -160,8 +163,7 @@ fn rfc3501_fetch_full_envelope_and_body() {
     let BodyStructure::Single {
         kind: SinglePartKind::Text { lines, .. },
         fields,
-        md5: None,
-        ..
+        ext: None,
     } = &**b
     else {
         panic!()
@@ -186,8 +188,8 @@ fn bodystructure_nesting_and_extensions() {
     };
     assert_eq!(parts.len(), 2);
     assert_eq!(
-        ext.language,
-        Some(Language::Single(Some(IString::try_from("en").unwrap())))
+        ext.as_ref().unwrap().tail.language(),
+        Some(&Language::Single(Some(IString::try_from("en").unwrap())))
     );
     let BodyStructure::Single {
         kind: SinglePartKind::Message { body, .. },
@@ -203,13 +205,16 @@ fn bodystructure_nesting_and_extensions() {
         panic!()
     };
     assert_eq!(
-        ext.extensions,
-        vec![
+        ext.as_ref().unwrap().tail.extensions(),
+        &[
             BodyExtension::Number(5),
-            BodyExtension::List(vec![
-                BodyExtension::Number(1),
-                BodyExtension::NString(Some(IString::try_from("x").unwrap()))
-            ])
+            BodyExtension::List(
+                NonEmpty::new(vec![
+                    BodyExtension::Number(1),
+                    BodyExtension::NString(Some(IString::try_from("x").unwrap()))
+                ])
+                .unwrap()
+            )
         ]
     );
     assert_eq!(resp(enc_r(&d.value).as_bytes()).value, d.value);
@@ -223,7 +228,7 @@ const LENIENT: &[(&str, &[&str])] = &[
     ("A OK\r\n", &["missing-text"]),
     ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" () NIL NIL \"7BIT\" 3 1))\r\n", &["empty-list-for-nil"]),
     ("* 1 FETCH (ENVELOPE (NIL NIL () NIL NIL NIL NIL NIL NIL NIL))\r\n", &["empty-list-for-nil"]),
-    ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL NIL NIL -1 -5))\r\n", &["nil-for-list", "negative-number", "negative-number"]),
+    ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL NIL NIL -1 -5))\r\n", &["nil-for-string", "negative-number", "negative-number"]),
     ("* LIST () \"/\" \"café\"\r\n", &["eight-bit-in-quoted"]),
     ("* FLAGS (\\Seen \\*)\r\n", &["wildcard-flag"]),
     ("* FLAGS (\\Seen foo[bar])\r\n", &["bracket-in-flag"]),
@@ -352,23 +357,28 @@ fn encoder_pauses_at_sync_literals() {
 #[test]
 fn client_lines() {
     let o = Options::default();
-    let d = decode_client_line(b"ZHJpY2hhcmRz\r\n", &o)
-        .unwrap()
-        .complete_value()
-        .unwrap()
-        .0;
-    assert_eq!(d.value, ClientLine::AuthData((&b"ZHJpY2hhcmRz"[..]).into()));
-    assert_eq!(
-        decode_client_line(b"*\r\n", &o)
+    let auth = |b: &[u8]| {
+        decode_auth_line(b, &o)
             .unwrap()
             .complete_value()
             .unwrap()
             .0
-            .value,
-        ClientLine::AuthCancel
+            .value
+            .into_owned()
+    };
+    assert_eq!(
+        auth(b"ZHJpY2hhcmRz\r\n"),
+        ClientLine::AuthData(Base64::new(&b"ZHJpY2hhcmRz"[..]).unwrap())
+    );
+    assert_eq!(auth(b"*\r\n"), ClientLine::AuthCancel);
+    assert_eq!(auth(b"\r\n"), ClientLine::AuthData(Base64::default()));
+    // `DONE` is base64 inside AUTHENTICATE, and the end of IDLE only there.
+    assert_eq!(
+        auth(b"DONE\r\n"),
+        ClientLine::AuthData(Base64::new(&b"DONE"[..]).unwrap())
     );
     assert_eq!(
-        decode_client_line(b"DONE\r\n", &o)
+        decode_idle_done(b"done\r\n", &o)
             .unwrap()
             .complete_value()
             .unwrap()
@@ -376,16 +386,9 @@ fn client_lines() {
             .value,
         ClientLine::IdleDone
     );
-    assert_eq!(
-        decode_client_line(b"\r\n", &o)
-            .unwrap()
-            .complete_value()
-            .unwrap()
-            .0
-            .value,
-        ClientLine::AuthData((&b""[..]).into())
-    );
-    assert!(decode_client_line(b"abc\r\n", &o).is_err());
+    assert!(decode_idle_done(b"ZHJp\r\n", &o).is_err());
+    assert!(decode_auth_line(b"abc\r\n", &o).is_err());
+    assert!(decode_auth_line(b"b NOOP\r\n", &o).is_err());
 }
 
 #[test]
@@ -454,23 +457,4 @@ fn frame(data: &[u8], cuts: &[usize], side: Side) -> Vec<Vec<u8>> {
         }
     }
     out
-}
-
-#[test]
-fn many_literals_are_linear() {
-    let mut msg = b"* 1 FETCH (X (".to_vec();
-    for _ in 0..4000 {
-        msg.extend_from_slice(b"{3}\r\nabc ");
-    }
-    msg.extend_from_slice(b"{1}\r\nz))\r\n");
-    let t = std::time::Instant::now();
-    let d = resp(&msg);
-    assert!(matches!(d.value, Response::Data(Data::Fetch { .. })));
-    // Through the framer in 7-byte pieces.
-    let cuts: Vec<usize> = (7..msg.len())
-        .step_by(7)
-        .chain(std::iter::once(msg.len()))
-        .collect();
-    assert_eq!(frame(&msg, &cuts, Side::Server), vec![msg.clone()]);
-    assert!(t.elapsed().as_secs() < 5);
 }

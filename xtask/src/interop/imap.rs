@@ -73,8 +73,8 @@ impl Client {
             loop {
                 match self.next()? {
                     Response::Continue(_) => break,
-                    Response::Status(s) if s.tag.as_ref().map(|t| t.as_str()) == Some(&*tag) => {
-                        return Ok(s.kind)
+                    Response::Status(s) if s.tag().map(|t| t.as_str()) == Some(&*tag) => {
+                        return Ok(s.kind())
                     }
                     _ => {}
                 }
@@ -87,8 +87,8 @@ impl Client {
     fn until_tagged(&mut self, tag: &str) -> Result<StatusKind, String> {
         loop {
             if let Response::Status(s) = self.next()? {
-                if s.tag.as_ref().map(|t| t.as_str()) == Some(tag) {
-                    return Ok(s.kind);
+                if s.tag().map(|t| t.as_str()) == Some(tag) {
+                    return Ok(s.kind());
                 }
             }
         }
@@ -311,8 +311,11 @@ fn check_client_stream(bytes: &[u8], opts: &Options) -> Result<usize, String> {
                     }
                 }
             }
-            first => match mailwire_imap::decode_client_line(m, opts) {
-                Ok(Status::Complete { .. }) => {}
+            first => match (
+                mailwire_imap::decode_auth_line(m, opts),
+                mailwire_imap::decode_idle_done(m, opts),
+            ) {
+                (Ok(Status::Complete { .. }), _) | (_, Ok(Status::Complete { .. })) => {}
                 _ => return Err(format!("client message {:?}: {first:?}", lossy(m))),
             },
         }

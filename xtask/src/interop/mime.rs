@@ -172,7 +172,7 @@ pub(crate) fn dovecot_bodystructure() -> Result<(), String> {
                     }
                 }
             }
-            Response::Status(s) if s.tag.as_ref().map(|t| t.as_str()) == Some("m6") => break,
+            Response::Status(s) if s.tag().map(|t| t.as_str()) == Some("m6") => break,
             _ => {}
         }
     }
