@@ -208,7 +208,7 @@ fn resp_code<'a>(p: &mut P<'a>) -> R<Option<Code<'a>>> {
     ];
     let known = !name.is_empty() && KNOWN.iter().any(|k| name.eq_ignore_ascii_case(k));
     if known {
-        if let Some(c) = p.attempt(ImapDefect::MalformedCode, |p| {
+        if let Some(c) = p.attempt_quiet(|p| {
             let c = known_code(p)?;
             p.expect(b']', "\"]\"")?;
             Ok(c)
@@ -217,6 +217,10 @@ fn resp_code<'a>(p: &mut P<'a>) -> R<Option<Code<'a>>> {
         }
     }
     if let Some(c) = p.attempt_quiet(other_code)? {
+        if known {
+            // A known code whose arguments do not match its grammar: kept raw.
+            p.defect(start, ImapDefect::MalformedCode)?;
+        }
         return Ok(Some(c));
     }
     // No code can be read: the bracket starts the text.
@@ -398,13 +402,14 @@ fn untagged<'a>(p: &mut P<'a>) -> R<Response<'a>> {
     ];
     if known.iter().any(|k| is(k)) {
         let name = kw;
-        if let Some(d) = p.attempt(ImapDefect::MalformedData, |p| {
+        if let Some(d) = p.attempt_quiet(|p| {
             let d = known_data(p, name)?;
             p.require_end()?;
             Ok(d)
         })? {
             return Ok(Response::Data(d));
         }
+        p.defect(start, ImapDefect::MalformedData)?;
     }
     p.i = start;
     Ok(Response::Data(raw_data(p)?))

@@ -70,6 +70,9 @@ pub struct Framer {
     pending_consume: usize,
     clear_assembled: bool,
     failed: Option<DecodeError>,
+    /// Bytes copied or moved so far (with the scanner's count, the work the linearity tests
+    /// compare).
+    moved: u64,
 }
 
 impl Framer {
@@ -87,6 +90,7 @@ impl Framer {
             pending_consume: 0,
             clear_assembled: false,
             failed: None,
+            moved: 0,
         }
     }
 
@@ -97,6 +101,12 @@ impl Framer {
         self.stream_threshold = Some(threshold.max(1));
         self.scan.stream_from = self.stream_threshold;
         self
+    }
+
+    /// The work done so far: bytes examined by the scanner plus bytes copied or moved. Linear in
+    /// the input over any chunking (the tests compare it across input sizes).
+    pub fn work(&self) -> u64 {
+        self.scan.scanned + self.moved
     }
 
     /// Bytes buffered and not yet handed out.
@@ -129,9 +139,11 @@ impl Framer {
         // most a bounded number of times (amortised linear), and usually only the tail of a
         // partial message moves.
         if self.start > 0 && self.start >= self.buf.len() / 2 {
+            self.moved += (self.buf.len() - self.start) as u64;
             self.buf.drain(..self.start);
             self.start = 0;
         }
+        self.moved += data.len() as u64;
         self.buf.extend_from_slice(data);
     }
 
@@ -141,8 +153,10 @@ impl Framer {
         self.settle();
         self.buf.truncate(self.start);
         self.assembled.clear();
+        let scanned = self.scan.scanned;
         self.scan = ScanState::default();
         self.scan.stream_from = self.stream_threshold;
+        self.scan.scanned = scanned;
         self.stream_left = 0;
     }
 
@@ -193,6 +207,7 @@ impl Framer {
                         return Ok(Some(Frame::Message(&self.buf[s..s + n])));
                     }
                     self.assembled.extend_from_slice(&self.buf[s..s + n]);
+                    self.moved += n as u64;
                     self.clear_assembled = true;
                     return Ok(Some(Frame::Message(&self.assembled)));
                 }
@@ -215,6 +230,7 @@ impl Framer {
                                 b"{0}\r\n"
                             });
                         self.start += h.data_start;
+                        self.moved += (self.assembled.len() - before) as u64;
                         self.scan
                             .continue_after_stream(self.assembled.len() - before);
                         self.stream_left = len;
@@ -344,5 +360,174 @@ mod tests {
         f.feed(b"* OK this line is too long");
         assert!(f.next_frame().is_err());
         assert!(f.next_frame().is_err());
+    }
+
+    /// One FETCH response with `n` literals of 1 KiB each, as a server streams a big mailbox.
+    fn many_literals(n: usize) -> Vec<u8> {
+        let mut msg = b"* 1 FETCH (UID 1".to_vec();
+        let data = vec![b'x'; 1024];
+        for i in 0..n {
+            msg.extend_from_slice(format!(" BODY[{}] {{1024}}\r\n", i + 1).as_bytes());
+            msg.extend_from_slice(&data);
+        }
+        msg.extend_from_slice(b")\r\n");
+        msg
+    }
+
+    /// The framer's work for `msg` fed in `chunk`-byte pieces (streaming literals from
+    /// `stream` bytes), and the number of messages and streamed bytes it handed out.
+    fn work(msg: &[u8], chunk: usize, stream: Option<usize>) -> (u64, usize, usize) {
+        let mut o = Options::default();
+        o.limits.max_literal = 1 << 30;
+        let mut f = Framer::new(Side::Server, &o);
+        if let Some(t) = stream {
+            f = f.with_streaming(t);
+        }
+        let (mut msgs, mut streamed) = (0, 0);
+        for c in msg.chunks(chunk) {
+            f.feed(c);
+            while let Some(fr) = f.next_frame().unwrap() {
+                match fr {
+                    Frame::Message(_) => msgs += 1,
+                    Frame::LiteralPiece(p) => streamed += p.len(),
+                    _ => {}
+                }
+            }
+        }
+        (f.work(), msgs, streamed)
+    }
+
+    #[test]
+    fn work_is_linear_in_the_number_of_literals() {
+        let (small, large) = (many_literals(1000), many_literals(4000));
+        for (chunk, stream) in [
+            (usize::MAX, None),
+            (usize::MAX, Some(1024)),
+            (16 * 1024, None),
+            (16 * 1024, Some(1024)),
+            (7, None),
+            (7, Some(1024)),
+            (1000, Some(100)),
+        ] {
+            let (a, m1, s1) = work(&small, chunk, stream);
+            let (b, m2, s2) = work(&large, chunk, stream);
+            assert_eq!((m1, m2), (1, 1));
+            if stream.is_some() {
+                assert_eq!((s1, s2), (1000 * 1024, 4000 * 1024));
+            }
+            // Four times the input: about four times the work (quadratic would be sixteen).
+            let ratio = b as f64 / a as f64;
+            assert!(
+                (3.5..4.5).contains(&ratio),
+                "chunk {chunk} stream {stream:?}: work {a} -> {b} ({ratio:.2}x)"
+            );
+            // And a small constant per input byte.
+            assert!(
+                b < 4 * large.len() as u64,
+                "chunk {chunk}: {b} for {}",
+                large.len()
+            );
+        }
+    }
+
+    #[test]
+    fn streamed_literals_say_whether_they_synchronise() {
+        let got = frames(
+            Side::Client,
+            &[
+                b"a APPEND INBOX {10}\r\n",
+                b"0123456789\r\nb APPEND INBOX ~{4+}\r\nab\0d\r\n",
+            ],
+            Some(4),
+        );
+        assert_eq!(
+            got,
+            vec![
+                "S:10:Sync",
+                "P:0123456789",
+                "M:a APPEND INBOX {0}\r\n\r\n",
+                "S:4:NonSync",
+                "P:ab\0d",
+                "M:b APPEND INBOX ~{0+}\r\n\r\n"
+            ]
+        );
+        let mut f = Framer::new(Side::Client, &Options::default()).with_streaming(2);
+        f.feed(b"a APPEND x ~{3}\r\n");
+        assert_eq!(
+            f.next_frame().unwrap(),
+            Some(Frame::LiteralStart {
+                length: 3,
+                mode: LiteralMode::Sync,
+                binary: true
+            })
+        );
+    }
+
+    #[test]
+    fn streaming_a_buffered_message_keeps_the_rest() {
+        // Everything arrives at once: literals streamed from the front, the message assembled
+        // once, the next message untouched.
+        let got = frames(
+            Side::Server,
+            &[b"* 1 FETCH (BODY[1] {5}\r\nhello BODY[2] {3}\r\nabc UID 3)\r\n* 2 EXISTS\r\n"],
+            Some(3),
+        );
+        assert_eq!(
+            got,
+            vec![
+                "S:5:Sync",
+                "P:hello",
+                "S:3:Sync",
+                "P:abc",
+                "M:* 1 FETCH (BODY[1] {0}\r\n BODY[2] {0}\r\n UID 3)\r\n",
+                "M:* 2 EXISTS\r\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn framer_agrees_with_the_grammar_on_spaces_after_the_tag() {
+        let got = frames(
+            Side::Server,
+            &[b"a  OK hello {12}\r\n* 1 EXISTS\r\n* 2 EXISTS\r\n*  NO x {1}\r\n"],
+            None,
+        );
+        assert_eq!(
+            got,
+            vec![
+                "M:a  OK hello {12}\r\n",
+                "M:* 1 EXISTS\r\n",
+                "M:* 2 EXISTS\r\n",
+                "M:*  NO x {1}\r\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_is_buffered_after_an_error() {
+        let mut o = Options::default();
+        o.limits.max_line = 10;
+        let mut f = Framer::new(Side::Server, &o);
+        f.feed(b"* OK this line is too long");
+        assert!(f.next_frame().is_err());
+        for _ in 0..100 {
+            f.feed(&[b'x'; 1000]);
+        }
+        assert_eq!(f.buffered(), 0);
+        assert!(f.next_frame().is_err());
+    }
+
+    #[test]
+    fn many_literals_do_not_recurse() {
+        // 20,000 empty literals in one response: a loop, not a call per literal.
+        let mut msg = b"* 1 FETCH (X (".to_vec();
+        for _ in 0..20_000 {
+            msg.extend_from_slice(b"{0}\r\n ");
+        }
+        msg.extend_from_slice(b"{0}\r\n))\r\n");
+        let got = frames(Side::Server, &[&msg], None);
+        assert_eq!(got.len(), 1);
+        let got = frames(Side::Client, &[&msg[2..]], None);
+        assert_eq!(got.len(), 20_002);
     }
 }

@@ -61,6 +61,9 @@ pub(crate) struct ScanState {
     /// Bytes of this message that precede the scanned window (the framer moved them out when it
     /// streamed a literal); they count toward the whole-message bound.
     offset: usize,
+    /// Bytes examined so far, over every message (the framer's work count; kept across
+    /// messages).
+    pub(crate) scanned: u64,
 }
 
 /// `{n}`, `{n+}` or `~{n}` at the end of `line` (terminator excluded): (start, length, mode, binary).
@@ -130,7 +133,9 @@ impl ScanState {
             self.line_start = end;
         }
         let from = self.pos.min(msg.len());
-        let Some(i) = memchr::memchr(b'\n', &msg[from..]) else {
+        let found = memchr::memchr(b'\n', &msg[from..]);
+        self.scanned += found.map_or(msg.len() - from, |i| i + 1) as u64;
+        let Some(i) = found else {
             self.pos = msg.len();
             if msg.len() - self.line_start >= limits.max_line {
                 return Err(DecodeError::limit(
@@ -197,6 +202,7 @@ impl ScanState {
         }
         *self = ScanState {
             stream_from: self.stream_from,
+            scanned: self.scanned,
             ..ScanState::default()
         };
         Ok(Step::Complete(lf + 1))
