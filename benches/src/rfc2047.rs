@@ -2,6 +2,13 @@
 //! as mail carries them: plain ASCII, `Q` and `B` encoded words in UTF-8, ISO-8859-x,
 //! windows-125x, KOI8-R, GB2312, Shift_JIS and ISO-2022-JP, several words per header, and
 //! multi-byte characters split across two words.
+//!
+//! [`headers`] gives the whole header values; [`inputs`] gives what a mail parser hands an
+//! RFC 2047 decoder for them: a subject whole, as unstructured text (RFC 2047 section 5 rule
+//! (1)), and an address list as the display names of its addresses, each a phrase (rule (3));
+//! the addresses themselves hold no encoded words.
+
+use mailwire_rfc2047::Context;
 
 use crate::Rng;
 
@@ -147,10 +154,49 @@ fn encoded(text: &str, charset: &str, b: bool, split: bool, rng: &mut Rng, out: 
 
 /// `n` header values (without the field name and the final CRLF), the same for every seed.
 pub fn headers(n: usize, seed: u64) -> Vec<Vec<u8>> {
+    generate(n, seed).into_iter().map(|h| h.value).collect()
+}
+
+/// One value for an RFC 2047 decoder, with the context it is decoded in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// `Context::Text` for a subject, `Context::Phrase` for a display name.
+    pub context: Context,
+    /// The bytes to decode.
+    pub bytes: Vec<u8>,
+}
+
+/// The decoder inputs of `headers(n, seed)`, in order: each subject whole (text context), each
+/// address list as its display names (phrase context).
+pub fn inputs(n: usize, seed: u64) -> Vec<Input> {
+    let mut out = Vec::new();
+    for h in generate(n, seed) {
+        match h.names {
+            None => out.push(Input {
+                context: Context::Text,
+                bytes: h.value,
+            }),
+            Some(names) => out.extend(names.into_iter().map(|(s, e)| Input {
+                context: Context::Phrase,
+                bytes: h.value[s..e].to_vec(),
+            })),
+        }
+    }
+    out
+}
+
+/// A generated header value; for an address list, where its display names are.
+struct Header {
+    value: Vec<u8>,
+    names: Option<Vec<(usize, usize)>>,
+}
+
+fn generate(n: usize, seed: u64) -> Vec<Header> {
     let mut rng = Rng::new(seed);
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let mut v = Vec::new();
+        let mut names = None;
         match rng.below(10) {
             // Plain ASCII subjects: the most common case.
             0..=2 => v.extend_from_slice(rng.pick(PLAIN_SUBJECTS).as_bytes()),
@@ -168,24 +214,28 @@ pub fn headers(n: usize, seed: u64) -> Vec<Vec<u8>> {
             // Address lists with encoded display names.
             _ => {
                 let count = 1 + rng.below(3);
+                let mut ranges = Vec::new();
                 for k in 0..count {
                     if k > 0 {
                         v.extend_from_slice(b",\r\n ");
                     }
                     let domain = *rng.pick(DOMAINS);
+                    let start = v.len();
                     if rng.below(3) == 0 {
                         let name = *rng.pick(PLAIN_NAMES);
-                        v.extend_from_slice(format!("{name} <user{k}@{domain}>").as_bytes());
+                        v.extend_from_slice(name.as_bytes());
                     } else {
                         let (name, charsets) = *rng.pick(NAMES);
                         let cs = *rng.pick(charsets);
                         encoded(name, cs, rng.below(2) == 0, false, &mut rng, &mut v);
-                        v.extend_from_slice(format!(" <user{k}@{domain}>").as_bytes());
                     }
+                    ranges.push((start, v.len()));
+                    v.extend_from_slice(format!(" <user{k}@{domain}>").as_bytes());
                 }
+                names = Some(ranges);
             }
         }
-        out.push(v);
+        out.push(Header { value: v, names });
     }
     out
 }
@@ -202,5 +252,22 @@ mod tests {
         assert!(a.iter().any(|h| h.windows(3).any(|w| w == b"?B?")));
         assert!(a.iter().any(|h| h.windows(3).any(|w| w == b"?Q?")));
         assert!(a.iter().any(|h| h.windows(11).any(|w| w == b"ISO-2022-JP")));
+    }
+
+    #[test]
+    fn inputs_are_subjects_and_display_names() {
+        let values = headers(300, 7);
+        let inputs = inputs(300, 7);
+        assert!(inputs.iter().any(|i| i.context == Context::Text));
+        assert!(inputs.iter().any(|i| i.context == Context::Phrase));
+        for i in &inputs {
+            if i.context == Context::Phrase {
+                // A display name: no address, no list separator.
+                assert!(!i.bytes.contains(&b'<') && !i.bytes.contains(&b','));
+            }
+            assert!(values
+                .iter()
+                .any(|v| v.windows(i.bytes.len()).any(|w| w == i.bytes)));
+        }
     }
 }
