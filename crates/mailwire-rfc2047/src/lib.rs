@@ -76,8 +76,9 @@ pub enum Rfc2047Defect {
     EncodedWordTooLong,
     /// `B` encoded text whose length is not a multiple of 4 (padding `=` left out).
     Base64MissingPadding,
-    /// `B` encoded text with characters outside the base64 alphabet, misplaced padding or a
-    /// dangling 6 bits; the bad characters are skipped.
+    /// `B` encoded text with characters outside the base64 alphabet, misplaced padding, data
+    /// after a padded quantum (RFC 2045 section 6.8: padding ends the data) or a dangling 6 bits;
+    /// the bad characters are skipped, data after padding is decoded.
     InvalidBase64,
     /// `Q` encoded text with lower-case hex digits after `=` (section 4.2 says upper case).
     LowercaseHex,
@@ -86,7 +87,8 @@ pub enum Rfc2047Defect {
     /// A character a `Q` encoded word may not carry in its context (section 5), kept as it is.
     QCharNotAllowed,
     /// An encoded word glued to text or to another encoded word instead of being separated by
-    /// linear white space (`[SPAM]=?...?=`); decoded anyway.
+    /// linear white space (`[SPAM]=?...?=`), or in a phrase glued to a special, a quoted string
+    /// or a comment (RFC 2047 section 5 rule (3)); decoded anyway.
     NotSeparated,
     /// An encoded word with empty encoded text.
     EmptyEncodedText,
@@ -97,11 +99,17 @@ pub enum Rfc2047Defect {
     UnknownCharset,
     /// A malformed RFC 2231 language tag after `*`.
     InvalidLanguageTag,
-    /// Decoded bytes that are not valid in the declared charset (replaced by U+FFFD).
+    /// Decoded bytes that are not valid in the declared charset (replaced by U+FFFD), reported
+    /// at the first encoded word of the run of words whose joined bytes they are.
     CharsetDecodeError,
-    /// Raw 8-bit bytes in the header, read as UTF-8 (they are valid UTF-8).
+    /// Raw 8-bit bytes in the header, read as UTF-8: the run holding them (the bytes between
+    /// white space, delimiters and encoded words) is valid UTF-8. Reported once per value, at
+    /// the first such byte.
     Raw8Bit,
-    /// Raw 8-bit bytes in the header that are not valid UTF-8, read with the fallback charset.
+    /// Raw 8-bit bytes in the header whose run is not valid UTF-8, read with the fallback
+    /// charset ([`DecodeOptions::with_fallback`]). Reported once per value, at the first such
+    /// byte. Each run is decided on its own, so a UTF-8 word next to a windows-1252 one stays
+    /// UTF-8.
     Raw8BitFallback,
     /// An encoded word inside a `quoted-string` (section 5 rule (3) forbids it); decoded anyway.
     EncodedWordInQuotedString,
