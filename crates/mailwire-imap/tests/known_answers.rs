@@ -243,6 +243,47 @@ const LENIENT: &[(&str, &[&str])] = &[
     ("* 1 FETCH (INTERNALDATE \"7-Feb-1994 21:52:25 -0800\")\r\n", &["unpadded-day"]),
     ("* 1 FETCH (ENVELOPE (NIL NIL ((NIL NIL \"a\" \"b\") (NIL NIL \"c\" \"d\")) NIL NIL NIL NIL NIL NIL NIL))\r\n", &["space-between-items"]),
     ("* 1 FETCH (RFC822 {3}\r\na\0b)\r\n", &["nul-in-literal"]),
+    // NIL where a list belongs.
+    ("* 1 FETCH (FLAGS NIL)\r\n", &["nil-for-list"]),
+    ("* FLAGS NIL\r\n", &["nil-for-list"]),
+    ("* LIST NIL \"/\" INBOX\r\n", &["nil-for-list"]),
+    ("* OK [PERMANENTFLAGS NIL] x\r\n", &["nil-for-list"]),
+    ("* STATUS INBOX NIL\r\n", &["nil-for-list"]),
+    // `()` where NIL belongs, in every nstring, envelope, body and namespace position.
+    ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL () NIL \"7BIT\" 3 1))\r\n", &["empty-list-for-nil"]),
+    ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1 NIL () NIL NIL))\r\n", &["empty-list-for-nil"]),
+    ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1 () NIL NIL ()))\r\n", &["empty-list-for-nil", "empty-list-for-nil"]),
+    ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL NIL () 3 1))\r\n", &["empty-list-for-nil"]),
+    ("* 1 FETCH (ENVELOPE (() NIL NIL NIL NIL NIL NIL NIL NIL ()))\r\n", &["empty-list-for-nil", "empty-list-for-nil"]),
+    ("* 1 FETCH (ENVELOPE (NIL NIL ((() NIL \"a\" \"b\")) NIL NIL NIL NIL NIL NIL NIL))\r\n", &["empty-list-for-nil"]),
+    ("* 1 FETCH (RFC822.HEADER ())\r\n", &["empty-list-for-nil"]),
+    ("* NAMESPACE ((\"\" \"/\")) () ()\r\n", &["empty-list-for-nil", "empty-list-for-nil"]),
+    ("* NAMESPACE ((\"\" ())) NIL NIL\r\n", &["empty-list-for-nil"]),
+    // Spaces inside ENVELOPE / BODYSTRUCTURE after quoted strings, and after `(`.
+    ("* 1 FETCH (ENVELOPE (NIL \"subj\" NIL NIL NIL NIL NIL NIL NIL \"<id@x>\" ))\r\n", &["space-before-paren"]),
+    ("* 1 FETCH (BODY (\"TEXT\"  \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1))\r\n", &["double-space"]),
+    ("* 1 FETCH (BODY ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1) \"MIXED\" ))\r\n", &["space-before-paren"]),
+    ("* 1 FETCH (BODY ( \"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1))\r\n", &["space-after-paren"]),
+    ("* FLAGS ( \\Seen)\r\n", &["space-after-paren"]),
+    // An unescaped quote before ` (`: the second reading takes it as text.
+    ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL \"say \"hi\" (ok)\" \"7BIT\" 3 1))\r\n", &["unescaped-quote", "unescaped-quote"]),
+    // 8-bit response text, a bracket that opens no code, a server's `{n+}`.
+    ("* OK caf\u{e9} ready\r\n", &["eight-bit-in-text"]),
+    ("a NO [X-FOO caf\u{e9}] no\r\n", &["eight-bit-in-text"]),
+    ("* OK [ALERT hi\r\n", &["malformed-code"]),
+    ("* 1 FETCH (RFC822 {3+}\r\nabc)\r\n", &["non-sync-literal"]),
+    ("*  OK hello {5}\r\n", &["double-space"]),
+    ("a  OK hello {5}\r\n", &["double-space"]),
+    // Extra data after a known response keeps it raw.
+    ("* 3 EXISTS X\r\n", &["malformed-data"]),
+    ("* FLAGS (\\Seen) X\r\n", &["malformed-data"]),
+    ("* STATUS INBOX (MESSAGES 1) X\r\n", &["malformed-data"]),
+    ("* 1 FETCH (UID 1) X\r\n", &["malformed-data"]),
+    ("* ID (\"a\" NIL) X\r\n", &["malformed-data"]),
+    ("* NAMESPACE NIL NIL NIL X\r\n", &["malformed-data"]),
+    ("* SEARCH 1 (MODSEQ 5) X\r\n", &["malformed-data"]),
+    ("* LSUB () \".\" foo bar\r\n", &["malformed-data"]),
+    ("* CAPABILITY\r\n", &["malformed-data"]),
 ];
 
 #[test]
@@ -317,6 +358,23 @@ const COMMANDS: &[(&str, &str)] = &[
     ("a UNSELECT\r\n", "a UNSELECT\r\n"),
     ("B LOGIN {4}\r\npepe {6}\r\npasswd\r\n", "B LOGIN {4}\r\npepe {6}\r\npasswd\r\n"),
     ("a XFROB 1 (2 3)\r\n", "a XFROB 1 (2 3)\r\n"),
+    // Extensions' arguments are kept, never a failure of the whole command.
+    ("a FETCH 1 (UID X-GM-LABELS)\r\n", "a FETCH 1 (UID X-GM-LABELS)\r\n"),
+    ("a UID FETCH 1:* (EMAILID X-FOO[1]<0.5>)\r\n", "a UID FETCH 1:* (EMAILID X-FOO[1]<0.5>)\r\n"),
+    ("a SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541))\r\n", "a SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541))\r\n"),
+    ("a examine INBOX (condstore)\r\n", "a EXAMINE INBOX (condstore)\r\n"),
+    ("a LIST \"\" * RETURN (CHILDREN)\r\n", "a LIST \"\" * RETURN (CHILDREN)\r\n"),
+    ("a LIST (SUBSCRIBED REMOTE) \"\" (\"INBOX\" %) RETURN (STATUS (MESSAGES UNSEEN))\r\n", "a LIST (SUBSCRIBED REMOTE) \"\" (\"INBOX\" %) RETURN (STATUS (MESSAGES UNSEEN))\r\n"),
+    ("a LIST () \"\" % RETURN ()\r\n", "a LIST () \"\" % RETURN ()\r\n"),
+    ("a FETCH 1:* (FLAGS) (CHANGEDSINCE 5 VANISHED)\r\n", "a FETCH 1:* (FLAGS) (CHANGEDSINCE 5 VANISHED)\r\n"),
+    ("a SEARCH YOUNGER 5\r\n", "a SEARCH YOUNGER 5\r\n"),
+    ("a UID SEARCH RETURN (MIN MAX) UNSEEN\r\n", "a UID SEARCH RETURN (MIN MAX) UNSEEN\r\n"),
+    ("a UID THREAD REFERENCES UTF-8 ALL\r\n", "a UID THREAD REFERENCES UTF-8 ALL\r\n"),
+    ("a CREATE x (USE ())\r\n", "a CREATE x (USE ())\r\n"),
+    ("a STORE 1 (UNCHANGEDSINCE 0) FLAGS.SILENT ()\r\n", "a STORE 1 (UNCHANGEDSINCE 0) FLAGS.SILENT ()\r\n"),
+    ("a AUTHENTICATE SCRAM-SHA-1 biwsbj11c2VyLHI9ZnlrbytkMmxiYkZnT05Sdjl0WXhkUT09\r\n", "a AUTHENTICATE SCRAM-SHA-1 biwsbj11c2VyLHI9ZnlrbytkMmxiYkZnT05Sdjl0WXhkUT09\r\n"),
+    ("a select \"inbox\"\r\n", "a SELECT INBOX\r\n"),
+    ("a APPEND INBOX ~{3}\r\na\0b\r\n", "a APPEND INBOX ~{3}\r\na\0b\r\n"),
 ];
 
 #[test]
@@ -441,6 +499,42 @@ fn framer_split_anywhere() {
     for cut in 0..cstream.len() {
         assert_eq!(frame(&cstream, &[cut, cstream.len()], Side::Client), whole);
     }
+    // Streaming every literal of 3 bytes or more: the same events at every split.
+    for (stream, side) in [(&stream, Side::Server), (&cstream, Side::Client)] {
+        let whole = events(stream, &[stream.len()], side, 3);
+        assert!(whole.iter().any(|e| e.starts_with(b"P:")));
+        for cut in 0..stream.len() {
+            assert_eq!(
+                events(stream, &[cut, stream.len()], side, 3),
+                whole,
+                "cut {cut}"
+            );
+        }
+        let ones: Vec<usize> = (1..=stream.len()).collect();
+        assert_eq!(events(stream, &ones, side, 3), whole);
+    }
+}
+
+/// Framer events with literals from `threshold` bytes streamed (pieces joined).
+fn events(data: &[u8], cuts: &[usize], side: Side, threshold: usize) -> Vec<Vec<u8>> {
+    let mut f = Framer::new(side, &Options::default()).with_streaming(threshold);
+    let mut prev = 0;
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for &c in cuts {
+        f.feed(&data[prev..c]);
+        prev = c;
+        while let Some(fr) = f.next_frame().unwrap() {
+            match fr {
+                Frame::LiteralPiece(p) => match out.last_mut() {
+                    Some(l) if l.starts_with(b"P:") => l.extend_from_slice(p),
+                    _ => out.push([&b"P:"[..], p].concat()),
+                },
+                Frame::Message(m) => out.push([&b"M:"[..], m].concat()),
+                other => out.push(format!("{other:?}").into_bytes()),
+            }
+        }
+    }
+    out
 }
 
 fn frame(data: &[u8], cuts: &[usize], side: Side) -> Vec<Vec<u8>> {
@@ -457,4 +551,286 @@ fn frame(data: &[u8], cuts: &[usize], side: Side) -> Vec<Vec<u8>> {
         }
     }
     out
+}
+
+#[test]
+fn constructors_reject_what_the_wire_cannot_say() {
+    use std::borrow::Cow;
+    let b = |s: &'static str| Some(Cow::Borrowed(s.as_bytes()));
+    // Injection through raw parts and tokens.
+    assert!(ListToken::new("x\r\nb DELETE INBOX").is_err());
+    assert!(Base64::new(&b"AA==\r\nb DELETE INBOX"[..]).is_err());
+    for name in ["OK", "no", "BAD", "BYE", "PREAUTH", "LIST", "3 EXISTS"] {
+        assert!(
+            OtherData::new(name.as_bytes(), b("x {9}\r\n* BYE pwn")).is_err() || name == "LIST",
+            "{name}"
+        );
+        assert!(
+            OtherData::new(name.as_bytes(), b("() \"/\" INBOX")).is_err(),
+            "{name}"
+        );
+    }
+    // With an unknown name, the literal holds the bytes: one response, not two.
+    let d = OtherData::new(&b"XFOO"[..], b("x {9}\r\n* BYE pwn")).unwrap();
+    let r = Response::Data(Data::Other(d));
+    let out = enc_r(&r);
+    let mut f = Framer::new(Side::Server, &Options::default());
+    f.feed(out.as_bytes());
+    assert_eq!(
+        f.next_frame().unwrap(),
+        Some(Frame::Message(out.as_bytes()))
+    );
+    assert!(OtherData::new(&b"XFOO"[..], b("x\r\n* BYE pwn")).is_err());
+    assert!(OtherCommand::new(Atom::new("XFOO").unwrap(), b("a\r\nb DELETE INBOX")).is_err());
+    assert!(OtherCommand::new(Atom::new("FETCH").unwrap(), b("1 FLAGS")).is_err());
+    assert!(OtherCommand::new(Atom::new("UID").unwrap(), b("THREAD REFS UTF-8 ALL")).is_ok());
+    assert!(OtherCommand::new(Atom::new("SEARCH").unwrap(), b("YOUNGER 5")).is_ok());
+    assert!(OtherFetchItem::new(&b"UID"[..]).is_err());
+    assert!(OtherFetchItem::new(&b"X-GM-LABELS"[..]).is_ok());
+    assert!(OtherAttr::new(&b"UID"[..], &b"5"[..]).is_err());
+    assert!(OtherAttr::new(&b"X-GM-LABELS"[..], &b"(\\Inbox)"[..]).is_ok());
+    assert!(OtherAttr::new(&b"X-GM-LABELS"[..], &b"a b"[..]).is_err());
+    for c in [b'\r', b'\n', 0, 0x80, 0xff] {
+        assert!(Delimiter::new(c).is_err());
+    }
+    // Response text: a tagged BYE / PREAUTH, an empty text, a leading `[` without a code.
+    let t = |s: &'static str| Text::try_from(s).unwrap();
+    let tag = || Some(Tag::new("a").unwrap());
+    assert!(StatusResponse::new(tag(), StatusKind::Bye, None, t("x")).is_err());
+    assert!(StatusResponse::new(tag(), StatusKind::PreAuth, None, t("x")).is_err());
+    assert!(Text::new(&b""[..]).is_err());
+    assert!(StatusResponse::new(None, StatusKind::Ok, None, t("[ALERT hi")).is_err());
+    assert!(StatusResponse::new(None, StatusKind::Ok, None, t("[UNSEEN 5] x")).is_err());
+    let with_code = StatusResponse::new(None, StatusKind::Ok, Some(Code::Alert), t("[x")).unwrap();
+    assert_eq!(
+        resp(enc_r(&Response::Status(with_code.clone())).as_bytes()).value,
+        Response::Status(with_code)
+    );
+    assert!(Continue::new(Some(Code::Alert), None).is_err());
+    assert!(Continue::new(None, Some(t("[x"))).is_err());
+    // Codes: a known name, a `]` in the text.
+    let a = |s: &'static str| Atom::new(s).unwrap();
+    assert!(OtherCode::new(a("UIDNEXT"), b("5")).is_err());
+    assert!(OtherCode::new(a("X-FOO"), b("a]b")).is_err());
+    assert!(OtherCode::new(a("X-FOO"), b("")).is_err());
+    assert!(OtherCode::new(a("X-FOO"), b("a [b")).is_ok());
+    // BADCHARSET names cannot be literals.
+    assert!(Charset::new(&b"a\r\nb"[..]).is_err());
+    assert!(Charset::new("é".as_bytes()).is_err());
+    assert!(matches!(
+        Charset::new(&b"a b"[..]).unwrap().as_astring(),
+        AString::String(IString::Quoted(_))
+    ));
+    // Lists the grammar needs non-empty.
+    assert!(NonEmpty::<Capability<'_>>::new(vec![]).is_err());
+    // Bodies: TEXT is not a basic type; extension data without gaps.
+    assert!(BasicType::new(IString::try_from("text").unwrap()).is_err());
+    assert!(BodyExtTail::new(None, None, Some(None), vec![]).is_err());
+    assert!(BodyExtTail::new(Some(None), None, None, vec![BodyExtension::Number(1)]).is_err());
+    assert!(BodyExtTail::new(Some(None), Some(Language::Single(None)), Some(None), vec![]).is_ok());
+    // Canonical names: system flags, INBOX.
+    assert!(FlagExtension::new(a("Seen")).is_err());
+    assert_eq!(Flag::parse("\\SEEN").unwrap(), Flag::Seen);
+    let inbox = Mailbox::from_astring(AString::String(IString::try_from("inbox").unwrap()));
+    assert_eq!(inbox, Mailbox::inbox());
+    assert!(inbox.is_inbox());
+    // Numbers: mod-sequences are 63-bit.
+    assert!(ModSeq::new(u64::MAX).is_err());
+    // Parameters.
+    let raw = |s: &'static str| Raw::value(s.as_bytes()).unwrap();
+    assert!(Param::new(a("CONDSTORE"), Some(raw("5"))).is_err());
+    assert!(Param::new(a("CHANGEDSINCE"), None).is_err());
+    assert!(Param::new(a("CHANGEDSINCE"), Some(raw("(1)"))).is_err());
+    assert!(Param::new(a("X"), Some(raw("abc"))).is_err());
+    assert!(Param::new(a("X"), Some(raw("(a b)"))).is_ok());
+    assert!(Param::new(a("9X"), None).is_err());
+}
+
+#[test]
+fn empty_text_encodes_without_a_trailing_space() {
+    for input in ["* OK [READ-ONLY]\r\n", "* OK [READ-ONLY] \r\n"] {
+        let d = resp(input.as_bytes());
+        assert_eq!(codes(&d), vec!["missing-text"]);
+        assert_eq!(enc_r(&d.value), "* OK [READ-ONLY]\r\n");
+    }
+    for input in ["a OK\r\n", "a OK \r\n"] {
+        let d = resp(input.as_bytes());
+        assert_eq!(enc_r(&d.value), "a OK\r\n");
+    }
+    // `+ ` is an empty base64 challenge, valid as is.
+    let d = resp(b"+ \r\n");
+    assert!(d.defects.is_empty());
+    assert_eq!(enc_r(&d.value), "+ \r\n");
+}
+
+#[test]
+fn literal_policies_follow_the_capabilities() {
+    let login = |user: &[u8]| Command {
+        tag: Tag::new("a").unwrap(),
+        body: CommandBody::Login {
+            username: AString::String(IString::Literal(Literal::new(user.to_vec()).unwrap())),
+            password: AString::try_from("pw").unwrap(),
+        },
+    };
+    let enc = |c: &Command<'_>, p: LiteralPolicy| {
+        let mut out = Vec::new();
+        let pauses = c.encode_with(&mut out, &EncodeOptions::with_literals(p));
+        (String::from_utf8_lossy(&out).into_owned(), pauses.0.len())
+    };
+    let small = login(b"bob");
+    assert_eq!(
+        enc(&small, LiteralPolicy::AsIs),
+        ("a LOGIN {3}\r\nbob pw\r\n".into(), 1)
+    );
+    assert_eq!(
+        enc(&small, LiteralPolicy::LiteralPlus),
+        ("a LOGIN {3+}\r\nbob pw\r\n".into(), 0)
+    );
+    assert_eq!(
+        enc(&small, LiteralPolicy::LiteralMinus),
+        ("a LOGIN {3+}\r\nbob pw\r\n".into(), 0)
+    );
+    let big = login(&[b'x'; 5000]);
+    let (out, pauses) = enc(&big, LiteralPolicy::LiteralMinus);
+    assert!(out.starts_with("a LOGIN {5000}\r\n") && pauses == 1);
+    let (out, pauses) = enc(&big, LiteralPolicy::LiteralPlus);
+    assert!(out.starts_with("a LOGIN {5000+}\r\n") && pauses == 0);
+    let nonsync = Command {
+        tag: Tag::new("a").unwrap(),
+        body: CommandBody::Append {
+            mailbox: Mailbox::inbox(),
+            flags: None,
+            date: None,
+            message: AppendData::Literal(
+                Literal::new(&b"hi"[..])
+                    .unwrap()
+                    .with_mode(LiteralMode::NonSync),
+            ),
+        },
+    };
+    assert_eq!(
+        enc(&nonsync, LiteralPolicy::Synchronizing),
+        ("a APPEND INBOX {2}\r\nhi\r\n".into(), 1)
+    );
+    let caps = |s: &[&'static str]| {
+        s.iter()
+            .map(|c| Capability(Atom::new(*c).unwrap()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        LiteralPolicy::for_capabilities(&caps(&["IMAP4rev1"])),
+        LiteralPolicy::Synchronizing
+    );
+    assert_eq!(
+        LiteralPolicy::for_capabilities(&caps(&["LITERAL-"])),
+        LiteralPolicy::LiteralMinus
+    );
+    assert_eq!(
+        LiteralPolicy::for_capabilities(&caps(&["literal-", "LITERAL+"])),
+        LiteralPolicy::LiteralPlus
+    );
+    // A server's literals are never `{n+}`, whatever the value says.
+    let r = Response::Data(Data::Fetch {
+        seq: nz(1),
+        items: NonEmpty::one(FetchAttr::Rfc822(Some(IString::Literal(
+            Literal::new(&b"abc"[..])
+                .unwrap()
+                .with_mode(LiteralMode::NonSync),
+        )))),
+    });
+    assert_eq!(enc_r(&r), "* 1 FETCH (RFC822 {3}\r\nabc)\r\n");
+}
+
+#[test]
+fn typed_extension_data() {
+    let d = resp(b"* LIST (\\HasNoChildren) \"/\" INBOX (\"CHILDINFO\" (\"SUBSCRIBED\") \"OLDNAME\" (\"foo\"))\r\n");
+    assert!(d.defects.is_empty());
+    let Response::Data(Data::List(l)) = &d.value else {
+        panic!()
+    };
+    let x = l.extended.as_ref().unwrap();
+    assert_eq!(x.len(), 2);
+    assert_eq!(x[0].tag().as_bytes(), b"CHILDINFO");
+    assert_eq!(x[0].value().as_bytes(), b"(\"SUBSCRIBED\")");
+    let c = cmd(b"a SELECT INBOX (QRESYNC (1 2) CONDSTORE)\r\n");
+    assert!(c.value.body.condstore());
+    let CommandBody::Select { params, .. } = &c.value.body else {
+        panic!()
+    };
+    assert_eq!(params[0].name().as_str(), "QRESYNC");
+    assert_eq!(params[0].value(), Some(&b"(1 2)"[..]));
+    let c = cmd(b"a FETCH 1 FLAGS (CHANGEDSINCE 12345)\r\n");
+    assert_eq!(c.value.body.modseq_modifier(), ModSeq::new(12345).ok());
+    let c = cmd(b"a UID THREAD REFERENCES UTF-8 ALL\r\n");
+    let CommandBody::Other(o) = &c.value.body else {
+        panic!()
+    };
+    assert_eq!(
+        (o.name().as_str(), o.rest()),
+        ("UID", Some(&b"THREAD REFERENCES UTF-8 ALL"[..]))
+    );
+    let d = resp(b"* STATUS INBOX (MESSAGES 3 MAILBOXID (F2212ea87) SIZE 44)\r\n");
+    assert!(d.defects.is_empty());
+    let Response::Data(Data::Status { items, .. }) = &d.value else {
+        panic!()
+    };
+    let StatusItem::Other(o) = &items[1] else {
+        panic!()
+    };
+    assert_eq!(
+        (o.name().as_str(), o.value().as_bytes()),
+        ("MAILBOXID", &b"(F2212ea87)"[..])
+    );
+}
+
+#[test]
+fn errors_name_the_right_offset() {
+    let e = decode_response(
+        b"* STATUS INBOX (MESSAGES 99999999999)\r\n",
+        &Options::strict(),
+    )
+    .unwrap_err();
+    assert_eq!((e.offset, e.expected), (25, "number (32 bits)"));
+    let e = decode_greeting(b"* FOO ready\r\n", &Options::default()).unwrap_err();
+    assert_eq!(e.offset, 2);
+    let e = decode_greeting(b"*  XYZ\r\n", &Options::default()).unwrap_err();
+    assert_eq!(e.offset, 3);
+}
+
+#[test]
+fn decoded_values_have_owned_forms() {
+    let owned: Decoded<Response<'static>> = {
+        let input = b"* 1 FETCH (BODY[] {3}\r\nabc)\r\n".to_vec();
+        resp(&input).into_owned()
+    };
+    assert!(matches!(owned.value, Response::Data(Data::Fetch { .. })));
+    let c: Decoded<Command<'static>> = {
+        let input = b"a FETCH 1 (FLAGS X-FOO) (CHANGEDSINCE 1)\r\n".to_vec();
+        cmd(&input).into_owned()
+    };
+    assert_eq!(c.value.body.name(), "FETCH");
+    let _: Disposition<'static> = Disposition {
+        kind: IString::try_from("inline").unwrap(),
+        params: vec![],
+    }
+    .into_owned();
+    let _: Language<'static> = Language::Single(None).into_owned();
+    let _: FetchItems<'static> = FetchItems::All.into_owned();
+    let _: InitialResponse<'static> = InitialResponse::new(Base64::default()).into_owned();
+}
+
+#[test]
+fn standalone_envelope_and_body_structure() {
+    let env = b"(\"d\" \"s\" ((\"A\" NIL \"a\" \"b\")) NIL NIL NIL NIL NIL NIL \"<m@x>\")";
+    let e = decode_envelope(env, &Options::strict()).unwrap();
+    let mut out = Vec::new();
+    e.value.encode(&mut out);
+    assert_eq!(out, env);
+    let body = b"((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" {3}\r\n1 2 1)\"MIXED\")";
+    assert!(decode_body_structure(body, &Options::strict()).is_err());
+    let body = b"((\"TEXT\" \"PLAIN\" NIL NIL NIL {4}\r\n7BIT 3 1) \"MIXED\")";
+    let b = decode_body_structure(body, &Options::strict()).unwrap();
+    let mut out = Vec::new();
+    b.value.encode(&mut out);
+    assert_eq!(out, body);
 }
