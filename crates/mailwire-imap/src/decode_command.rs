@@ -11,6 +11,7 @@ use crate::scan::Side;
 use crate::types::{
     check_base64, check_line, check_name, AString, Base64, Capability, ListToken, ModSeq, NonEmpty,
 };
+use crate::ImapDefect;
 
 /// Decodes one command (RFC 3501 section 9 `command = tag SP (...) CRLF`) from the start of
 /// `input`: `Incomplete` until the whole command (with its literals) is there. A command the
@@ -91,6 +92,9 @@ fn raw_command<'a>(p: &mut P<'a>) -> R<CommandBody<'a>> {
         None
     } else {
         p.expect(b' ', "SP")?;
+        if p.peek() == Some(b' ') {
+            p.defect(p.i, ImapDefect::DoubleSpace)?;
+        }
         let end = p.content_end().max(p.i);
         let r = &p.b[p.i..end];
         check_line(r).map_err(|e| DecodeError::syntax(p.i + e.at, "command arguments"))?;

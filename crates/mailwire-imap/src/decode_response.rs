@@ -71,17 +71,23 @@ pub fn decode_body_structure<'a>(
 fn standalone<'a, T>(
     input: &'a [u8],
     opts: &Options,
-    f: impl FnOnce(&mut P<'a>) -> R<T>,
+    f: impl Fn(&mut P<'a>) -> R<T>,
 ) -> Result<Decoded<T>, DecodeError> {
-    let mut p = P::new(input, opts);
-    p.server = true;
-    p.lit_end = input.len();
-    p.loose_quotes = true;
-    let v = f(&mut p)?;
-    if p.i != input.len() {
-        return Err(p.err("end of input"));
+    let run = |o: &Options| -> R<Decoded<T>> {
+        let mut p = P::new(input, o);
+        p.server = true;
+        p.lit_end = input.len();
+        p.loose_quotes = true;
+        let v = f(&mut p)?;
+        if p.i != input.len() {
+            return Err(p.err("end of input"));
+        }
+        Ok(p.finish(v))
+    };
+    if opts.strictness == mailwire_core::Strictness::Lenient {
+        return run(opts);
     }
-    Ok(p.finish(v))
+    crate::parse::strict_of(run, opts)
 }
 
 fn response<'a>(p: &mut P<'a>) -> R<Response<'a>> {
@@ -433,6 +439,9 @@ fn raw_data<'a>(p: &mut P<'a>) -> R<Data<'a>> {
         None
     } else {
         p.expect(b' ', "SP")?;
+        if p.peek() == Some(b' ') {
+            p.defect(p.i, ImapDefect::DoubleSpace)?;
+        }
         let end = p.content_end().max(p.i);
         let r = &p.b[p.i..end];
         check_line(r).map_err(|e| DecodeError::syntax(p.i + e.at, "TEXT-CHAR"))?;

@@ -19,22 +19,59 @@ pub(crate) type R<T> = Result<T, DecodeError>;
 
 /// Frames one message `side` sends at the start of `input` (with its literals), runs `f` over it
 /// and requires the line end: the shared frame of every public decoder.
+///
+/// Strict mode is lenient decoding that must find no defect: the message is decoded leniently,
+/// and if that reports a defect (or fails), decoded again with every defect an immediate error,
+/// for the position and grammar rule of the first one. So a message lenient mode accepts without
+/// defects is always accepted by strict mode, with the same value.
 pub(crate) fn decode_message<'a, T>(
     input: &'a [u8],
     side: crate::scan::Side,
     opts: &Options,
-    f: impl FnOnce(&mut P<'a>) -> R<T>,
+    f: impl Fn(&mut P<'a>) -> R<T>,
 ) -> Result<mailwire_core::Status<Decoded<T>>, DecodeError> {
     let (n, lit_end) = match crate::scan::message_end(input, side, &opts.limits)? {
         Ok(n) => n,
         Err(needed) => return Ok(mailwire_core::Status::Incomplete { needed }),
     };
-    let mut p = P::new(&input[..n], opts);
-    p.lit_end = lit_end;
-    p.server = side == crate::scan::Side::Server;
-    let v = f(&mut p)?;
-    p.line_end()?;
-    Ok(mailwire_core::Status::complete(p.finish(v), n))
+    let run = |o: &Options| -> R<Decoded<T>> {
+        let mut p = P::new(&input[..n], o);
+        p.lit_end = lit_end;
+        p.server = side == crate::scan::Side::Server;
+        let v = f(&mut p)?;
+        p.line_end()?;
+        Ok(p.finish(v))
+    };
+    if opts.strictness == Strictness::Lenient {
+        return Ok(mailwire_core::Status::complete(run(opts)?, n));
+    }
+    strict_of(run, opts).map(|d| mailwire_core::Status::complete(d, n))
+}
+
+/// Strict decoding by `run` (see [`decode_message`]).
+pub(crate) fn strict_of<T>(
+    run: impl Fn(&Options) -> R<Decoded<T>>,
+    opts: &Options,
+) -> R<Decoded<T>> {
+    let mut lenient = opts.clone();
+    lenient.strictness = Strictness::Lenient;
+    let first = run(&lenient);
+    match &first {
+        Ok(d) if d.defects.is_empty() => return first,
+        _ => {}
+    }
+    match run(opts) {
+        Err(e) => Err(e),
+        // Immediate errors did not stop it (the defect was on a path strict decoding does not
+        // take): the first defect is the error.
+        Ok(_) => match first {
+            Ok(d) => Err(d.defects.first().map_or_else(
+                || DecodeError::syntax(0, "a message without defects"),
+                |d| d.to_error(),
+            )),
+            Err(e) => Err(e),
+        },
+    }
 }
 
 /// A decoded value and the defects lenient decoding tolerated in it.

@@ -18,7 +18,20 @@ fn every_trace_replays() {
     let mut messages = 0;
     for f in &files {
         let entries = trace::parse(&std::fs::read(f).unwrap()).unwrap();
+        let show =
+            std::env::var("MAILWIRE_TRACE_REPORT").is_ok_and(|v| f.to_string_lossy().contains(&v));
         for r in trace::replay(&entries) {
+            if show {
+                println!(
+                    "{}:{} {:?} {} {:?} {:?}",
+                    f.file_name().unwrap().to_string_lossy(),
+                    r.line,
+                    r.dir,
+                    r.kind,
+                    r.defects,
+                    r.error
+                );
+            }
             messages += 1;
             let name = f.file_name().unwrap().to_string_lossy();
             if let Some(m) = &r.mismatch {
