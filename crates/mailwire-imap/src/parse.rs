@@ -994,6 +994,11 @@ impl<'a> P<'a> {
                 if self.i == s {
                     return Err(self.err("a value"));
                 }
+                if bracket > 0 {
+                    // A section's `[` must close in the same token (`BODY[1 2]` is one value,
+                    // `X[1 2` is not).
+                    return Err(self.err("\"]\""));
+                }
                 Ok(())
             }
         }
