@@ -102,3 +102,83 @@ fn check_names_a_missing_tag() {
     assert_eq!(code, 1);
     assert!(err.contains("at byte 17"), "{err}");
 }
+
+#[test]
+fn follows_authenticate_after_sasl_ir_and_tells_done_apart() {
+    // A SASL-IR initial response, then a continuation line, then the next command.
+    let input = b"a AUTHENTICATE SCRAM-SHA-1 biwsbj11c2VyLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdM\r\nYz1iaXdzLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdMSG8rVmdrN3FpY0o=\r\nb NOOP\r\n";
+    let (code, out, err) = run(
+        &["imap", "decode", "--from", "client", "--json", "-"],
+        input,
+    );
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["AUTHENTICATE", "auth-data", "NOOP"]);
+    assert_eq!(lines[1]["kind"], "client-line");
+    assert_eq!(lines[2]["offset"], 139);
+    // `DONE` is base64 inside AUTHENTICATE, and ends IDLE after IDLE.
+    let (code, out, _) = run(
+        &["imap", "decode", "--from", "client", "-"],
+        b"a AUTHENTICATE PLAIN\r\nDONE\r\nb IDLE\r\nDONE\r\nc NOOP\r\n",
+    );
+    assert_eq!(code, 0);
+    let kinds: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().nth(2).unwrap())
+        .collect();
+    assert_eq!(kinds, ["a", "auth-data", "b", "idle-done", "c"], "{out}");
+}
+
+#[test]
+fn check_explains_a_missing_tag_for_any_command() {
+    for line in ["LOGIN user pass", "SELECT INBOX", "FETCH 1 FLAGS", "logout"] {
+        let (code, _, err) = run(&["imap", "check", line], b"");
+        assert_eq!(code, 1, "{line}");
+        assert!(
+            err.contains("no tag") && err.contains(&format!("a1 {line}")),
+            "{line}: {err}"
+        );
+    }
+    // The caret sits under the offending character, counted in characters.
+    let (code, _, err) = run(&["imap", "check", "a1 LOGIN héllo pw"], b"");
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = err.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("a1 LOGIN"))
+        .unwrap();
+    let col = lines[at + 1].find('^').unwrap();
+    assert_eq!(lines[at].chars().nth(col), Some('é'), "{err}");
+    // Extension arguments are fine.
+    let (code, out, _) = run(&["imap", "check", "a1 FETCH 1 (UID X-GM-LABELS)"], b"");
+    assert_eq!(code, 0);
+    assert!(out.contains("command FETCH"), "{out}");
+}
+
+#[test]
+fn unknown_data_never_fails_the_stream() {
+    let (code, out, _) = run(
+        &["imap", "decode", "--from", "server", "--json", "-"],
+        b"* OK hi\r\n* LIST (\\HasNoChildren) \"/\" INBOX (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n* 3 EXISTS X\r\n",
+    );
+    assert_eq!(code, 0);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[1]["name"], "LIST");
+    assert!(lines[1]["defects"].as_array().unwrap().is_empty());
+    assert_eq!(lines[2]["defects"][0]["code"], "malformed-data");
+    // Re-encoding keeps the raw data as sent.
+    let (code, out, _) = run(
+        &["imap", "decode", "--from", "server", "--reencode", "-"],
+        b"* OK [READ-ONLY]\r\n* 3 EXISTS X\r\n",
+    );
+    assert_eq!(code, 0);
+    assert_eq!(out, "* OK [READ-ONLY]\r\n* 3 EXISTS X\r\n");
+}
