@@ -108,6 +108,21 @@ macro_rules! decoded_into_owned {
 }
 decoded_into_owned!(Response, StatusResponse, Command, ClientLine);
 
+macro_rules! decoded_into_owned_at {
+    ($($t:ident),*) => {$(
+        impl Decoded<crate::response::$t<'_>> {
+            /// A `'static` copy.
+            pub fn into_owned(self) -> Decoded<crate::response::$t<'static>> {
+                Decoded {
+                    value: self.value.into_owned(),
+                    defects: self.defects,
+                }
+            }
+        }
+    )*};
+}
+decoded_into_owned_at!(Envelope, BodyStructure);
+
 /// Where a decode reports defects: lenient mode records them (up to a bound, counting the rest),
 /// strict mode turns the first into the error. A failed lenient attempt rewinds to a mark in
 /// O(1) (truncation), so trying alternatives never copies the list.

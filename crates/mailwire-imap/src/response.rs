@@ -911,6 +911,21 @@ pub enum SectionText<'a> {
     Mime,
 }
 
+impl SectionText<'_> {
+    /// A `'static` copy.
+    pub fn into_owned(self) -> SectionText<'static> {
+        match self {
+            SectionText::Header => SectionText::Header,
+            SectionText::HeaderFields(v) => SectionText::HeaderFields(v.map(AString::into_owned)),
+            SectionText::HeaderFieldsNot(v) => {
+                SectionText::HeaderFieldsNot(v.map(AString::into_owned))
+            }
+            SectionText::Text => SectionText::Text,
+            SectionText::Mime => SectionText::Mime,
+        }
+    }
+}
+
 /// A body section (RFC 3501 section 9 `section-spec`): a part path and an optional text
 /// specifier. `BODY[]` is the default section.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -942,17 +957,7 @@ impl<'a> Section<'a> {
     pub fn into_owned(self) -> Section<'static> {
         Section {
             part: self.part,
-            text: self.text.map(|t| match t {
-                SectionText::Header => SectionText::Header,
-                SectionText::HeaderFields(v) => {
-                    SectionText::HeaderFields(v.map(AString::into_owned))
-                }
-                SectionText::HeaderFieldsNot(v) => {
-                    SectionText::HeaderFieldsNot(v.map(AString::into_owned))
-                }
-                SectionText::Text => SectionText::Text,
-                SectionText::Mime => SectionText::Mime,
-            }),
+            text: self.text.map(SectionText::into_owned),
         }
     }
 }
@@ -1155,6 +1160,36 @@ pub enum SinglePartKind<'a> {
     },
 }
 
+impl SinglePartKind<'_> {
+    /// A `'static` copy.
+    pub fn into_owned(self) -> SinglePartKind<'static> {
+        match self {
+            SinglePartKind::Basic {
+                media_type,
+                subtype,
+            } => SinglePartKind::Basic {
+                media_type: media_type.into_owned(),
+                subtype: subtype.into_owned(),
+            },
+            SinglePartKind::Text { subtype, lines } => SinglePartKind::Text {
+                subtype: subtype.into_owned(),
+                lines,
+            },
+            SinglePartKind::Message {
+                subtype,
+                envelope,
+                body,
+                lines,
+            } => SinglePartKind::Message {
+                subtype,
+                envelope: Box::new(envelope.into_owned()),
+                body: Box::new(body.into_owned()),
+                lines,
+            },
+        }
+    }
+}
+
 /// A generic extension value (RFC 3501 `body-extension = nstring / number / "(" body-extension
 /// *(SP body-extension) ")"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1312,6 +1347,16 @@ pub struct SinglePartExt<'a> {
     pub tail: BodyExtTail<'a>,
 }
 
+impl SinglePartExt<'_> {
+    /// A `'static` copy.
+    pub fn into_owned(self) -> SinglePartExt<'static> {
+        SinglePartExt {
+            md5: nstring_owned(self.md5),
+            tail: self.tail.into_owned(),
+        }
+    }
+}
+
 /// The extension data of a multipart body (RFC 3501 `body-ext-mpart = body-fld-param [SP
 /// body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1320,6 +1365,16 @@ pub struct MultiPartExt<'a> {
     pub params: BodyParams<'a>,
     /// The rest.
     pub tail: BodyExtTail<'a>,
+}
+
+impl MultiPartExt<'_> {
+    /// A `'static` copy.
+    pub fn into_owned(self) -> MultiPartExt<'static> {
+        MultiPartExt {
+            params: params_owned(self.params),
+            tail: self.tail.into_owned(),
+        }
+    }
 }
 
 /// A body structure (RFC 3501 section 9 `body = "(" (body-type-1part / body-type-mpart) ")"`), as
@@ -1355,35 +1410,9 @@ impl BodyStructure<'_> {
     pub fn into_owned(self) -> BodyStructure<'static> {
         match self {
             BodyStructure::Single { kind, fields, ext } => BodyStructure::Single {
-                kind: match kind {
-                    SinglePartKind::Basic {
-                        media_type,
-                        subtype,
-                    } => SinglePartKind::Basic {
-                        media_type: media_type.into_owned(),
-                        subtype: subtype.into_owned(),
-                    },
-                    SinglePartKind::Text { subtype, lines } => SinglePartKind::Text {
-                        subtype: subtype.into_owned(),
-                        lines,
-                    },
-                    SinglePartKind::Message {
-                        subtype,
-                        envelope,
-                        body,
-                        lines,
-                    } => SinglePartKind::Message {
-                        subtype,
-                        envelope: Box::new(envelope.into_owned()),
-                        body: Box::new(body.into_owned()),
-                        lines,
-                    },
-                },
+                kind: kind.into_owned(),
                 fields: fields.into_owned(),
-                ext: ext.map(|e| SinglePartExt {
-                    md5: nstring_owned(e.md5),
-                    tail: e.tail.into_owned(),
-                }),
+                ext: ext.map(SinglePartExt::into_owned),
             },
             BodyStructure::Multi {
                 parts,
@@ -1392,10 +1421,7 @@ impl BodyStructure<'_> {
             } => BodyStructure::Multi {
                 parts: parts.map(BodyStructure::into_owned),
                 subtype: subtype.into_owned(),
-                ext: ext.map(|e| MultiPartExt {
-                    params: params_owned(e.params),
-                    tail: e.tail.into_owned(),
-                }),
+                ext: ext.map(MultiPartExt::into_owned),
             },
         }
     }
