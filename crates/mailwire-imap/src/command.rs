@@ -394,10 +394,17 @@ pub struct OtherFetchItem<'a>(Raw<'a>);
 
 impl<'a> OtherFetchItem<'a> {
     /// An item; fails unless `FETCH 1 (name)` decodes strictly back to it (a known item's name
-    /// is rejected).
+    /// is rejected, and so are the macros `ALL`, `FAST` and `FULL`, which an item alone after
+    /// the set would be read as).
     pub fn new(name: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValueError> {
         let name = name.into();
         crate::types::check_name(&name)?;
+        if ["ALL", "FAST", "FULL"]
+            .iter()
+            .any(|m| name.eq_ignore_ascii_case(m.as_bytes()))
+        {
+            return Err(verr("fetch-att (a macro)", 0));
+        }
         let it = OtherFetchItem(Raw::from_cow(name));
         let probe = Command {
             tag: probe_tag(),
