@@ -38,9 +38,11 @@ fn inspect(args: &InspectArgs) -> Result<(), CliError> {
     }
     let mut out = String::new();
     describe_message(msg.root(), 0, &mut out)?;
-    if !msg.defects().is_empty() {
+    // The same list as the JSON's: structure, header fields and bodies.
+    let defects = mailwire_mime::inspect::all_defects(&msg)?;
+    if !defects.is_empty() {
         out.push_str("defects:\n");
-        for d in msg.defects() {
+        for d in &defects {
             let _ = writeln!(out, "  at byte {}: {}", d.offset, d.kind.code());
         }
     }
@@ -52,7 +54,7 @@ fn describe_message(root: Part<'_, '_>, depth: usize, out: &mut String) -> Resul
     let pad = "  ".repeat(depth);
     let opts = root.owner().options();
     for f in root.headers() {
-        let (value, _) = f.text(opts)?;
+        let (value, _) = f.decoded(opts)?;
         let _ = writeln!(out, "{pad}{}: {}", f.name_str(), value);
     }
     if let Some(d) = root.date() {
@@ -65,18 +67,25 @@ fn describe_message(root: Part<'_, '_>, depth: usize, out: &mut String) -> Resul
 fn describe_part(part: Part<'_, '_>, depth: usize, out: &mut String) -> Result<(), CliError> {
     let pad = "  ".repeat(depth);
     let path = part.path();
+    // The size is the transfer-decoded body's (as in the JSON); the raw size follows when it
+    // differs.
+    let mut decoded = 0usize;
+    part.decode_chunks(|piece| decoded += piece.len())?;
     let _ = write!(
         out,
-        "{pad}[{}] {} {} header@{} body@{} end@{} size {} lines {}",
+        "{pad}[{}] {} {} header@{} body@{} end@{} size {}",
         if path.is_empty() { "-" } else { &path },
         part.content_type().essence(),
         part.transfer_encoding().as_str(),
         part.header_offset(),
         part.body_offset(),
         part.end_offset(),
-        part.size(),
-        part.lines()
+        decoded,
     );
+    if decoded != part.size() {
+        let _ = write!(out, " (raw {})", part.size());
+    }
+    let _ = write!(out, " lines {}", part.lines());
     if let Some(f) = part.filename() {
         let _ = write!(out, " filename {f:?}");
     }
@@ -89,8 +98,7 @@ fn describe_part(part: Part<'_, '_>, depth: usize, out: &mut String) -> Result<(
             let preview: String = text.chars().take(72).collect();
             let _ = writeln!(out, "{pad}  | {}", preview.replace(['\r', '\n'], " "));
         } else {
-            let (body, _) = part.decoded_body()?;
-            let _ = writeln!(out, "{pad}  | {} decoded bytes", body.len());
+            let _ = writeln!(out, "{pad}  | {decoded} decoded bytes");
         }
     }
     for c in part.children() {

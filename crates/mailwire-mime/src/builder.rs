@@ -1,14 +1,22 @@
 //! The message builder: RFC 5322 / MIME output that only ever holds valid wire format.
 //!
-//! - Header fields are folded at 78 characters (never past 998, RFC 5322 2.1.1); non-ASCII text
-//!   is written as RFC 2047 encoded words only where they are allowed (unstructured text,
-//!   display-name phrases; never inside a quoted string), non-ASCII or long parameters as
-//!   RFC 2231 extended values (`filename*=utf-8''...`) with continuations.
+//! - Header fields are folded at 78 characters and no line is ever longer than 998 (RFC 5322
+//!   2.1.1): a word that cannot be folded (an address, a message identifier, a field name) and
+//!   would not fit is refused with [`BuildError::TooLong`]. Non-ASCII text is written as RFC 2047
+//!   encoded words only where they are allowed (unstructured text, display-name phrases,
+//!   comments; never inside a quoted string), non-ASCII or long parameters as RFC 2231 extended
+//!   values (`filename*=utf-8''...`) with continuations.
+//! - Addresses are ASCII unless [`Entity::utf8_headers`] opts in to RFC 6532 (UTF-8 in
+//!   `addr-spec`, for messages sent with SMTPUTF8).
+//! - Dates are [`DateTime`] values, valid by construction.
 //! - The transfer encoding is chosen from the content: `7bit` when every line is short ASCII,
 //!   quoted-printable for mostly-ASCII text, base64 otherwise (RFC 2045 6, lines of at most 76).
 //! - Boundaries are checked against the encoded content so they cannot occur in it.
 //! - Output uses CRLF throughout. Text content is put in canonical form (line breaks as CRLF,
-//!   RFC 2049 4).
+//!   RFC 2049 4) and written in its `charset` ([`Entity::param`] with `charset` re-encodes it).
+//! - Every message header, the top one and those of `message/rfc822` parts, carries
+//!   `MIME-Version: 1.0` (RFC 2045 4); a multipart is `binary` when a part is, `8bit` when a part
+//!   is (RFC 2045 6.4); a `multipart/related` names its root's type (RFC 2387 3.1).
 //!
 //! [`crate::parse`] of [`Entity::build`] gives back the headers, types, parameters and decoded
 //! content that were built (a proptest checks it).
@@ -19,8 +27,19 @@ use mailwire_rfc2047::Context;
 
 use crate::encoding::{encode_base64, encode_qp};
 use crate::fields::FieldValue;
-use crate::typed::{Address, DateTime, Mailbox, MessageId};
+use crate::typed::{Address, DateTime, ListId, Mailbox, MessageId, Received};
 use crate::{Part, PartKind};
+
+/// RFC 5322 2.1.1: no line longer than 998 characters, CRLF excluded.
+const MAX_LINE: usize = 998;
+/// The longest word that cannot be folded (an address in brackets with its comma, a message
+/// identifier, a URL): with the space before it and what is glued after it, it fits a line.
+pub const MAX_WORD: usize = 990;
+/// The longest field name: `Name: ` fits a line.
+const MAX_NAME: usize = MAX_LINE - 2;
+/// The longest media type, subtype, disposition type or parameter name (RFC 6838 4.2 allows
+/// 127 characters for type and subtype names).
+const MAX_TOKEN: usize = 127;
 
 /// Why a builder refused a value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,10 +61,27 @@ pub enum BuildError {
     /// `Content-Disposition`, `MIME-Version`).
     #[error("field {0:?} is written by the builder")]
     Reserved(String),
+    /// A word that cannot be folded and would make a line longer than 998 characters (RFC 5322
+    /// 2.1.1): an address or message identifier over [`MAX_WORD`], a field name over 996, a
+    /// media type, subtype or parameter name over 127.
+    #[error("{0:?} is too long for a header line")]
+    TooLong(String),
+    /// A `charset` for text that cannot carry it: unknown, not an encoding the builder can write
+    /// (UTF-7, UTF-16), or lacking some of the text's characters.
+    #[error("charset {0:?} cannot carry the text")]
+    Charset(String),
+    /// A non-ASCII address on an entity without [`Entity::utf8_headers`].
+    #[error("address {0:?} is not ASCII (RFC 6532 needs Entity::utf8_headers)")]
+    Utf8(String),
+    /// A value the field's grammar cannot hold (a `Received` without a date or with an unknown
+    /// clause, a URL or list identifier with brackets or spaces, ...).
+    #[error("invalid field value {0:?}")]
+    Value(String),
 }
 
 /// One header field value as the builder writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HeaderValue {
     /// Unstructured text (RFC 5322 3.2.5): RFC 2047 encoded where needed.
     Text(String),
@@ -55,6 +91,16 @@ pub enum HeaderValue {
     Date(DateTime),
     /// Message identifiers (RFC 5322 3.6.4).
     MessageIds(Vec<MessageId>),
+    /// A `Received` trace field (RFC 5322 3.6.7: `received-token`s, then `;` and the date,
+    /// which is required): clause values are written as words, quoted where they would not read
+    /// back as written; comments RFC 2047 encoded where needed.
+    Received(Received),
+    /// A `Return-Path` (RFC 5322 3.6.7 `path`): `<address>`, or `<>` for `None`.
+    ReturnPath(Option<String>),
+    /// A `List-Id` (RFC 2919: `[phrase] "<" list-id ">"`, the identifier a dot-atom).
+    ListId(ListId),
+    /// An RFC 2369 URL list (`List-Unsubscribe`, ...): `<url>, <url>`.
+    Urls(Vec<String>),
 }
 
 /// The content of an entity.
@@ -80,6 +126,7 @@ pub struct Entity {
     params: Vec<(String, String)>,
     disposition: Option<(String, Vec<(String, String)>)>,
     content: Content,
+    utf8: bool,
 }
 
 fn is_token(s: &str) -> bool {
@@ -88,11 +135,14 @@ fn is_token(s: &str) -> bool {
             .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
 }
 
+/// RFC 2045 5.1 `token`, at most [`MAX_TOKEN`] characters.
 fn check_token(s: &str) -> Result<(), BuildError> {
-    if is_token(s) {
-        Ok(())
-    } else {
+    if !is_token(s) {
         Err(BuildError::Token(s.to_string()))
+    } else if s.len() > MAX_TOKEN {
+        Err(BuildError::TooLong(s.to_string()))
+    } else {
+        Ok(())
     }
 }
 
@@ -107,7 +157,19 @@ impl Entity {
             params: Vec::new(),
             disposition: None,
             content,
+            utf8: false,
         })
+    }
+
+    /// Allows UTF-8 in addresses (RFC 6532 3.2: `addr-spec` with UTF-8 local parts and
+    /// domains), written as raw UTF-8: the message then needs an SMTPUTF8 (RFC 6531) path.
+    /// Without it (the default) a non-ASCII address is refused with [`BuildError::Utf8`]. Call
+    /// it before adding such addresses; it applies to this entity's header fields. Display names
+    /// and other text stay RFC 2047 encoded either way.
+    #[must_use]
+    pub fn utf8_headers(mut self) -> Self {
+        self.utf8 = true;
+        self
     }
 
     /// A `text/<subtype>` entity; the charset is `utf-8` (`us-ascii` for ASCII text).
@@ -160,12 +222,21 @@ impl Entity {
 
     /// Adds a content-type parameter (`charset`, `name`, `type` for multipart/related, ...).
     /// The name is an RFC 2231 `attribute`: a token without `*`, `'` or `%`.
+    ///
+    /// `charset` on a text entity re-encodes the text in that charset when the message is
+    /// built (WHATWG labels; a label that cannot carry the text is refused with
+    /// [`BuildError::Charset`]), so the label always says what the bytes are.
     pub fn param(mut self, name: &str, value: &str) -> Result<Self, BuildError> {
         check_token(name)?;
         if name.contains(['*', '\'', '%']) {
             return Err(BuildError::Token(name.to_string()));
         }
         let lower = name.to_ascii_lowercase();
+        if lower == "charset" {
+            if let Content::Text(t) = &self.content {
+                encode_charset(t, value)?;
+            }
+        }
         self.params.retain(|(n, _)| *n != lower);
         self.params.push((lower, value.to_string()));
         Ok(self)
@@ -181,6 +252,23 @@ impl Entity {
         Ok(self)
     }
 
+    /// Adds a parameter to the `Content-Disposition` (RFC 2183 2: `filename`, `size`,
+    /// `creation-date`, ...), set first with [`Entity::disposition`]; the name is an RFC 2231
+    /// `attribute`, a parameter of that name is replaced.
+    pub fn disposition_param(mut self, name: &str, value: &str) -> Result<Self, BuildError> {
+        check_token(name)?;
+        if name.contains(['*', '\'', '%']) {
+            return Err(BuildError::Token(name.to_string()));
+        }
+        let Some((_, params)) = &mut self.disposition else {
+            return Err(BuildError::Value("no Content-Disposition to add to".into()));
+        };
+        let lower = name.to_ascii_lowercase();
+        params.retain(|(n, _)| *n != lower);
+        params.push((lower, value.to_string()));
+        Ok(self)
+    }
+
     /// Adds an unstructured header field (`Subject`, `Comments`, `X-...`).
     pub fn header(self, name: &str, text: &str) -> Result<Self, BuildError> {
         self.field(name, HeaderValue::Text(text.to_string()))
@@ -188,7 +276,7 @@ impl Entity {
 
     /// Adds a field of any kind. MIME fields are reserved: the builder writes them.
     pub fn field(mut self, name: &str, value: HeaderValue) -> Result<Self, BuildError> {
-        check_field(name, &value)?;
+        check_field(name, &value, self.utf8)?;
         self.headers.push((name.to_string(), value));
         Ok(self)
     }
@@ -265,6 +353,8 @@ impl Entity {
             }
         }
         let opts = part.owner().options();
+        // A message with UTF-8 (or other 8-bit) header text keeps its addresses as they are.
+        e.utf8 = part.headers().iter().any(|f| !f.raw_value().is_ascii());
         for f in part.headers() {
             let name = f.name_str();
             if name.is_empty() || !name.bytes().all(crate::header::is_ftext) {
@@ -285,21 +375,18 @@ impl Entity {
                 Some(FieldValue::MessageIds(ids)) if !ids.is_empty() => {
                     HeaderValue::MessageIds(ids)
                 }
-                _ => HeaderValue::Text(
-                    f.text(opts)
-                        .map(|(t, _)| t.into_owned())
-                        .unwrap_or_default(),
-                ),
+                Some(FieldValue::Received(r)) if r.date.is_some() => HeaderValue::Received(r),
+                Some(FieldValue::ReturnPath(p)) => HeaderValue::ReturnPath(p),
+                Some(FieldValue::ListId(Some(l))) => HeaderValue::ListId(l),
+                Some(FieldValue::Urls(u)) if !u.is_empty() => HeaderValue::Urls(u),
+                Some(FieldValue::Text(t)) => HeaderValue::Text(t),
+                _ => HeaderValue::Text(display(f, opts)),
             };
             // A value the builder cannot write typed (an address without a domain) is kept as
             // its text.
-            let value = match check_field(&name, &value) {
+            let value = match check_field(&name, &value, e.utf8) {
                 Ok(()) => value,
-                Err(_) => HeaderValue::Text(
-                    f.text(opts)
-                        .map(|(t, _)| t.into_owned())
-                        .unwrap_or_default(),
-                ),
+                Err(_) => HeaderValue::Text(display(f, opts)),
             };
             e = e.field(&name, value)?;
         }
@@ -319,11 +406,13 @@ impl Entity {
         out
     }
 
-    fn write(&self, out: &mut Vec<u8>, top: bool, counter: &mut u64) {
+    /// Writes the header section and body; `message` says this is a message's header (the top
+    /// one or an encapsulated one), which carries `MIME-Version` (RFC 2045 4).
+    fn write(&self, out: &mut Vec<u8>, message: bool, counter: &mut u64) {
         for (name, value) in &self.headers {
             write_field(out, name, value);
         }
-        if top {
+        if message {
             out.extend_from_slice(b"MIME-Version: 1.0\r\n");
         }
         // Encode the body first: the boundary and the transfer encoding depend on it.
@@ -332,6 +421,19 @@ impl Entity {
         if let Some(b) = &boundary {
             params.retain(|(n, _)| n != "boundary");
             params.push(("boundary".into(), b.clone()));
+        }
+        if self.mime_type == "multipart" && self.subtype == "related" {
+            // RFC 2387 3.1: `type` is required, the root (first) part's type.
+            if let (false, Content::Multipart(parts)) =
+                (params.iter().any(|(n, _)| n == "type"), &self.content)
+            {
+                if let Some(root) = parts.first() {
+                    params.push((
+                        "type".into(),
+                        format!("{}/{}", root.mime_type, root.subtype),
+                    ));
+                }
+            }
         }
         let mut line = Line::start(out, "Content-Type");
         line.word(out, &format!("{}/{}", self.mime_type, self.subtype), false);
@@ -356,21 +458,24 @@ impl Entity {
         match &self.content {
             Content::Text(t) => {
                 let canon = canonical_text(t);
-                encode_leaf(&canon, true)
-            }
-            Content::Bytes(b) if self.mime_type == "message" => {
-                let cte = match scan(b) {
-                    (_, true) => "binary",
-                    (0, false) => "7bit",
-                    _ => "8bit",
+                let label = self
+                    .params
+                    .iter()
+                    .find(|(n, _)| n == "charset")
+                    .map(|(_, v)| v.as_str());
+                // `param` checked that the charset can carry the text.
+                let bytes = match label {
+                    Some(l) => encode_charset_bytes(&canon, l).unwrap_or(canon),
+                    None => canon,
                 };
-                (b.clone(), cte, None)
+                encode_leaf(&bytes, true)
             }
+            Content::Bytes(b) if self.mime_type == "message" => (b.clone(), identity_cte(b), None),
             Content::Bytes(b) => encode_leaf(b, false),
             Content::Message(m) => {
                 let mut inner = Vec::new();
-                m.write(&mut inner, false, counter);
-                let cte = if inner.is_ascii() { "7bit" } else { "8bit" };
+                m.write(&mut inner, true, counter);
+                let cte = identity_cte(&inner);
                 (inner, cte, None)
             }
             Content::Multipart(parts) => {
@@ -394,7 +499,6 @@ impl Entity {
                     }
                 };
                 let mut body = Vec::new();
-                let is8 = encoded.iter().any(|e| !e.is_ascii());
                 for e in &encoded {
                     body.extend_from_slice(b"--");
                     body.extend_from_slice(boundary.as_bytes());
@@ -405,15 +509,68 @@ impl Entity {
                 body.extend_from_slice(b"--");
                 body.extend_from_slice(boundary.as_bytes());
                 body.extend_from_slice(b"--\r\n");
-                (body, if is8 { "8bit" } else { "7bit" }, Some(boundary))
+                // RFC 2045 6.4: a multipart's encoding is the widest of its parts'.
+                let cte = encoded
+                    .iter()
+                    .map(|e| identity_cte(e))
+                    .max_by_key(|c| match *c {
+                        "binary" => 2,
+                        "8bit" => 1,
+                        _ => 0,
+                    })
+                    .unwrap_or("7bit");
+                (body, cte, Some(boundary))
             }
         }
     }
 }
 
-fn check_field(name: &str, value: &HeaderValue) -> Result<(), BuildError> {
+/// The identity encoding bytes need: `7bit`, `8bit` or, when not line-safe, `binary`.
+fn identity_cte(b: &[u8]) -> &'static str {
+    match scan(b) {
+        (_, true) => "binary",
+        (0, false) => "7bit",
+        _ => "8bit",
+    }
+}
+
+/// The text in the charset `label` names; `BuildError::Charset` when the label is unknown,
+/// cannot be written (UTF-7, UTF-16: encoding_rs writes those as UTF-8) or lacks some character.
+fn encode_charset(text: &str, label: &str) -> Result<(), BuildError> {
+    encode_charset_bytes(text.as_bytes(), label).map(|_| ())
+}
+
+fn encode_charset_bytes(canon: &[u8], label: &str) -> Result<Vec<u8>, BuildError> {
+    let err = || BuildError::Charset(label.to_string());
+    let text = std::str::from_utf8(canon).map_err(|_| err())?;
+    let cs = mailwire_rfc2047::charset::lookup(label.as_bytes()).ok_or_else(err)?;
+    let enc = cs.encoding().ok_or_else(err)?;
+    if enc == encoding_rs::UTF_8 || (text.is_ascii() && enc.is_ascii_compatible()) {
+        return Ok(canon.to_vec());
+    }
+    let (bytes, used, unmappable) = enc.encode(text);
+    if used != enc || unmappable {
+        return Err(err());
+    }
+    Ok(bytes.into_owned())
+}
+
+/// The text a field shows (for values the builder has no type for).
+fn display(f: &crate::HeaderField<'_>, opts: &mailwire_core::Options) -> String {
+    f.decoded(opts)
+        .map(|(t, _)| t.into_owned())
+        .unwrap_or_default()
+}
+
+/// The clause names of RFC 5322 3.6.7 `received-token`s as mailwire reads them.
+const CLAUSES: [&str; 6] = ["from", "by", "via", "with", "id", "for"];
+
+fn check_field(name: &str, value: &HeaderValue, utf8: bool) -> Result<(), BuildError> {
     if name.is_empty() || !name.bytes().all(crate::header::is_ftext) {
         return Err(BuildError::FieldName(name.to_string()));
+    }
+    if name.len() > MAX_NAME {
+        return Err(BuildError::TooLong(name.to_string()));
     }
     let lower = name.to_ascii_lowercase();
     if matches!(
@@ -422,10 +579,20 @@ fn check_field(name: &str, value: &HeaderValue) -> Result<(), BuildError> {
     ) {
         return Err(BuildError::Reserved(name.to_string()));
     }
+    let word = |w: &str, room: usize| -> Result<(), BuildError> {
+        if w.len() + room > MAX_WORD {
+            Err(BuildError::TooLong(w.to_string()))
+        } else {
+            Ok(())
+        }
+    };
     match value {
+        HeaderValue::Text(_) | HeaderValue::Date(_) => {}
         HeaderValue::Addresses(list) => {
             for m in list.iter().flat_map(Address::mailboxes) {
-                check_address(&m.address)?;
+                check_address(&m.address, utf8)?;
+                // `<address>,`
+                word(&m.address, 3)?;
             }
         }
         HeaderValue::MessageIds(ids) => {
@@ -434,11 +601,92 @@ fn check_field(name: &str, value: &HeaderValue) -> Result<(), BuildError> {
                 if !valid_msg_id(s) {
                     return Err(BuildError::MessageId(s.to_string()));
                 }
+                word(s, 2)?;
             }
         }
-        _ => {}
+        HeaderValue::ReturnPath(p) => {
+            if let Some(a) = p {
+                check_address(a, utf8)?;
+                word(a, 2)?;
+            }
+        }
+        HeaderValue::ListId(l) => {
+            if !(l.id.is_ascii() && crate::typed::address::is_dot_atom(&l.id)) {
+                return Err(BuildError::Value(l.id.clone()));
+            }
+            word(&l.id, 2)?;
+        }
+        HeaderValue::Urls(urls) => {
+            if urls.is_empty() {
+                return Err(BuildError::Value(String::new()));
+            }
+            for u in urls {
+                if u.is_empty()
+                    || !u
+                        .bytes()
+                        .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
+                {
+                    return Err(BuildError::Value(u.clone()));
+                }
+                word(u, 3)?;
+            }
+        }
+        HeaderValue::Received(r) => {
+            if r.date.is_none() {
+                return Err(BuildError::Value("Received without a date".into()));
+            }
+            for (n, v) in &r.clauses {
+                if !CLAUSES.iter().any(|c| c.eq_ignore_ascii_case(n)) {
+                    return Err(BuildError::Value(n.clone()));
+                }
+                if v.chars().any(char::is_control) || (!utf8 && !v.is_ascii()) {
+                    return Err(BuildError::Value(v.clone()));
+                }
+                for w in received_words(v) {
+                    word(&w, 0)?;
+                }
+            }
+        }
     }
     Ok(())
+}
+
+/// A `Received` clause value as words that read back as it (RFC 5322 3.6.7 `received-token`:
+/// `word / angle-addr / addr-spec / domain`): each space-separated word as it is when it
+/// tokenizes back to itself, else quoted; a value with runs of spaces (or at its ends) one
+/// quoted string.
+fn received_words(v: &str) -> Vec<String> {
+    let quote = |w: &str| {
+        let mut q = String::with_capacity(w.len() + 2);
+        q.push('"');
+        for c in w.chars() {
+            if c == '"' || c == '\\' {
+                q.push('\\');
+            }
+            q.push(c);
+        }
+        q.push('"');
+        q
+    };
+    if v.is_empty() {
+        return Vec::new();
+    }
+    if v.starts_with(' ') || v.ends_with(' ') || v.contains("  ") {
+        return vec![quote(v)];
+    }
+    v.split(' ')
+        .map(|w| {
+            let plain = w
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"()\"\\;[]".contains(&b))
+                && !CLAUSES.iter().any(|c| c.eq_ignore_ascii_case(w));
+            if plain {
+                w.to_string()
+            } else {
+                quote(w)
+            }
+        })
+        .collect()
 }
 
 /// RFC 5322 3.6.4 without the brackets: `id-left "@" id-right`, id-left a dot-atom-text,
@@ -466,10 +714,10 @@ fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// RFC 5322 3.4.1 `addr-spec` (RFC 6532: UTF-8 allowed): a dot-atom or quoted-string local
-/// part (as [`crate::typed::Mailbox::address`] writes it), `@`, a dot-atom or domain-literal
-/// domain.
-fn check_address(a: &str) -> Result<(), BuildError> {
+/// RFC 5322 3.4.1 `addr-spec` (with `utf8`, RFC 6532: UTF-8 allowed): a dot-atom or
+/// quoted-string local part (as [`crate::typed::Mailbox::address`] writes it), `@`, a dot-atom
+/// or domain-literal domain.
+fn check_address(a: &str, utf8: bool) -> Result<(), BuildError> {
     let valid = a.rsplit_once('@').is_some_and(|(local, domain)| {
         let dot_atom = crate::typed::address::is_dot_atom;
         let local_ok = dot_atom(local)
@@ -495,10 +743,12 @@ fn check_address(a: &str) -> Result<(), BuildError> {
                 });
         local_ok && domain_ok
     });
-    if valid {
-        Ok(())
-    } else {
+    if !valid {
         Err(BuildError::Address(a.to_string()))
+    } else if !utf8 && !a.is_ascii() {
+        Err(BuildError::Utf8(a.to_string()))
+    } else {
+        Ok(())
     }
 }
 
@@ -601,23 +851,31 @@ impl Line {
         }
     }
 
-    /// Writes a space (or a fold) and `word`; `glue` writes it without the space.
+    /// Writes a space (or a fold) and `word`; `glue` writes it without the space. A word that
+    /// starts with a fold of its own (an encoder's output) is written as it is.
     fn word(&mut self, out: &mut Vec<u8>, word: &str, glue: bool) {
-        let width = word.len() + usize::from(!glue);
-        if !glue && self.col + width > FOLD_AT && self.col > 1 {
-            out.extend_from_slice(b"\r\n");
-            self.col = 0;
+        if word.starts_with("\r\n") {
+            out.extend_from_slice(word.as_bytes());
+        } else {
+            // What decides the fold is the word's first line.
+            let first = word.find("\r\n").unwrap_or(word.len());
+            let width = first + usize::from(!glue);
+            if !glue && self.col + width > FOLD_AT && self.col > 1 {
+                out.extend_from_slice(b"\r\n");
+                self.col = 0;
+            }
+            if !glue {
+                out.push(b' ');
+                self.col += 1;
+            }
+            out.extend_from_slice(word.as_bytes());
         }
-        if !glue {
-            out.push(b' ');
-            self.col += 1;
-        }
-        out.extend_from_slice(word.as_bytes());
         // Encoded output may hold folds of its own: the column is what follows the last one.
         match word.rfind('\n') {
             Some(i) => self.col = word.len() - i - 1,
             None => self.col += word.len(),
         }
+        debug_assert!(self.col <= MAX_LINE);
     }
 }
 
@@ -627,7 +885,9 @@ fn write_field(out: &mut Vec<u8>, name: &str, value: &HeaderValue) {
         HeaderValue::Text(t) => {
             let enc = mailwire_rfc2047::encode(t, Context::Text, line.col + 1);
             if !enc.is_empty() {
-                out.push(b' ');
+                if !enc.starts_with("\r\n") {
+                    out.push(b' ');
+                }
                 out.extend_from_slice(enc.as_bytes());
             }
         }
@@ -646,8 +906,8 @@ fn write_field(out: &mut Vec<u8>, name: &str, value: &HeaderValue) {
                         write_mailbox(out, &mut line, m, if last { "" } else { "," })
                     }
                     Address::Group(g) => {
-                        let name = mailwire_rfc2047::encode(&g.name, Context::Phrase, line.col + 1);
-                        line.word(out, &format!("{name}:"), false);
+                        write_phrase(out, &mut line, &g.name);
+                        line.word(out, ":", true);
                         let k = g.members.len();
                         for (j, m) in g.members.iter().enumerate() {
                             write_mailbox(out, &mut line, m, if j + 1 == k { "" } else { "," });
@@ -657,15 +917,76 @@ fn write_field(out: &mut Vec<u8>, name: &str, value: &HeaderValue) {
                 }
             }
         }
+        HeaderValue::ReturnPath(p) => line.word(
+            out,
+            &format!("<{}>", p.as_deref().unwrap_or_default()),
+            false,
+        ),
+        HeaderValue::ListId(l) => {
+            if let Some(name) = &l.name {
+                write_phrase(out, &mut line, name);
+            }
+            line.word(out, &format!("<{}>", l.id), false);
+        }
+        HeaderValue::Urls(urls) => {
+            let n = urls.len();
+            for (i, u) in urls.iter().enumerate() {
+                let sep = if i + 1 == n { "" } else { "," };
+                line.word(out, &format!("<{u}>{sep}"), false);
+            }
+        }
+        HeaderValue::Received(r) => {
+            for (name, value) in &r.clauses {
+                line.word(out, &name.to_ascii_lowercase(), false);
+                for w in received_words(value) {
+                    line.word(out, &w, false);
+                }
+            }
+            for c in &r.comments {
+                let enc = mailwire_rfc2047::encode(c, Context::Comment, line.col + 2);
+                let enc = enc.strip_prefix("\r\n ").unwrap_or(&enc);
+                line.word(out, &format!("({enc})"), false);
+            }
+            if let Some(d) = &r.date {
+                line.word(out, ";", true);
+                line.word(out, &d.to_string(), false);
+            }
+        }
     }
     out.extend_from_slice(b"\r\n");
+}
+
+/// Does `name` read back as written through RFC 5322 `phrase` semantics (words separated by
+/// single spaces, nothing the encoder could not keep apart)? Otherwise it is written as encoded
+/// words only, which keep every character.
+fn plain_phrase(name: &str) -> bool {
+    !name.starts_with(' ')
+        && !name.ends_with(' ')
+        && !name.contains("  ")
+        && !name.chars().any(char::is_control)
+}
+
+/// A display name (RFC 5322 `phrase`, RFC 2047 5(3) encoded where needed).
+fn write_phrase(out: &mut Vec<u8>, line: &mut Line, name: &str) {
+    if name.is_empty() {
+        line.word(out, "\"\"", false);
+    } else if plain_phrase(name) {
+        let phrase = mailwire_rfc2047::encode(name, Context::Phrase, line.col + 1);
+        line.word(out, &phrase, false);
+    } else {
+        // Runs of white space, or white space at the ends, would be folded away (RFC 5322
+        // 3.2.2): encoded words carry them (the white space between adjacent encoded words is
+        // not part of the text, RFC 2047 6.2).
+        for w in mailwire_rfc2047::encode_word(name, Context::Phrase).split(' ') {
+            line.word(out, w, false);
+        }
+    }
 }
 
 fn write_mailbox(out: &mut Vec<u8>, line: &mut Line, m: &Mailbox, sep: &str) {
     match &m.name {
         Some(name) => {
-            let phrase = mailwire_rfc2047::encode(name, Context::Phrase, line.col + 1);
-            line.word(out, &phrase, false);
+            write_phrase(out, line, name);
             line.word(out, &format!("<{}>{sep}", m.address), false);
         }
         None => line.word(out, &format!("{}{sep}", m.address), false),

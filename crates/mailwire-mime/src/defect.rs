@@ -11,6 +11,16 @@ use mailwire_core::DefectKind;
 pub enum MimeDefect {
     /// A line ended with a bare LF instead of CRLF (reported once per message).
     BareLf,
+    /// A CR not followed by LF (RFC 5322 2.2 and RFC 2045 2.7: CR and LF only appear together as
+    /// CRLF). Kept as content, not read as a line break; reported once per message for the
+    /// header sections, once per body when a 7bit or 8bit body is decoded.
+    BareCr,
+    /// A line longer than 998 octets, its CRLF excluded (RFC 5322 2.1.1, RFC 2045 2.7/2.8): in a
+    /// header field (reported once per field) or in a body when it is decoded (once per body).
+    LineTooLong,
+    /// An octet above 127 in a body labelled (or defaulting to) `7bit` (RFC 2045 2.7, 6.2);
+    /// reported once per body when it is decoded.
+    NonAsciiIn7bit,
     /// The message starts with a UTF-8 byte-order mark (skipped).
     ByteOrderMark,
     /// The message starts with an mbox `From ` line (kept aside, not a header field).
@@ -31,8 +41,12 @@ pub enum MimeDefect {
     MissingCloseBoundary,
     /// A multipart has no body parts (RFC 2046 5.1.1 requires at least one).
     MultipartWithoutParts,
-    /// Text after a delimiter line's transport padding.
+    /// Text after a close delimiter (`--boundary--junk`, RFC 2046 5.1.1 allows only
+    /// transport padding there); the line is read as the close delimiter.
     DelimiterTrailingText,
+    /// A boundary longer than 70 characters, ending in a space, or with characters outside RFC
+    /// 2046 5.1.1 `bchars` (`boundary := 0*69<bchars> bcharsnospace`); used as it is.
+    InvalidBoundary,
     /// A `message/rfc822` part with a base64 or quoted-printable encoding (RFC 2046 5.2.1 forbids
     /// it); not descended into.
     EncodedMessagePart,
@@ -46,6 +60,9 @@ pub enum MimeDefect {
     Base64DataAfterPadding,
     /// Base64 data ending in a single character (6 bits, less than a byte; dropped).
     Base64IncompleteGroup,
+    /// Base64 padding of the wrong length (`bA=` where `bA==` is due, `YQ===`) or a `=` where no
+    /// group ends (RFC 2045 6.8).
+    Base64BadPadding,
     /// A `=` in quoted-printable data not followed by two hex digits or a line break (kept as is).
     QpInvalidEscape,
     /// Quoted-printable with lower-case hex digits (decoded; RFC 2045 6.7 requires upper case).
@@ -86,9 +103,12 @@ pub enum MimeDefect {
     ObsoleteYear,
     /// A zone name (`EST`) or military zone instead of a numeric offset (RFC 5322 4.3).
     ObsoleteZone,
-    /// A date-time that does not follow RFC 5322 3.3 even leniently, or out-of-range fields.
+    /// A date-time that does not follow RFC 5322 3.3: not a date at all, or (read leniently)
+    /// time fields that are not two digits, a month name spelled out, a day of the week that is
+    /// not the date's, a field out of range, or a zone outside `0000` through `5959`.
     DateSyntax,
-    /// A message identifier without angle brackets or without `@` (RFC 5322 3.6.4).
+    /// A message identifier without angle brackets or without `@` (RFC 5322 3.6.4), or more than
+    /// one where the field holds exactly one (`Message-ID`, `Content-ID`, `Resent-Message-ID`).
     MessageIdSyntax,
     /// Words between message identifiers (RFC 5322 4.5.4 `obs-phrase` in In-Reply-To/References).
     ObsoletePhraseInIds,
@@ -101,6 +121,9 @@ impl DefectKind for MimeDefect {
         use MimeDefect::*;
         match self {
             BareLf => "bare-lf",
+            BareCr => "bare-cr",
+            LineTooLong => "line-too-long",
+            NonAsciiIn7bit => "non-ascii-in-7bit",
             ByteOrderMark => "byte-order-mark",
             MboxFromLine => "mbox-from-line",
             WhitespaceBeforeColon => "whitespace-before-colon",
@@ -112,12 +135,14 @@ impl DefectKind for MimeDefect {
             MissingCloseBoundary => "missing-close-boundary",
             MultipartWithoutParts => "multipart-without-parts",
             DelimiterTrailingText => "delimiter-trailing-text",
+            InvalidBoundary => "invalid-boundary",
             EncodedMessagePart => "encoded-message-part",
             DuplicateMimeField => "duplicate-mime-field",
             Base64InvalidCharacter => "base64-invalid-character",
             Base64MissingPadding => "base64-missing-padding",
             Base64DataAfterPadding => "base64-data-after-padding",
             Base64IncompleteGroup => "base64-incomplete-group",
+            Base64BadPadding => "base64-bad-padding",
             QpInvalidEscape => "qp-invalid-escape",
             QpLowercaseHex => "qp-lowercase-hex",
             UnknownCharset => "unknown-charset",
@@ -148,7 +173,9 @@ impl DefectKind for MimeDefect {
     fn expected(&self) -> &'static str {
         use MimeDefect::*;
         match self {
-            BareLf => "CRLF",
+            BareLf | BareCr => "CRLF",
+            LineTooLong => "lines of at most 998 octets",
+            NonAsciiIn7bit => "7bit data (octets 1-127)",
             ByteOrderMark | MboxFromLine => "a header field",
             WhitespaceBeforeColon => "\":\" right after the field name",
             InvalidFieldName => "ftext",
@@ -159,12 +186,14 @@ impl DefectKind for MimeDefect {
             MissingCloseBoundary => "close-delimiter",
             MultipartWithoutParts => "a body part",
             DelimiterTrailingText => "transport-padding CRLF",
+            InvalidBoundary => "boundary := 0*69<bchars> bcharsnospace",
             EncodedMessagePart => "7bit, 8bit or binary encoding for a message part",
             DuplicateMimeField => "one field of this name",
             Base64InvalidCharacter => "base64 alphabet",
             Base64MissingPadding => "\"=\" padding",
             Base64DataAfterPadding => "end of base64 data",
             Base64IncompleteGroup => "a complete base64 group",
+            Base64BadPadding => "\"=\" padding completing a group of four",
             QpInvalidEscape => "\"=\" 2HEXDIG or soft line break",
             QpLowercaseHex => "upper-case hex digits",
             UnknownCharset => "a known charset",

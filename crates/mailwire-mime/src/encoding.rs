@@ -84,8 +84,161 @@ pub fn decode_body<'a>(
             dec.finish(base + raw.len(), &mut out, defects)?;
             Cow::Owned(out)
         }
-        _ => Cow::Borrowed(raw),
+        _ => {
+            let mut check = IdentityChecker::new(encoding, base);
+            check.feed(raw, base, defects)?;
+            check.finish(base + raw.len(), defects)?;
+            Cow::Borrowed(raw)
+        }
     })
+}
+
+/// [`decode_body`] appending to a caller's buffer (the bytes of `7bit`, `8bit`, `binary` and
+/// unknown encodings are copied).
+pub fn decode_body_into(
+    raw: &[u8],
+    encoding: &TransferEncoding,
+    base: usize,
+    out: &mut Vec<u8>,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<(), DecodeError> {
+    match encoding {
+        TransferEncoding::Base64 => {
+            let mut dec = Base64Decoder::new();
+            dec.feed(raw, base, out, defects)?;
+            dec.finish(base + raw.len(), out, defects)
+        }
+        TransferEncoding::QuotedPrintable => {
+            let mut dec = QpDecoder::new();
+            dec.feed(raw, base, out, defects)?;
+            dec.finish(base + raw.len(), out, defects)
+        }
+        _ => {
+            let mut check = IdentityChecker::new(encoding, base);
+            check.feed(raw, base, defects)?;
+            check.finish(base + raw.len(), defects)?;
+            out.extend_from_slice(raw);
+            Ok(())
+        }
+    }
+}
+
+/// What a body sent as it is must keep to (RFC 2045 2.7, 2.8): for `7bit` only octets 1-127,
+/// and for `7bit` and `8bit` CR and LF only as CRLF and lines of at most 998 octets (RFC 5322
+/// 2.1.1). `binary` and unknown encodings have no such rules. Incremental: the same defects at
+/// the same offsets whatever way the body is split; each kind is reported once per body.
+#[derive(Debug, Clone)]
+pub(crate) struct IdentityChecker {
+    seven: bool,
+    lines: bool,
+    line_start: usize,
+    /// A CR at the end of the last input, its LF not seen yet (absolute offset).
+    cr_at: Option<usize>,
+    reported_8bit: bool,
+    reported_cr: bool,
+    reported_long: bool,
+}
+
+impl IdentityChecker {
+    /// A checker for a body in `encoding` starting at absolute offset `base`.
+    pub(crate) fn new(encoding: &TransferEncoding, base: usize) -> Self {
+        let seven = *encoding == TransferEncoding::SevenBit;
+        IdentityChecker {
+            seven,
+            lines: seven || *encoding == TransferEncoding::EightBit,
+            line_start: base,
+            cr_at: None,
+            reported_8bit: false,
+            reported_cr: false,
+            reported_long: false,
+        }
+    }
+
+    /// Checks `input` (at absolute offset `base`, right after the previous input).
+    pub(crate) fn feed(
+        &mut self,
+        input: &[u8],
+        base: usize,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        if self.seven && !self.reported_8bit && !input.is_ascii() {
+            let at = input.iter().position(|&b| b >= 0x80).unwrap_or(0);
+            self.reported_8bit = true;
+            defects.report(base + at, MimeDefect::NonAsciiIn7bit)?;
+        }
+        if !self.lines || (self.reported_cr && self.reported_long) {
+            return Ok(());
+        }
+        // A CR that ended the previous input: its LF must start this one.
+        let carried = match (self.cr_at.take(), input.first()) {
+            (Some(cr), Some(b'\n')) => Some(cr),
+            (Some(cr), Some(_)) => {
+                self.bare_cr(cr, defects)?;
+                None
+            }
+            (Some(cr), None) => {
+                self.cr_at = Some(cr);
+                return Ok(());
+            }
+            (None, _) => None,
+        };
+        for i in memchr::memchr2_iter(b'\r', b'\n', input) {
+            let at = base + i;
+            if input[i] == b'\r' {
+                match input.get(i + 1) {
+                    Some(b'\n') => {}
+                    Some(_) => self.bare_cr(at, defects)?,
+                    None => self.cr_at = Some(at),
+                }
+                continue;
+            }
+            let cr_before = if i == 0 {
+                carried.is_some()
+            } else {
+                input[i - 1] == b'\r'
+            };
+            self.line_end(if cr_before { at - 1 } else { at }, defects)?;
+            self.line_start = at + 1;
+        }
+        Ok(())
+    }
+
+    fn bare_cr(&mut self, at: usize, defects: &mut Defects<MimeDefect>) -> Result<(), DecodeError> {
+        if !self.reported_cr {
+            self.reported_cr = true;
+            defects.report(at, MimeDefect::BareCr)?;
+        }
+        Ok(())
+    }
+
+    fn line_end(
+        &mut self,
+        content_end: usize,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        if !self.reported_long
+            && content_end.saturating_sub(self.line_start) > crate::header::MAX_LINE
+        {
+            self.reported_long = true;
+            defects.report(self.line_start, MimeDefect::LineTooLong)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the body at absolute offset `at`.
+    pub(crate) fn finish(
+        &mut self,
+        at: usize,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        if !self.lines {
+            return Ok(());
+        }
+        if let Some(cr) = self.cr_at.take() {
+            self.bare_cr(cr, defects)?;
+        }
+        self.line_end(at, defects)
+    }
 }
 
 /// An incremental, lenient base64 decoder: whitespace is skipped, other stray characters are
@@ -96,8 +249,18 @@ pub struct Base64Decoder {
     quad: [u8; 4],
     n: usize,
     padded: bool,
+    /// `=` seen since the last group ended, and how many it needed (RFC 2045 6.8: `==` after
+    /// two characters, `=` after three).
+    pads: u8,
+    pads_due: u8,
     reported_invalid: bool,
     reported_after_pad: bool,
+    reported_pad: bool,
+    /// Absolute offset of the current line's first byte (`None`: the data's first line, whose
+    /// start the first `feed` gives), of the last CR, and whether a long line was reported.
+    line_start: Option<usize>,
+    last_cr: Option<usize>,
+    reported_long: bool,
 }
 
 impl Base64Decoder {
@@ -114,6 +277,9 @@ impl Base64Decoder {
         out: &mut Vec<u8>,
         defects: &mut Defects<MimeDefect>,
     ) -> Result<(), DecodeError> {
+        if self.line_start.is_none() {
+            self.line_start = Some(base);
+        }
         // Room for everything this call can produce (its groups, a carried-over one, and the
         // eight-byte stores of the fast path); the unused end is cut off below.
         let start = out.len();
@@ -182,6 +348,7 @@ impl Base64Decoder {
                 0..=63 => {
                     if self.padded {
                         self.padded = false;
+                        self.check_padding(base + i, defects)?;
                         if !self.reported_after_pad {
                             self.reported_after_pad = true;
                             defects.report(base + i, MimeDefect::Base64DataAfterPadding)?;
@@ -196,18 +363,37 @@ impl Base64Decoder {
                     }
                 }
                 PAD => match self.n {
-                    0 => {}
+                    0 if self.padded => self.pads = self.pads.saturating_add(1),
+                    0 => self.bad_padding(base + i, defects)?,
                     1 => {
                         defects.report(base + i, MimeDefect::Base64IncompleteGroup)?;
                         self.n = 0;
                         self.padded = true;
+                        // Already reported: the padding is not checked too.
+                        self.pads = 1;
+                        self.pads_due = 0;
                     }
-                    _ => {
+                    n => {
+                        self.pads_due = if n == 2 { 2 } else { 1 };
+                        self.pads = 1;
                         self.flush_into(out, o);
                         self.padded = true;
                     }
                 },
-                SPACE => {}
+                SPACE => {
+                    if c == b'\n' {
+                        let at = base + i;
+                        let content_end = if self.last_cr.is_some_and(|c| c + 1 == at) {
+                            at - 1
+                        } else {
+                            at
+                        };
+                        self.line_end(content_end, defects)?;
+                        self.line_start = Some(at + 1);
+                    } else if c == b'\r' {
+                        self.last_cr = Some(base + i);
+                    }
+                }
                 _ => {
                     if !self.reported_invalid {
                         self.reported_invalid = true;
@@ -216,6 +402,44 @@ impl Base64Decoder {
                 }
             }
             i += 1;
+        }
+        Ok(())
+    }
+
+    fn check_padding(
+        &mut self,
+        at: usize,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        if self.pads_due != 0 && self.pads != self.pads_due {
+            self.bad_padding(at, defects)?;
+        }
+        self.pads = 0;
+        self.pads_due = 0;
+        Ok(())
+    }
+
+    fn bad_padding(
+        &mut self,
+        at: usize,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        if !self.reported_pad {
+            self.reported_pad = true;
+            defects.report(at, MimeDefect::Base64BadPadding)?;
+        }
+        Ok(())
+    }
+
+    fn line_end(
+        &mut self,
+        content_end: usize,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        let start = self.line_start.unwrap_or(content_end);
+        if !self.reported_long && content_end.saturating_sub(start) > crate::header::MAX_LINE {
+            self.reported_long = true;
+            defects.report(start, MimeDefect::LineTooLong)?;
         }
         Ok(())
     }
@@ -266,7 +490,11 @@ impl Base64Decoder {
             }
         }
         self.n = 0;
-        Ok(())
+        if self.padded {
+            self.padded = false;
+            self.check_padding(at, defects)?;
+        }
+        self.line_end(at, defects)
     }
 }
 
@@ -308,6 +536,10 @@ pub struct QpDecoder {
     /// How many bytes at the end of `pending` are whitespace, `=` or CR (what the line's end
     /// decides about).
     tail: usize,
+    /// Absolute offset of the current line's first byte (`None` before the first `feed`), and
+    /// whether a line over 998 octets was reported.
+    line_start: Option<usize>,
+    reported_long: bool,
 }
 
 /// Trailing whitespace is removed from at most this many bytes before a line break (RFC 2045
@@ -336,6 +568,9 @@ impl QpDecoder {
     ) -> Result<(), DecodeError> {
         let mut rest = input;
         let mut at = base;
+        if self.line_start.is_none() {
+            self.line_start = Some(base);
+        }
         if !self.pending.is_empty() {
             match memchr::memchr(b'\n', rest) {
                 Some(lf) => {
@@ -343,6 +578,9 @@ impl QpDecoder {
                     self.tail = 0;
                     line.extend_from_slice(&rest[..=lf]);
                     decode_qp_line(&line, self.pending_at, out, defects)?;
+                    let cr = line.len() >= 2 && line[line.len() - 2] == b'\r';
+                    self.line_end(at + lf - usize::from(cr), defects)?;
+                    self.line_start = Some(at + lf + 1);
                     rest = &rest[lf + 1..];
                     at += lf + 1;
                 }
@@ -356,6 +594,10 @@ impl QpDecoder {
             match memchr::memchr(b'\n', rest) {
                 Some(lf) => {
                     decode_qp_line(&rest[..=lf], at, out, defects)?;
+                    // The line may have begun in an earlier input (`line_start`).
+                    let cr = lf > 0 && rest[lf - 1] == b'\r';
+                    self.line_end(at + lf - usize::from(cr), defects)?;
+                    self.line_start = Some(at + lf + 1);
                     rest = &rest[lf + 1..];
                     at += lf + 1;
                 }
@@ -399,16 +641,30 @@ impl QpDecoder {
         Ok(())
     }
 
-    /// Ends the data: decodes the last line (which has no line break).
+    fn line_end(
+        &mut self,
+        content_end: usize,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        let start = self.line_start.unwrap_or(content_end);
+        if !self.reported_long && content_end.saturating_sub(start) > crate::header::MAX_LINE {
+            self.reported_long = true;
+            defects.report(start, MimeDefect::LineTooLong)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the data (at absolute offset `at`): decodes the last line (which has no line break).
     pub fn finish(
         &mut self,
-        _at: usize,
+        at: usize,
         out: &mut Vec<u8>,
         defects: &mut Defects<MimeDefect>,
     ) -> Result<(), DecodeError> {
         let line = std::mem::take(&mut self.pending);
         self.tail = 0;
-        decode_qp_line(&line, self.pending_at, out, defects)
+        decode_qp_line(&line, self.pending_at, out, defects)?;
+        self.line_end(at, defects)
     }
 }
 
@@ -674,6 +930,63 @@ mod tests {
         out
     }
 
+    /// Output and defects of decoding `data` in the pieces `cuts` says, with `enc`.
+    fn split_decode(enc: &TransferEncoding, data: &[u8], cuts: &[usize]) -> (Vec<u8>, Vec<String>) {
+        let mut d = Defects::new(Strictness::Lenient, 100);
+        let mut out = Vec::new();
+        let mut b64 = Base64Decoder::new();
+        let mut qp = QpDecoder::new();
+        let mut id = IdentityChecker::new(enc, 7);
+        let mut prev = 0;
+        for &c in cuts.iter().chain(std::iter::once(&data.len())) {
+            let c = c.clamp(prev, data.len());
+            let (piece, at) = (&data[prev..c], 7 + prev);
+            match enc {
+                TransferEncoding::Base64 => b64.feed(piece, at, &mut out, &mut d).unwrap(),
+                TransferEncoding::QuotedPrintable => qp.feed(piece, at, &mut out, &mut d).unwrap(),
+                _ => id.feed(piece, at, &mut d).unwrap(),
+            }
+            prev = c;
+        }
+        let end = 7 + data.len();
+        match enc {
+            TransferEncoding::Base64 => b64.finish(end, &mut out, &mut d).unwrap(),
+            TransferEncoding::QuotedPrintable => qp.finish(end, &mut out, &mut d).unwrap(),
+            _ => id.finish(end, &mut d).unwrap(),
+        }
+        let mut codes: Vec<String> = d
+            .as_slice()
+            .iter()
+            .map(|x| format!("{}@{}", x.kind.code(), x.offset))
+            .collect();
+        codes.sort();
+        (out, codes)
+    }
+
+    #[test]
+    fn line_checks_of_every_decoder() {
+        let mut long = vec![b'Q'; 1000];
+        long.extend_from_slice(b"\r\nQUJD\r\n");
+        for enc in [
+            TransferEncoding::Base64,
+            TransferEncoding::QuotedPrintable,
+            TransferEncoding::SevenBit,
+            TransferEncoding::EightBit,
+        ] {
+            let (_, d) = split_decode(&enc, &long, &[]);
+            assert!(d.contains(&"line-too-long@7".to_string()), "{enc:?}: {d:?}");
+            let ok = [&long[..998], &long[1000..]].concat();
+            let (_, d) = split_decode(&enc, &ok, &[500, 999]);
+            assert!(
+                !d.iter().any(|c| c.starts_with("line-too-long")),
+                "{enc:?}: {d:?}"
+            );
+        }
+        assert!(split_decode(&TransferEncoding::Binary, &long, &[])
+            .1
+            .is_empty());
+    }
+
     proptest! {
         #[test]
         fn base64_round_trip(data in proptest::collection::vec(any::<u8>(), 0..500)) {
@@ -711,6 +1024,22 @@ mod tests {
             } else { data.clone() };
             prop_assert_eq!(dec, expected);
             prop_assert!(defects.is_empty());
+        }
+
+        #[test]
+        fn defects_are_split_invariant(
+            parts in proptest::collection::vec((0usize..1100, prop_oneof![Just(&b"\r\n"[..]), Just(&b"\n"[..]), Just(&b"\r"[..]), Just(&b"=\r\n"[..]), Just(&b"\xE9"[..]), Just(&b"=="[..]), Just(&b"*"[..])]), 0..5),
+            cuts in proptest::collection::vec(0usize..5000, 0..6),
+        ) {
+            let mut data = Vec::new();
+            for (n, tail) in parts {
+                data.extend(std::iter::repeat_n(b'A', n));
+                data.extend_from_slice(tail);
+            }
+            let mut cuts = cuts; cuts.sort_unstable();
+            for enc in [TransferEncoding::Base64, TransferEncoding::QuotedPrintable, TransferEncoding::SevenBit, TransferEncoding::EightBit] {
+                prop_assert_eq!(split_decode(&enc, &data, &cuts), split_decode(&enc, &data, &[]), "{:?}", enc);
+            }
         }
 
         #[test]

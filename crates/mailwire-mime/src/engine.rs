@@ -9,12 +9,18 @@
 //! `--b1`. Any open ancestor's delimiter also ends inner parts (a missing close delimiter).
 //!
 //! The engine never recurses: open parts are a stack bounded by `Limits::max_depth`.
+//!
+//! Every decision depends only on bytes within the limits ahead of the position (a header field
+//! within `max_header_size`, a delimiter or mbox line within `max_line`), never on how much
+//! happens to be buffered, so the tree API (the whole message at once) and the streaming parser
+//! (any chunking) decide alike. Undecided scans keep their position between calls (linear time
+//! over any chunking), and body runs are handed out in pieces of at most [`BODY_CHUNK`] bytes.
 
 use std::collections::VecDeque;
 
 use mailwire_core::{DecodeError, Defects, Options};
 
-use crate::header::{scan_line, Scan};
+use crate::header::{FieldFlags, FieldScan, Scan};
 use crate::typed::params::ContentType;
 use crate::typed::TransferEncoding;
 use crate::MimeDefect;
@@ -113,11 +119,25 @@ enum Delim {
     Match {
         frame: usize,
         close: bool,
-        line_end: usize,
+        /// Offset (in the line) of text after a close delimiter, tolerated with a defect.
+        trailing: Option<usize>,
     },
     NoMatch,
-    NeedMore,
 }
+
+/// The line starting at some offset, as far as the limits let the engine look.
+enum Line<'b> {
+    /// Its content (a final CR included) and whether an LF ends it (else the input does).
+    Complete(&'b [u8], bool),
+    /// No LF within `max_line` bytes: not a delimiter (nor an mbox line).
+    TooLong,
+    /// More input is needed to decide.
+    Pending,
+}
+
+/// The most body bytes one body event covers: the streaming parser decodes one event at a time,
+/// so this bounds its scratch buffer.
+pub(crate) const BODY_CHUNK: usize = 64 * 1024;
 
 /// The structure engine.
 #[derive(Debug, Clone)]
@@ -130,8 +150,15 @@ pub(crate) struct Engine {
     pub(crate) defects: Defects<MimeDefect>,
     parts: usize,
     saw_bare_lf: bool,
+    saw_bare_cr: bool,
     header_bytes: usize,
     header_count: usize,
+    /// Where the header section being read starts (for limit errors).
+    section_start: usize,
+    field_scan: FieldScan,
+    /// The line whose end is being looked for: `(start, searched up to)`, absolute.
+    line_wait: Option<(usize, usize)>,
+    bom_checked: bool,
     region_start: usize,
     scan_from: usize,
     finder: memchr::memmem::Finder<'static>,
@@ -149,8 +176,13 @@ impl Engine {
             defects,
             parts: 0,
             saw_bare_lf: false,
+            saw_bare_cr: false,
             header_bytes: 0,
             header_count: 0,
+            section_start: 0,
+            field_scan: FieldScan::default(),
+            line_wait: None,
+            bom_checked: false,
             region_start: 0,
             scan_from: 0,
             finder: memchr::memmem::Finder::new(b"\n--"),
@@ -206,60 +238,85 @@ impl Engine {
         buf.get(self.pos.saturating_sub(base)..).unwrap_or_default()
     }
 
-    fn start(&mut self, buf: &[u8], base: usize, eof: bool) -> Result<bool, DecodeError> {
-        let w = self.window(buf, base);
-        if !eof && w.len() < 3 && b"\xEF\xBB\xBF".starts_with(w) {
-            return Ok(false);
+    /// The line starting at absolute `at`, looked at up to `max_line` bytes; the search for its
+    /// LF resumes where the last call for the same line stopped.
+    fn line_at<'b>(&mut self, buf: &'b [u8], base: usize, at: usize, eof: bool) -> Line<'b> {
+        let max = self.opts.limits.max_line;
+        let w = buf.get(at.saturating_sub(base)..).unwrap_or_default();
+        let window = w.get(..w.len().min(max)).unwrap_or_default();
+        let from = match self.line_wait {
+            Some((start, searched)) if start == at => searched.saturating_sub(at),
+            _ => 0,
         }
-        if w.starts_with(b"\xEF\xBB\xBF") {
-            self.defects.report(self.pos, MimeDefect::ByteOrderMark)?;
-            self.pos += 3;
+        .min(window.len());
+        match memchr::memchr(b'\n', &window[from..]) {
+            Some(i) => {
+                self.line_wait = None;
+                Line::Complete(&window[..from + i], true)
+            }
+            None if window.len() >= max => {
+                self.line_wait = None;
+                Line::TooLong
+            }
+            None if eof => {
+                self.line_wait = None;
+                Line::Complete(window, false)
+            }
+            None => {
+                self.line_wait = Some((at, at + window.len()));
+                Line::Pending
+            }
+        }
+    }
+
+    fn start(&mut self, buf: &[u8], base: usize, eof: bool) -> Result<bool, DecodeError> {
+        if !self.bom_checked {
+            let w = self.window(buf, base);
+            if !eof && w.len() < 3 && b"\xEF\xBB\xBF".starts_with(w) {
+                return Ok(false);
+            }
+            if w.starts_with(b"\xEF\xBB\xBF") {
+                self.defects.report(self.pos, MimeDefect::ByteOrderMark)?;
+                self.pos += 3;
+            }
+            self.bom_checked = true;
         }
         let w = self.window(buf, base);
         if !eof && w.len() < 5 && b"From ".starts_with(w) {
             return Ok(false);
         }
-        // `From ` starts an mbox separator line; `From  :` is a header field (obs-optional).
-        let after = w.get(4..).unwrap_or_default();
-        let ws = after
-            .iter()
-            .take_while(|&&b| b == b' ' || b == b'\t')
-            .count();
-        let is_field = match after.get(ws) {
-            Some(b':') => true,
-            Some(_) => false,
-            None => {
-                if !eof
-                    && ws == after.len()
-                    && w.len() < self.opts.limits.max_line
-                    && w.starts_with(b"From ")
-                {
-                    return Ok(false);
+        if w.starts_with(b"From ") {
+            // `From ` starts an mbox separator line; `From  :` is a header field
+            // (obs-optional). Decided on the line within `max_line` bytes, in both APIs.
+            let (line, lf) = match self.line_at(buf, base, self.pos, eof) {
+                Line::Pending => return Ok(false),
+                Line::Complete(line, lf) => (line, lf),
+                Line::TooLong => {
+                    let w = self.window(buf, base);
+                    (w.get(..self.opts.limits.max_line).unwrap_or(w), false)
                 }
-                false
-            }
-        };
-        if w.starts_with(b"From ") && !is_field {
-            match memchr::memchr(b'\n', w) {
-                Some(lf) => {
-                    self.defects.report(self.pos, MimeDefect::MboxFromLine)?;
-                    self.queue.push_back(Ev::MboxFrom {
-                        start: self.pos,
-                        end: self.pos + lf + 1,
-                    });
-                    self.pos += lf + 1;
+            };
+            let after = line.get(4..).unwrap_or_default();
+            let ws = after
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let is_field = after.get(ws) == Some(&b':');
+            if !is_field {
+                if line.len() >= self.opts.limits.max_line {
+                    return Err(DecodeError::limit(
+                        self.pos + self.opts.limits.max_line,
+                        "max_line",
+                        self.opts.limits.max_line,
+                    ));
                 }
-                None if !eof => {
-                    if w.len() >= self.opts.limits.max_line {
-                        return Err(DecodeError::limit(
-                            self.pos,
-                            "max_line",
-                            self.opts.limits.max_line,
-                        ));
-                    }
-                    return Ok(false);
-                }
-                None => {}
+                let end = self.pos + line.len() + usize::from(lf);
+                self.defects.report(self.pos, MimeDefect::MboxFromLine)?;
+                self.queue.push_back(Ev::MboxFrom {
+                    start: self.pos,
+                    end,
+                });
+                self.pos = end;
             }
         }
         self.open_part(None)?;
@@ -301,29 +358,36 @@ impl Engine {
         self.state = State::Headers;
         self.header_bytes = 0;
         self.header_count = 0;
+        self.section_start = self.pos;
+        self.field_scan = FieldScan::default();
         Ok(())
     }
 
     fn headers(&mut self, buf: &[u8], base: usize, eof: bool) -> Result<bool, DecodeError> {
-        let w = self.window(buf, base);
-        let max = self
-            .opts
-            .limits
-            .max_header_size
-            .saturating_sub(self.header_bytes);
+        let limit = self.opts.limits.max_header_size;
+        let max = limit.saturating_sub(self.header_bytes);
         // A delimiter of an enclosing multipart ends the part even inside its header section.
-        if w.starts_with(b"--") && self.active_boundaries() {
-            match self.delimiter(w, self.pos, eof) {
-                Delim::NeedMore => return Ok(false),
-                Delim::Match { .. } => {
-                    self.defects
-                        .report(self.pos, MimeDefect::MissingHeaderSeparator)?;
-                    return self.end_headers(self.pos);
+        if self.field_scan == FieldScan::default()
+            && self.window(buf, base).starts_with(b"--")
+            && self.active_boundaries()
+        {
+            match self.line_at(buf, base, self.pos, eof) {
+                Line::Pending => return Ok(false),
+                Line::TooLong => {}
+                Line::Complete(line, _) => {
+                    if let Delim::Match { .. } = self.delimiter(line) {
+                        self.defects
+                            .report(self.pos, MimeDefect::MissingHeaderSeparator)?;
+                        return self.end_headers(self.pos);
+                    }
                 }
-                Delim::NoMatch => {}
             }
         }
-        match scan_line(w, eof, max, self.pos)? {
+        let w = self.window(buf, base);
+        let scan = self
+            .field_scan
+            .scan(w, eof, max, self.section_start + limit, limit)?;
+        match scan {
             Scan::NeedMore => Ok(false),
             Scan::End { len, bare_lf } => {
                 if bare_lf {
@@ -336,28 +400,14 @@ impl Engine {
                     .report(self.pos, MimeDefect::MissingHeaderSeparator)?;
                 self.end_headers(self.pos)
             }
-            Scan::Orphan { len } => {
+            Scan::Orphan { len, flags } => {
                 self.defects
                     .report(self.pos, MimeDefect::ContinuationWithoutField)?;
-                self.field(w, len)
+                self.flags(flags)?;
+                self.field(len)
             }
-            Scan::Field {
-                len,
-                name_ws,
-                bad_name,
-                bare_lf,
-            } => {
-                if name_ws {
-                    self.defects
-                        .report(self.pos, MimeDefect::WhitespaceBeforeColon)?;
-                }
-                if bad_name {
-                    self.defects
-                        .report(self.pos, MimeDefect::InvalidFieldName)?;
-                }
-                if bare_lf {
-                    self.bare_lf(self.pos)?;
-                }
+            Scan::Field { len, flags } => {
+                self.flags(flags)?;
                 let raw = w.get(..len).unwrap_or_default();
                 if let Some(colon) = memchr::memchr(b':', raw) {
                     let name = crate::header::trim_ws(&raw[..colon]);
@@ -381,12 +431,35 @@ impl Engine {
                         }
                     }
                 }
-                self.field(w, len)
+                self.field(len)
             }
         }
     }
 
-    fn field(&mut self, _w: &[u8], len: usize) -> Result<bool, DecodeError> {
+    /// Reports what a field's lines deviate in.
+    fn flags(&mut self, flags: FieldFlags) -> Result<(), DecodeError> {
+        if flags.name_ws {
+            self.defects
+                .report(self.pos, MimeDefect::WhitespaceBeforeColon)?;
+        }
+        if flags.bad_name {
+            self.defects
+                .report(self.pos, MimeDefect::InvalidFieldName)?;
+        }
+        if flags.long_line {
+            self.defects.report(self.pos, MimeDefect::LineTooLong)?;
+        }
+        if flags.bare_lf {
+            self.bare_lf(self.pos)?;
+        }
+        if flags.bare_cr && !self.saw_bare_cr {
+            self.saw_bare_cr = true;
+            self.defects.report(self.pos, MimeDefect::BareCr)?;
+        }
+        Ok(())
+    }
+
+    fn field(&mut self, len: usize) -> Result<bool, DecodeError> {
         self.header_count += 1;
         if self.header_count > self.opts.limits.max_headers {
             return Err(DecodeError::limit(
@@ -401,6 +474,7 @@ impl Engine {
             end: self.pos + len,
         });
         self.pos += len;
+        self.field_scan = FieldScan::default();
         Ok(true)
     }
 
@@ -426,16 +500,16 @@ impl Engine {
 
     fn end_headers(&mut self, body_offset: usize) -> Result<bool, DecodeError> {
         self.pos = body_offset;
+        self.field_scan = FieldScan::default();
         let opts = self.opts.clone();
         let Some(frame) = self.stack.last_mut() else {
             return Ok(false);
         };
-        let (ct, explicit) = match frame.content_type.take() {
-            Some((v, at)) => (ContentType::parse(&v, at, &opts, &mut self.defects)?, true),
-            None if frame.digest => (ContentType::new("message", "rfc822"), false),
-            None => (ContentType::default(), false),
+        let (ct, ct_at) = match frame.content_type.take() {
+            Some((v, at)) => (ContentType::parse(&v, at, &opts, &mut self.defects)?, at),
+            None if frame.digest => (ContentType::new("message", "rfc822"), body_offset),
+            None => (ContentType::default(), body_offset),
         };
-        let _ = explicit;
         let encoding = match frame.encoding.take() {
             Some((v, at)) => TransferEncoding::parse(&v, at, &mut self.defects)?,
             None => TransferEncoding::SevenBit,
@@ -444,6 +518,9 @@ impl Engine {
         if ct.mime_type == "multipart" {
             match ct.param("boundary") {
                 Some(b) if !b.is_empty() => {
+                    if !valid_boundary(b.as_bytes()) {
+                        self.defects.report(ct_at, MimeDefect::InvalidBoundary)?;
+                    }
                     frame.kind = Kind::Multipart {
                         boundary: b.as_bytes().to_vec(),
                         phase: Phase::Preamble,
@@ -492,114 +569,63 @@ impl Engine {
         Ok(true)
     }
 
-    /// Is there a delimiter line at `w` (absolute `at`, a line start, `w` starting with `--`)?
-    fn delimiter(&self, w: &[u8], at: usize, eof: bool) -> Delim {
-        let Some(rest) = w.get(2..) else {
-            return if eof { Delim::NoMatch } else { Delim::NeedMore };
+    /// Is `line` (a line's content, a final CR included, starting with `--`) a delimiter of an
+    /// open multipart? Exact matches first, innermost first; then a close delimiter followed by
+    /// text (tolerated with a defect).
+    fn delimiter(&self, line: &[u8]) -> Delim {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Some(rest) = line.get(2..) else {
+            return Delim::NoMatch;
         };
-        let mut need_more = false;
-        // Exact matches first, innermost first; then a close delimiter with trailing text.
         for lenient in [false, true] {
             for (i, f) in self.stack.iter().enumerate().rev() {
                 let Kind::Multipart { boundary, phase } = &f.kind else {
                     continue;
                 };
-                if *phase == Phase::Epilogue {
-                    continue;
-                }
-                if rest.len() < boundary.len() {
-                    if !eof && boundary.starts_with(rest) {
-                        need_more = true;
-                    }
-                    continue;
-                }
-                if !rest.starts_with(boundary) {
+                if *phase == Phase::Epilogue || !rest.starts_with(boundary) {
                     continue;
                 }
                 let after = &rest[boundary.len()..];
-                let (close, mut j) = match after {
-                    [b'-', b'-', ..] => (true, 2),
-                    [b'-'] if !eof => {
-                        need_more = true;
-                        continue;
-                    }
-                    _ => (false, 0),
-                };
+                let close = after.starts_with(b"--");
+                let mut j = if close { 2 } else { 0 };
                 while matches!(after.get(j), Some(b' ' | b'\t')) {
                     j += 1;
                 }
-                let line_start = 2 + boundary.len();
-                match after.get(j) {
-                    None if eof => {
-                        return Delim::Match {
-                            frame: i,
-                            close,
-                            line_end: at + line_start + j,
-                        }
-                    }
-                    None => {
-                        if line_start + j < self.opts.limits.max_line {
-                            need_more = true;
-                        }
-                    }
-                    Some(b'\n') => {
-                        return Delim::Match {
-                            frame: i,
-                            close,
-                            line_end: at + line_start + j + 1,
-                        }
-                    }
-                    Some(b'\r') => match after.get(j + 1) {
-                        Some(b'\n') => {
-                            return Delim::Match {
-                                frame: i,
-                                close,
-                                line_end: at + line_start + j + 2,
-                            }
-                        }
-                        None if !eof => need_more = true,
-                        _ if lenient && close => {
-                            return Delim::Match {
-                                frame: i,
-                                close,
-                                line_end: at + line_start + j + 1,
-                            }
-                        }
-                        _ => {}
-                    },
-                    Some(_) if lenient && close => {
-                        // `--b--junk`: a close delimiter followed by text; the line is skipped.
-                        let tail = &after[j..];
-                        match memchr::memchr(b'\n', tail) {
-                            Some(lf) => {
-                                return Delim::Match {
-                                    frame: i,
-                                    close,
-                                    line_end: at + line_start + j + lf + 1,
-                                }
-                            }
-                            None if eof => {
-                                return Delim::Match {
-                                    frame: i,
-                                    close,
-                                    line_end: at + w.len(),
-                                }
-                            }
-                            None => {
-                                if w.len() < self.opts.limits.max_line {
-                                    need_more = true;
-                                }
-                            }
-                        }
-                    }
-                    Some(_) => {}
+                if j == after.len() {
+                    return Delim::Match {
+                        frame: i,
+                        close,
+                        trailing: None,
+                    };
                 }
-            }
-            if need_more {
-                return Delim::NeedMore;
+                if lenient && close {
+                    // `--b--junk`: a close delimiter followed by text; the line is skipped.
+                    return Delim::Match {
+                        frame: i,
+                        close,
+                        trailing: Some(2 + boundary.len() + j),
+                    };
+                }
             }
         }
         Delim::NoMatch
+    }
+
+    /// Queues a body run `start..end` of part `id`, at most [`BODY_CHUNK`] bytes of it; moves
+    /// the position past what was queued and returns it.
+    fn emit(&mut self, id: usize, region: Region, end: usize) -> usize {
+        let start = self.pos;
+        let end = end.min(start.saturating_add(BODY_CHUNK));
+        if end > start {
+            self.queue.push_back(Ev::Body {
+                id,
+                start,
+                end,
+                region,
+            });
+            self.pos = end;
+        }
+        end
     }
 
     fn body(&mut self, buf: &[u8], base: usize, eof: bool) -> Result<bool, DecodeError> {
@@ -620,16 +646,8 @@ impl Engine {
         let data = buf.get(start_rel..).unwrap_or_default();
         let end_abs = self.pos + data.len();
         if !self.active_boundaries() {
-            if !data.is_empty() {
-                self.queue.push_back(Ev::Body {
-                    id,
-                    start: self.pos,
-                    end: end_abs,
-                    region,
-                });
-                self.pos = end_abs;
-            }
-            if eof {
+            let queued = self.emit(id, region, end_abs);
+            if eof && queued == end_abs {
                 self.finish(end_abs)?;
             }
             return Ok(!self.queue.is_empty());
@@ -650,28 +668,37 @@ impl Engine {
             };
             let w = buf.get(p - base..).unwrap_or_default();
             if !w.starts_with(b"--") {
-                if w.len() < 2 && !eof && p == self.region_start {
-                    return self.hold(id, region, p, buf, base);
+                if w.len() < 2 && !eof && p == self.region_start && b"--".starts_with(w) {
+                    return Ok(self.hold(id, region, p, buf, base));
                 }
                 cand = p + 1;
                 continue;
             }
-            match self.delimiter(w, p, eof) {
+            let (line, lf) = match self.line_at(buf, base, p, eof) {
+                Line::Pending => return Ok(self.hold(id, region, p, buf, base)),
+                Line::TooLong => {
+                    cand = p + 1;
+                    continue;
+                }
+                Line::Complete(line, lf) => (line, lf),
+            };
+            match self.delimiter(line) {
                 Delim::NoMatch => cand = p + 1,
-                Delim::NeedMore => return self.hold(id, region, p, buf, base),
                 Delim::Match {
                     frame,
                     close,
-                    line_end,
+                    trailing,
                 } => {
+                    let line_end = p + line.len() + usize::from(lf);
                     let end = self.content_end(p, buf, base);
-                    if end > self.pos {
-                        self.queue.push_back(Ev::Body {
-                            id,
-                            start: self.pos,
-                            end,
-                            region,
-                        });
+                    if self.emit(id, region, end) < end {
+                        // The rest of the content first; this candidate is found again.
+                        self.scan_from = p;
+                        return Ok(true);
+                    }
+                    if let Some(t) = trailing {
+                        self.defects
+                            .report(p + t, MimeDefect::DelimiterTrailingText)?;
                     }
                     self.delimited(frame, close, end, p, line_end)?;
                     return Ok(true);
@@ -679,16 +706,10 @@ impl Engine {
             }
         }
         if eof {
-            if end_abs > self.pos {
-                self.queue.push_back(Ev::Body {
-                    id,
-                    start: self.pos,
-                    end: end_abs,
-                    region,
-                });
-                self.pos = end_abs;
+            self.scan_from = end_abs;
+            if self.emit(id, region, end_abs) == end_abs {
+                self.finish(end_abs)?;
             }
-            self.finish(end_abs)?;
             return Ok(true);
         }
         // No candidate: hand out all but a tail that could begin one ("\r", "\n", "\n-").
@@ -708,41 +729,18 @@ impl Engine {
         }
         let safe = end_abs - keep.min(data.len());
         self.scan_from = safe;
-        if safe > self.pos {
-            self.queue.push_back(Ev::Body {
-                id,
-                start: self.pos,
-                end: safe,
-                region,
-            });
-            self.pos = safe;
-            return Ok(true);
-        }
-        Ok(false)
+        let before = self.pos;
+        self.emit(id, region, safe);
+        Ok(self.pos > before)
     }
 
     /// A candidate at `p` is undecided: hand out the content before its line ending.
-    fn hold(
-        &mut self,
-        id: usize,
-        region: Region,
-        p: usize,
-        buf: &[u8],
-        base: usize,
-    ) -> Result<bool, DecodeError> {
+    fn hold(&mut self, id: usize, region: Region, p: usize, buf: &[u8], base: usize) -> bool {
         let end = self.content_end(p, buf, base);
         self.scan_from = p;
-        if end > self.pos {
-            self.queue.push_back(Ev::Body {
-                id,
-                start: self.pos,
-                end,
-                region,
-            });
-            self.pos = end;
-            return Ok(true);
-        }
-        Ok(false)
+        let before = self.pos;
+        self.emit(id, region, end);
+        self.pos > before
     }
 
     /// Where content ends before a delimiter line at `p`: its CRLF (or LF) belongs to the
@@ -833,4 +831,14 @@ impl Engine {
         self.pos = end;
         Ok(())
     }
+}
+
+/// RFC 2046 5.1.1: `boundary := 0*69<bchars> bcharsnospace`, `bchars := bcharsnospace / " "`,
+/// `bcharsnospace := DIGIT / ALPHA / "'" / "(" / ")" / "+" / "_" / "," / "-" / "." / "/" / ":"
+/// / "=" / "?"`.
+fn valid_boundary(b: &[u8]) -> bool {
+    let nospace = |c: u8| c.is_ascii_alphanumeric() || b"'()+_,-./:=?".contains(&c);
+    (1..=70).contains(&b.len())
+        && b.iter().all(|&c| c == b' ' || nospace(c))
+        && b.last().is_some_and(|&c| nospace(c))
 }

@@ -1,13 +1,15 @@
 //! Typed access to header fields: every field name RFC 5322, RFC 2045, RFC 2183, RFC 2369 and
 //! RFC 2919 define is parsed by its own grammar; other fields are unstructured text.
 
+use std::collections::HashSet;
+
 use mailwire_core::{DecodeError, Defect, Options};
 
 use crate::header::HeaderField;
 use crate::tree::Part;
 use crate::typed::address::parse_address_list;
 use crate::typed::date::parse_date;
-use crate::typed::msgid::parse_message_ids;
+use crate::typed::msgid::{parse_message_id, parse_message_ids};
 use crate::typed::trace::{parse_list_id, parse_list_urls, parse_received, parse_return_path};
 use crate::typed::{
     parse_mime_version, Address, ContentDisposition, ContentType, DateTime, ListId, MessageId,
@@ -47,6 +49,57 @@ pub enum FieldValue {
     Urls(Vec<String>),
 }
 
+/// Which grammar a field name selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Grammar {
+    Text,
+    Addresses,
+    Date,
+    MessageId,
+    MessageIds,
+    ContentType,
+    ContentDisposition,
+    TransferEncoding,
+    MimeVersion,
+    Received,
+    ReturnPath,
+    ListId,
+    Urls,
+}
+
+impl Grammar {
+    /// The grammar of the field named `name` (ASCII case-insensitive; `Resent-` forms too).
+    pub(crate) fn of(name: &[u8]) -> Grammar {
+        // Every name with a grammar fits in 32 bytes: lower-case on the stack, no allocation.
+        let mut buf = [0u8; 32];
+        let name: &[u8] = match buf.get_mut(..name.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(name);
+                dst.make_ascii_lowercase();
+                dst
+            }
+            None => return Grammar::Text,
+        };
+        let name = name.strip_prefix(b"resent-").unwrap_or(name);
+        match name {
+            b"from" | b"sender" | b"reply-to" | b"to" | b"cc" | b"bcc" => Grammar::Addresses,
+            b"date" => Grammar::Date,
+            b"message-id" | b"content-id" => Grammar::MessageId,
+            b"in-reply-to" | b"references" => Grammar::MessageIds,
+            b"content-type" => Grammar::ContentType,
+            b"content-disposition" => Grammar::ContentDisposition,
+            b"content-transfer-encoding" => Grammar::TransferEncoding,
+            b"mime-version" => Grammar::MimeVersion,
+            b"received" => Grammar::Received,
+            b"return-path" => Grammar::ReturnPath,
+            b"list-id" => Grammar::ListId,
+            b"list-help" | b"list-unsubscribe" | b"list-subscribe" | b"list-post"
+            | b"list-owner" | b"list-archive" => Grammar::Urls,
+            _ => Grammar::Text,
+        }
+    }
+}
+
 impl<'a> HeaderField<'a> {
     /// Parses the value by the grammar the field's name selects. Defects carry absolute offsets.
     pub fn typed(
@@ -56,42 +109,28 @@ impl<'a> HeaderField<'a> {
         let mut d = opts.defects();
         let v = self.raw_value();
         let at = self.value_offset();
-        // Every name with a grammar fits in 32 bytes: lower-case on the stack, no allocation.
-        let mut buf = [0u8; 32];
-        let raw = self.name();
-        let name: &[u8] = match buf.get_mut(..raw.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(raw);
-                dst.make_ascii_lowercase();
-                dst
+        let value = match Grammar::of(self.name()) {
+            Grammar::Addresses => FieldValue::Addresses(parse_address_list(v, at, opts, &mut d)?),
+            Grammar::Date => FieldValue::Date(parse_date(v, at, opts, &mut d)?),
+            Grammar::MessageId => FieldValue::MessageIds(parse_message_id(v, at, opts, &mut d)?),
+            Grammar::MessageIds => FieldValue::MessageIds(parse_message_ids(v, at, opts, &mut d)?),
+            Grammar::ContentType => {
+                FieldValue::ContentType(ContentType::parse(v, at, opts, &mut d)?)
             }
-            None => b"",
-        };
-        let name = name.strip_prefix(b"resent-").unwrap_or(name);
-        let value = match name {
-            b"from" | b"sender" | b"reply-to" | b"to" | b"cc" | b"bcc" => {
-                FieldValue::Addresses(parse_address_list(v, at, opts, &mut d)?)
-            }
-            b"date" => FieldValue::Date(parse_date(v, at, opts, &mut d)?),
-            b"message-id" | b"in-reply-to" | b"references" | b"content-id" => {
-                FieldValue::MessageIds(parse_message_ids(v, at, opts, &mut d)?)
-            }
-            b"content-type" => FieldValue::ContentType(ContentType::parse(v, at, opts, &mut d)?),
-            b"content-disposition" => {
+            Grammar::ContentDisposition => {
                 FieldValue::ContentDisposition(ContentDisposition::parse(v, at, opts, &mut d)?)
             }
-            b"content-transfer-encoding" => {
+            Grammar::TransferEncoding => {
                 FieldValue::TransferEncoding(TransferEncoding::parse(v, at, &mut d)?)
             }
-            b"mime-version" => FieldValue::MimeVersion(parse_mime_version(v, at, opts, &mut d)?),
-            b"received" => FieldValue::Received(parse_received(v, at, opts, &mut d)?),
-            b"return-path" => FieldValue::ReturnPath(parse_return_path(v, at, opts, &mut d)?),
-            b"list-id" => FieldValue::ListId(parse_list_id(v, at, opts, &mut d)?),
-            b"list-help" | b"list-unsubscribe" | b"list-subscribe" | b"list-post"
-            | b"list-owner" | b"list-archive" => {
-                FieldValue::Urls(parse_list_urls(v, at, opts, &mut d)?)
+            Grammar::MimeVersion => {
+                FieldValue::MimeVersion(parse_mime_version(v, at, opts, &mut d)?)
             }
-            _ => {
+            Grammar::Received => FieldValue::Received(parse_received(v, at, opts, &mut d)?),
+            Grammar::ReturnPath => FieldValue::ReturnPath(parse_return_path(v, at, opts, &mut d)?),
+            Grammar::ListId => FieldValue::ListId(parse_list_id(v, at, opts, &mut d)?),
+            Grammar::Urls => FieldValue::Urls(parse_list_urls(v, at, opts, &mut d)?),
+            Grammar::Text => {
                 let (text, defects) = self.text(opts)?;
                 return Ok((FieldValue::Text(text.into_owned()), defects));
             }
@@ -249,19 +288,19 @@ impl<'m, 'a> Part<'m, 'a> {
         let opts = self.owner().options();
         let mut out: Vec<Resent> = Vec::new();
         let mut open = false;
-        let mut seen: Vec<Vec<u8>> = Vec::new();
+        let mut seen: HashSet<Vec<u8>> = HashSet::new();
         for f in self.headers() {
             let name = f.name().to_ascii_lowercase();
             let Some(kind) = name.strip_prefix(b"resent-") else {
                 open = false;
                 continue;
             };
-            if !open || seen.iter().any(|s| s.as_slice() == kind) {
+            if !open || seen.contains(kind) {
                 out.push(Resent::default());
                 seen.clear();
                 open = true;
             }
-            seen.push(kind.to_vec());
+            seen.insert(kind.to_vec());
             let Some(block) = out.last_mut() else {
                 continue;
             };

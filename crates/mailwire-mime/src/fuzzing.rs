@@ -8,11 +8,8 @@ use mailwire_core::{ErrorKind, Options, Strictness};
 
 use crate::builder::{Content, Entity, HeaderValue};
 use crate::encoding::{encode_base64, encode_qp, Base64Decoder, QpDecoder, MAX_ENCODED_LINE};
-use crate::typed::address::parse_address_list;
-use crate::typed::date::parse_date;
-use crate::typed::msgid::parse_message_ids;
-use crate::typed::{Address, ContentDisposition, ContentType, Mailbox, TransferEncoding};
-use crate::{parse_with, Event, Part, PartKind, StreamParser};
+use crate::typed::{Address, Mailbox, TransferEncoding};
+use crate::{parse_with, Event, FieldValue, Part, PartKind, StreamParser};
 
 fn small_limits() -> Options {
     let mut o = Options::default();
@@ -22,8 +19,11 @@ fn small_limits() -> Options {
 }
 
 /// `mime_parse`: a message through the tree API (lenient and strict) and the streaming parser
-/// (split where the input's own bytes say). Offsets nest, every body and field decodes, strict
-/// mode fails exactly at the first lenient defect, and both APIs agree.
+/// (split where the input's own bytes say, bodies decoded or not as its first byte says).
+/// Offsets nest, every body and field decodes, strict mode fails exactly at the first lenient
+/// defect, and both APIs agree: the same header fields at the same offsets, the same body bytes
+/// per part (transfer-decoded when decoding), the same part ends, and the same defects (the
+/// stream's are the tree's plus, when decoding, those of each leaf's [`Part::decoded_body`]).
 pub fn parse(data: &[u8]) {
     let opts = small_limits();
     let msg = match parse_with(data, &opts) {
@@ -48,13 +48,17 @@ pub fn parse(data: &[u8]) {
         check_part(part, data.len());
     }
     // The streaming parser, chunked by the input's bytes.
-    let mut p = StreamParser::new(opts).decode_bodies(data.first().is_some_and(|b| b & 1 == 1));
+    let decode = data.first().is_some_and(|b| b & 1 == 1);
+    let mut p = StreamParser::new(opts).decode_bodies(decode);
     let mut ends = Vec::new();
+    let mut fields: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+    let mut bodies: std::collections::BTreeMap<(usize, String), Vec<u8>> = Default::default();
     let mut pos = 0;
     let mut step = 1 + usize::from(data.first().copied().unwrap_or(0) % 17);
+    let mut part = 0;
     loop {
         let end = (pos + step).min(data.len());
-        p.push(&data[pos..end]);
+        p.push(&data[pos..end]).expect("pulled after every push");
         pos = end;
         step = 1 + usize::from(data.get(pos).copied().unwrap_or(0) % 31);
         if pos == data.len() {
@@ -63,6 +67,17 @@ pub fn parse(data: &[u8]) {
         loop {
             match p.next_event() {
                 Ok(Some(Event::PartEnd { index, end_offset })) => ends.push((index, end_offset)),
+                Ok(Some(Event::PartStart { index, .. })) => part = index,
+                Ok(Some(Event::Header(f))) => fields.push((part, f.offset(), f.raw().to_vec())),
+                Ok(Some(Event::Body {
+                    index,
+                    region,
+                    bytes,
+                    ..
+                })) => bodies
+                    .entry((index, format!("{region:?}")))
+                    .or_default()
+                    .extend_from_slice(bytes),
                 Ok(Some(_)) => {}
                 Ok(None) => break,
                 Err(e) => panic!("stream failed where the tree did not: {e}"),
@@ -75,7 +90,49 @@ pub fn parse(data: &[u8]) {
     assert!(p.is_done());
     ends.sort_unstable();
     let tree: Vec<(usize, usize)> = msg.parts().map(|p| (p.index(), p.end_offset())).collect();
-    assert_eq!(ends, tree, "stream and tree disagree");
+    assert_eq!(ends, tree, "stream and tree disagree on part ends");
+    let tree_fields: Vec<(usize, usize, Vec<u8>)> = msg
+        .parts()
+        .flat_map(|p| {
+            p.headers()
+                .iter()
+                .map(move |f| (p.index(), f.offset(), f.raw().to_vec()))
+        })
+        .collect();
+    assert_eq!(fields, tree_fields, "stream and tree disagree on fields");
+    let mut want_defects: Vec<_> = msg.defects().to_vec();
+    let mut tree_bodies: std::collections::BTreeMap<(usize, String), Vec<u8>> = Default::default();
+    for part in msg.parts() {
+        let mut put = |region: &str, bytes: &[u8]| {
+            if !bytes.is_empty() {
+                tree_bodies.insert((part.index(), region.to_string()), bytes.to_vec());
+            }
+        };
+        if part.kind() == PartKind::Leaf {
+            if decode {
+                let (body, d) = part.decoded_body().expect("lenient body decode failed");
+                put("Content", &body);
+                want_defects.extend(d);
+            } else {
+                put("Content", part.raw_body());
+            }
+        }
+        put("Preamble", part.preamble().unwrap_or_default());
+        put("Epilogue", part.epilogue().unwrap_or_default());
+    }
+    bodies.retain(|_, b| !b.is_empty());
+    assert_eq!(bodies, tree_bodies, "stream and tree disagree on bodies");
+    let mut got_defects = p.defects().to_vec();
+    if want_defects.len() < small_limits().limits.max_defects {
+        let key =
+            |d: &mailwire_core::Defect<crate::MimeDefect>| (d.offset, format!("{:?}", d.kind));
+        want_defects.sort_by_key(key);
+        got_defects.sort_by_key(key);
+        assert_eq!(
+            got_defects, want_defects,
+            "stream and tree disagree on defects"
+        );
+    }
 }
 
 fn check_part(part: Part<'_, '_>, len: usize) {
@@ -106,15 +163,15 @@ fn check_part(part: Part<'_, '_>, len: usize) {
 }
 
 /// `mime_field`: the first byte picks a grammar (addresses, date, message ids, content type,
-/// disposition, transfer encoding, MIME-Version, Received, Return-Path, List-Id, List URLs), the
-/// rest is its value. Lenient parsing never fails; strict parsing fails only where lenient parsing
-/// reported a defect; addresses, dates, message ids and parameters re-encode with the builder and
-/// parse back to the same value.
+/// disposition, transfer encoding, MIME-Version, Received, Return-Path, List-Id, List URLs,
+/// Message-ID, unstructured text), the rest is its value. Lenient parsing never fails; strict
+/// parsing succeeds where lenient parsing reported no defect; and every value re-encodes (the
+/// builder, or the type's own encoder) and parses back to the same value.
 pub fn field(data: &[u8]) {
     let Some((&sel, value)) = data.split_first() else {
         return;
     };
-    const NAMES: [&str; 11] = [
+    const NAMES: [&str; 13] = [
         "To",
         "Date",
         "References",
@@ -126,6 +183,8 @@ pub fn field(data: &[u8]) {
         "Return-Path",
         "List-Id",
         "List-Unsubscribe",
+        "Message-ID",
+        "Subject",
     ];
     let name = NAMES[usize::from(sel) % NAMES.len()];
     let mut raw = format!("{name}:").into_bytes();
@@ -135,7 +194,7 @@ pub fn field(data: &[u8]) {
         return;
     };
     let opts = small_limits();
-    let (_, defects) = match f.typed(&opts) {
+    let (typed, defects) = match f.typed(&opts) {
         Ok(v) => v,
         Err(e) => {
             assert!(
@@ -151,120 +210,119 @@ pub fn field(data: &[u8]) {
         f.typed(&strict)
             .expect("strict rejected what lenient accepted");
     }
-    // Re-encode through the builder and parse back.
-    let mut d = opts.defects();
-    let v = f.raw_value();
-    match usize::from(sel) % NAMES.len() {
-        0 => {
-            let Ok(list) = parse_address_list(v, 0, &opts, &mut d) else {
-                return;
-            };
-            if list.is_empty()
-                || list
-                    .iter()
-                    .any(|a| matches!(a, Address::Group(g) if g.name.is_empty()))
-            {
-                return;
-            }
-            let Ok(e) = Entity::text("plain", "").and_then(|e| e.addresses("To", list.clone()))
-            else {
-                return;
-            };
-            let built = e.build();
-            let m = crate::parse(&built).expect("built message did not parse");
-            assert_eq!(
-                normalise(m.root().to()),
-                normalise(list),
-                "{}",
-                String::from_utf8_lossy(&built)
-            );
+    let _ = f.decoded(&opts).expect("display value");
+    // Re-encode and parse back.
+    let entity = || Entity::text("plain", "").map(Entity::utf8_headers);
+    let built = match &typed {
+        FieldValue::Addresses(list) if !list.is_empty() => {
+            entity().and_then(|e| e.addresses(name, list.clone()))
         }
-        1 => {
-            if let Ok(Some(date)) = parse_date(v, 0, &opts, &mut d) {
-                let text = date.to_string();
-                let again = parse_date(text.as_bytes(), 0, &opts, &mut d).expect("date reparse");
-                let again = again.expect("date did not reparse");
-                assert_eq!(again.timestamp(), date.timestamp());
-                assert_eq!(again.offset_minutes, date.offset_minutes);
-            }
+        FieldValue::Date(Some(d)) => entity().and_then(|e| e.date(*d)),
+        FieldValue::MessageIds(ids) if !ids.is_empty() => {
+            entity().and_then(|e| e.field(name, HeaderValue::MessageIds(ids.clone())))
         }
-        2 => {
-            let Ok(ids) = parse_message_ids(v, 0, &opts, &mut d) else {
-                return;
-            };
-            let Ok(e) = Entity::text("plain", "")
-                .and_then(|e| e.field("References", HeaderValue::MessageIds(ids.clone())))
-            else {
-                return;
-            };
-            let built = e.build();
-            let m = crate::parse(&built).expect("built message did not parse");
-            assert_eq!(m.root().references(), ids);
+        FieldValue::Received(r) => {
+            entity().and_then(|e| e.field(name, HeaderValue::Received(r.clone())))
         }
-        3 => {
-            let Ok(ct) = ContentType::parse(v, 0, &opts, &mut d) else {
-                return;
-            };
-            let mut e = match Entity::binary("application", "x-fuzz", Vec::new()) {
-                Ok(e) => e,
-                Err(_) => return,
-            };
+        FieldValue::ReturnPath(p) => {
+            entity().and_then(|e| e.field(name, HeaderValue::ReturnPath(p.clone())))
+        }
+        FieldValue::ListId(Some(l)) => {
+            entity().and_then(|e| e.field(name, HeaderValue::ListId(l.clone())))
+        }
+        FieldValue::Urls(u) => entity().and_then(|e| e.field(name, HeaderValue::Urls(u.clone()))),
+        FieldValue::Text(t) => entity().and_then(|e| e.header(name, t)),
+        FieldValue::ContentType(ct) => {
+            let mut e = Entity::binary(&ct.mime_type, &ct.subtype, Vec::new())
+                .or_else(|_| Entity::binary("application", "x-fuzz", Vec::new()));
             for p in &ct.params {
-                e = match e.param(&p.name, &p.value) {
-                    Ok(e) => e,
-                    Err(_) => return,
-                };
+                e = e.and_then(|e| e.param(&p.name, &p.value));
             }
-            let built = e.build();
-            let m = crate::parse(&built).expect("built message did not parse");
-            assert!(
-                m.defects().is_empty(),
-                "{:?} {}",
-                m.defects(),
-                String::from_utf8_lossy(&built)
-            );
-            let got: Vec<(String, String)> = m
-                .root()
-                .content_type()
-                .params
-                .iter()
-                .map(|p| (p.name.clone(), p.value.clone()))
-                .collect();
+            e
+        }
+        FieldValue::ContentDisposition(cd) => {
+            let mut e = Entity::binary("application", "x-fuzz", Vec::new())
+                .and_then(|e| e.disposition(&cd.disposition, None));
+            for p in &cd.params {
+                e = e.and_then(|e| e.disposition_param(&p.name, &p.value));
+            }
+            e
+        }
+        FieldValue::TransferEncoding(te) => {
+            // Its own encoder: the mechanism's name.
+            let again = crate::typed::TransferEncoding::parse(
+                te.as_str().as_bytes(),
+                0,
+                &mut opts.defects(),
+            )
+            .expect("transfer encoding reparse");
+            assert_eq!(&again, te);
+            return;
+        }
+        FieldValue::MimeVersion(Some((a, b))) => {
+            let text = format!("{a}.{b}");
+            let mut d = opts.defects();
+            let again = crate::typed::parse_mime_version(text.as_bytes(), 0, &opts, &mut d)
+                .expect("MIME-Version reparse");
+            assert_eq!(again, Some((*a, *b)));
+            assert!(d.is_empty());
+            return;
+        }
+        _ => return,
+    };
+    let Ok(e) = built else { return };
+    let wire = e.build();
+    let m = crate::parse(&wire).expect("built message did not parse");
+    let root = m.root();
+    let shown = String::from_utf8_lossy(&wire);
+    for line in wire.split(|&b| b == b'\n') {
+        assert!(line.len() <= 999, "line too long in {shown}");
+    }
+    let again = match &typed {
+        FieldValue::ContentType(ct) => {
+            let got = root.content_type();
             let mut want: Vec<(String, String)> = Vec::new();
             for p in &ct.params {
                 want.retain(|(n, _)| *n != p.name);
                 want.push((p.name.clone(), p.value.clone()));
             }
-            assert_eq!(got, want, "{}", String::from_utf8_lossy(&built));
+            let got: Vec<(String, String)> = got
+                .params
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone()))
+                .collect();
+            assert_eq!(got, want, "{shown}");
+            assert!(m.defects().is_empty(), "{:?} {shown}", m.defects());
+            return;
         }
-        4 => {
-            let _ = ContentDisposition::parse(v, 0, &opts, &mut d);
+        FieldValue::ContentDisposition(cd) => {
+            let got = root.disposition().expect("a disposition");
+            assert_eq!(got.disposition, cd.disposition);
+            let mut want: Vec<(String, String)> = Vec::new();
+            for p in &cd.params {
+                want.retain(|(n, _)| *n != p.name);
+                want.push((p.name.clone(), p.value.clone()));
+            }
+            let got: Vec<(String, String)> = got
+                .params
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone()))
+                .collect();
+            assert_eq!(got, want, "{shown}");
+            return;
         }
-        5 => {
-            let _ = TransferEncoding::parse(v, 0, &mut d);
-        }
-        _ => {}
-    }
-}
-
-/// Display names compare after the whitespace normalisation phrases imply.
-fn normalise(list: Vec<Address>) -> Vec<Address> {
-    let fix = |m: Mailbox| Mailbox {
-        name: m
-            .name
-            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|n| !n.is_empty()),
-        address: m.address,
+        _ => root
+            .header(name)
+            .expect("the field was written")
+            .typed(&opts)
+            .expect("reparse"),
     };
-    list.into_iter()
-        .map(|a| match a {
-            Address::Mailbox(m) => Address::Mailbox(fix(m)),
-            Address::Group(g) => Address::Group(crate::typed::Group {
-                name: g.name.split_whitespace().collect::<Vec<_>>().join(" "),
-                members: g.members.into_iter().map(fix).collect(),
-            }),
-        })
-        .collect()
+    assert_eq!(again.0, typed, "{shown}");
+    let single_id =
+        matches!(&typed, FieldValue::MessageIds(ids) if ids.len() > 1 && name == "Message-ID");
+    if !single_id {
+        assert!(again.1.is_empty(), "{:?} {shown}", again.1);
+    }
 }
 
 /// `mime_encoding`: base64 and quoted-printable. Decoding anything never fails leniently and

@@ -175,116 +175,209 @@ pub(crate) fn is_ftext(b: u8) -> bool {
 /// What the next line of a header section is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scan {
-    /// A field of `len` bytes (terminator included); `bare_lf` if a line of it ended in LF only.
-    Field {
-        len: usize,
-        name_ws: bool,
-        bad_name: bool,
-        bare_lf: bool,
-    },
+    /// A field of `len` bytes (terminator included).
+    Field { len: usize, flags: FieldFlags },
     /// A line starting with WSP where a field name was expected; `len` covers it and its folds.
-    Orphan { len: usize },
+    Orphan { len: usize, flags: FieldFlags },
     /// The empty line ending the section, `len` bytes.
     End { len: usize, bare_lf: bool },
-    /// A line that is not a field (no colon, or a name with spaces): the body starts here.
+    /// A line that is not a field (no colon within the size limit, or a name with spaces): the
+    /// body starts here.
     NotAField,
     /// More input is needed to decide.
     NeedMore,
 }
 
-/// Scans the header line at the start of `buf`. `max` bounds the field length.
-pub(crate) fn scan_line(buf: &[u8], eof: bool, max: usize, at: usize) -> Result<Scan, DecodeError> {
-    match buf {
-        [] => {
-            return Ok(if eof {
-                Scan::End {
-                    len: 0,
-                    bare_lf: false,
-                }
-            } else {
-                Scan::NeedMore
-            })
-        }
-        [b'\n', ..] => {
-            return Ok(Scan::End {
-                len: 1,
-                bare_lf: true,
-            })
-        }
-        [b'\r', b'\n', ..] => {
-            return Ok(Scan::End {
-                len: 2,
-                bare_lf: false,
-            })
-        }
-        [b'\r'] if !eof => return Ok(Scan::NeedMore),
-        _ => {}
-    }
-    let orphan = matches!(buf.first(), Some(b' ' | b'\t'));
-    // The name: up to the colon on the first line.
-    let first_lf = memchr::memchr(b'\n', buf);
-    let first_line = &buf[..first_lf.unwrap_or(buf.len())];
-    let mut name_ws = false;
-    let mut bad_name = false;
-    if !orphan {
-        let Some(colon) = memchr::memchr(b':', first_line) else {
-            if first_lf.is_none() && !eof {
-                if buf.len() >= max {
-                    return Err(DecodeError::limit(at + max, "max_header_size", max));
-                }
-                return Ok(Scan::NeedMore);
-            }
-            return Ok(Scan::NotAField);
-        };
-        let name = &first_line[..colon];
-        let trimmed = trim_end_wsp(name);
-        if trimmed.is_empty() || trimmed.iter().any(|&b| b == b' ' || b == b'\t') {
-            return Ok(Scan::NotAField);
-        }
-        name_ws = trimmed.len() != name.len();
-        bad_name = !trimmed.iter().all(|&b| is_ftext(b));
-    }
-    // The end: the first line end not followed by WSP.
-    let mut from = 0;
-    let mut bare_lf = false;
-    loop {
-        let Some(lf) = memchr::memchr(b'\n', &buf[from..]).map(|i| from + i) else {
-            if buf.len() > max {
-                return Err(DecodeError::limit(at + max, "max_header_size", max));
-            }
-            if eof {
-                return Ok(field(buf.len(), orphan, name_ws, bad_name, bare_lf));
-            }
-            if buf.len() == max {
-                return Err(DecodeError::limit(at + max, "max_header_size", max));
-            }
-            return Ok(Scan::NeedMore);
-        };
-        if lf == 0 || buf[lf - 1] != b'\r' {
-            bare_lf = true;
-        }
-        let next = lf + 1;
-        if next > max {
-            return Err(DecodeError::limit(at + max, "max_header_size", max));
-        }
-        match buf.get(next) {
-            Some(b' ' | b'\t') => from = next,
-            Some(_) => return Ok(field(next, orphan, name_ws, bad_name, bare_lf)),
-            None if eof => return Ok(field(next, orphan, name_ws, bad_name, bare_lf)),
-            None => return Ok(Scan::NeedMore),
-        }
-    }
+/// What a field's lines deviate in (each reported by the engine).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct FieldFlags {
+    /// Whitespace between the name and the colon (RFC 5322 4.5 `obs-optional`).
+    pub(crate) name_ws: bool,
+    /// Name bytes outside `ftext`.
+    pub(crate) bad_name: bool,
+    /// A line ended with LF alone.
+    pub(crate) bare_lf: bool,
+    /// A CR not followed by LF.
+    pub(crate) bare_cr: bool,
+    /// A line longer than [`MAX_LINE`] octets (CRLF excluded).
+    pub(crate) long_line: bool,
 }
 
-fn field(len: usize, orphan: bool, name_ws: bool, bad_name: bool, bare_lf: bool) -> Scan {
-    if orphan {
-        Scan::Orphan { len }
-    } else {
-        Scan::Field {
-            len,
-            name_ws,
-            bad_name,
-            bare_lf,
+/// RFC 5322 2.1.1: lines of at most 998 characters, CRLF excluded.
+pub(crate) const MAX_LINE: usize = 998;
+
+/// The scan of the header line at the engine's position, resumable: between calls (the
+/// streaming parser's pushes) it keeps how far it looked, so a field arriving in many pieces
+/// costs linear time overall.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct FieldScan {
+    /// The field name was checked (the colon found): `Some(orphan)`.
+    named: Option<bool>,
+    /// How far the first line was searched for the colon.
+    colon_from: usize,
+    /// Where the search for the next CR or LF resumes.
+    from: usize,
+    /// Where the current line starts.
+    line_start: usize,
+    flags: FieldFlags,
+}
+
+impl FieldScan {
+    /// Scans the header line at the start of `buf` (the part's header section goes on from
+    /// there); `max` is what is left of the section's size limit. Limit errors are reported at
+    /// `limit_at` with the configured `limit`. Returns the same as a scan of all of `buf` would,
+    /// however the calls were split, as long as `buf` keeps its prefix between calls; reset with
+    /// `FieldScan::default()` once the line was consumed.
+    pub(crate) fn scan(
+        &mut self,
+        buf: &[u8],
+        eof: bool,
+        max: usize,
+        limit_at: usize,
+        limit: usize,
+    ) -> Result<Scan, DecodeError> {
+        let too_big = || DecodeError::limit(limit_at, "max_header_size", limit);
+        if self.named.is_none() {
+            match buf {
+                [] => {
+                    return Ok(if eof {
+                        Scan::End {
+                            len: 0,
+                            bare_lf: false,
+                        }
+                    } else {
+                        Scan::NeedMore
+                    })
+                }
+                [b'\n', ..] => {
+                    return Ok(Scan::End {
+                        len: 1,
+                        bare_lf: true,
+                    })
+                }
+                [b'\r', b'\n', ..] => {
+                    return Ok(Scan::End {
+                        len: 2,
+                        bare_lf: false,
+                    })
+                }
+                [b'\r'] if !eof => return Ok(Scan::NeedMore),
+                _ => {}
+            }
+            let orphan = matches!(buf.first(), Some(b' ' | b'\t'));
+            if !orphan {
+                // The name: up to the colon on the first line, which must come within the size
+                // limit (both APIs decide alike however much is buffered).
+                let window = buf.get(..buf.len().min(max)).unwrap_or_default();
+                let from = self.colon_from.min(window.len());
+                match memchr::memchr2(b':', b'\n', &window[from..]).map(|i| from + i) {
+                    Some(c) if window[c] == b':' => {
+                        let name = &window[..c];
+                        let trimmed = trim_end_wsp(name);
+                        if trimmed.is_empty() || trimmed.iter().any(|&b| b == b' ' || b == b'\t') {
+                            return Ok(Scan::NotAField);
+                        }
+                        self.flags.name_ws = trimmed.len() != name.len();
+                        self.flags.bad_name = !trimmed.iter().all(|&b| is_ftext(b));
+                    }
+                    Some(_) => return Ok(Scan::NotAField),
+                    None => {
+                        if eof || window.len() >= max {
+                            return Ok(Scan::NotAField);
+                        }
+                        self.colon_from = window.len();
+                        return Ok(Scan::NeedMore);
+                    }
+                }
+            }
+            self.named = Some(orphan);
+        }
+        let orphan = self.named == Some(true);
+        // The end: the first line end not followed by WSP. CR and LF are looked at one by one
+        // (a CR must come right before an LF).
+        loop {
+            let from = self.from.min(buf.len());
+            let Some(i) = memchr::memchr2(b'\r', b'\n', &buf[from..]).map(|i| from + i) else {
+                self.from = buf.len();
+                if buf.len() > max {
+                    return Err(too_big());
+                }
+                if eof {
+                    self.line_done(buf.len());
+                    return Ok(self.field(buf.len(), orphan));
+                }
+                if buf.len() == max {
+                    return Err(too_big());
+                }
+                return Ok(Scan::NeedMore);
+            };
+            if buf[i] == b'\r' {
+                match buf.get(i + 1) {
+                    Some(b'\n') => self.from = i + 1,
+                    Some(_) => {
+                        self.flags.bare_cr = true;
+                        self.from = i + 1;
+                    }
+                    None if eof => {
+                        self.flags.bare_cr = true;
+                        self.from = i + 1;
+                    }
+                    None => {
+                        self.from = i;
+                        if buf.len() >= max {
+                            return Err(too_big());
+                        }
+                        return Ok(Scan::NeedMore);
+                    }
+                }
+                continue;
+            }
+            // An LF at `i`: the line ends (its content excludes a CR right before).
+            let content_end = if i > self.line_start && buf[i - 1] == b'\r' {
+                i - 1
+            } else {
+                self.flags.bare_lf = true;
+                i
+            };
+            self.line_done(content_end);
+            let next = i + 1;
+            if next > max {
+                return Err(too_big());
+            }
+            match buf.get(next) {
+                Some(b' ' | b'\t') => {
+                    self.line_start = next;
+                    self.from = next;
+                }
+                Some(_) => return Ok(self.field(next, orphan)),
+                None if eof => return Ok(self.field(next, orphan)),
+                None => {
+                    // Undecided until the next byte: resume at this LF (its checks repeat, and
+                    // they are idempotent).
+                    self.from = i;
+                    return Ok(Scan::NeedMore);
+                }
+            }
+        }
+    }
+
+    fn line_done(&mut self, content_end: usize) {
+        if content_end.saturating_sub(self.line_start) > MAX_LINE {
+            self.flags.long_line = true;
+        }
+    }
+
+    fn field(&self, len: usize, orphan: bool) -> Scan {
+        if orphan {
+            Scan::Orphan {
+                len,
+                flags: self.flags,
+            }
+        } else {
+            Scan::Field {
+                len,
+                flags: self.flags,
+            }
         }
     }
 }
@@ -312,48 +405,89 @@ mod tests {
         assert_eq!(&*f.unfolded(), b"hello world");
     }
 
+    fn scan_line(buf: &[u8], eof: bool, max: usize) -> Result<Scan, DecodeError> {
+        FieldScan::default().scan(buf, eof, max, max, max)
+    }
+
+    fn len(s: Scan) -> usize {
+        match s {
+            Scan::Field { len, .. } | Scan::Orphan { len, .. } | Scan::End { len, .. } => len,
+            _ => usize::MAX,
+        }
+    }
+
     #[test]
     fn scan_cases() {
         assert_eq!(
-            scan_line(b"A: b\r\n c\r\nD: e", false, 100, 0).unwrap(),
+            scan_line(b"A: b\r\n c\r\nD: e", false, 100).unwrap(),
             Scan::Field {
                 len: 10,
-                name_ws: false,
-                bad_name: false,
-                bare_lf: false
+                flags: FieldFlags::default()
             }
         );
+        assert_eq!(scan_line(b"A: b\r\n", false, 100).unwrap(), Scan::NeedMore);
+        assert_eq!(len(scan_line(b"A: b\r\n", true, 100).unwrap()), 6);
         assert_eq!(
-            scan_line(b"A: b\r\n", false, 100, 0).unwrap(),
-            Scan::NeedMore
-        );
-        assert!(matches!(
-            scan_line(b"A: b\r\n", true, 100, 0).unwrap(),
-            Scan::Field { len: 6, .. }
-        ));
-        assert_eq!(
-            scan_line(b"\r\nbody", false, 100, 0).unwrap(),
+            scan_line(b"\r\nbody", false, 100).unwrap(),
             Scan::End {
                 len: 2,
                 bare_lf: false
             }
         );
         assert_eq!(
-            scan_line(b"not a field\r\n", false, 100, 0).unwrap(),
+            scan_line(b"not a field\r\n", false, 100).unwrap(),
             Scan::NotAField
         );
-        assert_eq!(
-            scan_line(b"  cont\r\nA: b", false, 100, 0).unwrap(),
-            Scan::Orphan { len: 8 }
-        );
-        assert!(scan_line(b"A: bbbbbbbbbbbbbbbbbbbbbbbb", false, 10, 0).is_err());
         assert!(matches!(
-            scan_line(b"A: b\nC: d", false, 100, 0).unwrap(),
+            scan_line(b"  cont\r\nA: b", false, 100).unwrap(),
+            Scan::Orphan { len: 8, .. }
+        ));
+        assert!(scan_line(b"A: bbbbbbbbbbbbbbbbbbbbbbbb", false, 10).is_err());
+        assert!(matches!(
+            scan_line(b"A: b\nC: d", false, 100).unwrap(),
             Scan::Field {
                 len: 5,
-                bare_lf: true,
+                flags: FieldFlags { bare_lf: true, .. }
+            }
+        ));
+        // A bare CR is content, with a flag; no colon within the limit is not a field.
+        assert!(matches!(
+            scan_line(b"A: b\rC: d\r\n\r\n", false, 100).unwrap(),
+            Scan::Field {
+                len: 11,
+                flags: FieldFlags { bare_cr: true, .. }
+            }
+        ));
+        assert_eq!(scan_line(&[b'x'; 50], false, 10).unwrap(), Scan::NotAField);
+        assert_eq!(scan_line(&[b'x'; 5], false, 10).unwrap(), Scan::NeedMore);
+        let mut long = b"A: ".to_vec();
+        long.extend(std::iter::repeat_n(b'x', 1000));
+        long.extend_from_slice(b"\r\n\r\n");
+        assert!(matches!(
+            scan_line(&long, false, 2000).unwrap(),
+            Scan::Field {
+                flags: FieldFlags {
+                    long_line: true,
+                    ..
+                },
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn scan_resumes_across_pieces() {
+        let field = b"Subject: a\r\n b\r\n\tc\rd\nX: y\r\n";
+        let whole = scan_line(field, false, 1000).unwrap();
+        for step in 1..field.len() {
+            let mut scan = FieldScan::default();
+            let mut got = Scan::NeedMore;
+            let mut end = 0;
+            while got == Scan::NeedMore && end < field.len() {
+                end = (end + step).min(field.len());
+                got = scan.scan(&field[..end], false, 1000, 0, 1000).unwrap();
+            }
+            assert_eq!(got, whole, "step {step}");
+        }
     }
 }

@@ -7,12 +7,15 @@
 //!            message: message | null}
 //! ```
 //!
-//! `raw` is the field value as written (after the colon, folds kept), `value` the decoded text;
+//! `raw` is the field value as written (after the colon, folds kept), `value` the text for display
+//! ([`crate::HeaderField::decoded`]: unfolded, RFC 2047 encoded words decoded only where they are
+//! allowed);
 //! `date` is RFC 3339 with the original offset; `size` and `sha256` describe the
 //! transfer-decoded body; `text` is the charset-decoded body of `text/*` leaves. `defects` lists
 //! `{offset, code}` for structure, header fields (each parsed by its grammar) and body decoding;
 //! a nested message lists those inside its bytes. Recursion follows the part tree, whose depth
-//! the parser bounds with `Limits::max_depth`.
+//! the parser bounds with `Limits::max_depth`; the whole view takes time linear in the message
+//! (each nested message takes its defects as one slice of the sorted list).
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -22,8 +25,10 @@ use mailwire_core::{DecodeError, Defect, DefectKind};
 use crate::typed::Address;
 use crate::{Message, MimeDefect, Part, PartKind};
 
-/// The JSON object of a parsed message.
-pub fn to_json(msg: &Message<'_>) -> Result<Value, DecodeError> {
+/// Every defect of a message, sorted by offset, duplicates removed: the structure's, every
+/// header field's (each parsed by its grammar) and every leaf body's (transfer and charset
+/// decoding).
+pub fn all_defects(msg: &Message<'_>) -> Result<Vec<Defect<MimeDefect>>, DecodeError> {
     let mut defects: Vec<Defect<MimeDefect>> = msg.defects().to_vec();
     let opts = msg.options();
     for part in msg.parts() {
@@ -39,6 +44,12 @@ pub fn to_json(msg: &Message<'_>) -> Result<Value, DecodeError> {
     }
     defects.sort_by_key(|d| d.offset);
     defects.dedup();
+    Ok(defects)
+}
+
+/// The JSON object of a parsed message.
+pub fn to_json(msg: &Message<'_>) -> Result<Value, DecodeError> {
+    let defects = all_defects(msg)?;
     message_json(msg.root(), &defects)
 }
 
@@ -46,29 +57,46 @@ fn message_json(root: Part<'_, '_>, defects: &[Defect<MimeDefect>]) -> Result<Va
     let opts = root.owner().options();
     let mut headers = Vec::new();
     for f in root.headers() {
-        let (value, _) = f.text(opts)?;
+        let (value, _) = f.decoded(opts)?;
         headers.push(json!({
             "name": f.name_str(),
             "raw": String::from_utf8_lossy(f.raw_value()),
             "value": value,
         }));
     }
-    let (start, end) = (root.header_offset(), root.end_offset());
-    let own: Vec<Value> = defects
+    // `defects` is sorted by offset: a nested message's own are one slice of it.
+    let own = if root.parent().is_none() {
+        defects
+    } else {
+        let (start, end) = (root.header_offset(), root.end_offset());
+        let from = defects.partition_point(|d| d.offset < start);
+        let to = defects.partition_point(|d| d.offset < end);
+        defects.get(from..to.max(from)).unwrap_or_default()
+    };
+    let own: Vec<Value> = own
         .iter()
-        .filter(|d| root.parent().is_none() || (d.offset >= start && d.offset < end))
         .map(|d| json!({"offset": d.offset, "code": d.kind.code()}))
         .collect();
-    Ok(json!({
-        "headers": headers,
-        "subject": root.subject(),
-        "date": root.date().map(|d| d.to_rfc3339()),
-        "from": mailboxes(&root.from()),
-        "to": mailboxes(&root.to()),
-        "cc": mailboxes(&root.cc()),
-        "defects": own,
-        "body": part_json(root, defects)?,
-    }))
+    // Objects are assembled by moving the values in (`json!` would copy each subtree once per
+    // level).
+    Ok(object([
+        ("headers", Value::Array(headers)),
+        ("subject", root.subject().into()),
+        ("date", root.date().map(|d| d.to_rfc3339()).into()),
+        ("from", mailboxes(&root.from())),
+        ("to", mailboxes(&root.to())),
+        ("cc", mailboxes(&root.cc())),
+        ("defects", Value::Array(own)),
+        ("body", part_json(root, defects)?),
+    ]))
+}
+
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut map = Map::new();
+    for (k, v) in entries {
+        map.insert(k.to_string(), v);
+    }
+    Value::Object(map)
 }
 
 fn mailboxes(list: &[Address]) -> Value {
@@ -101,20 +129,29 @@ fn part_json(part: Part<'_, '_>, defects: &[Defect<MimeDefect>]) -> Result<Value
         Some(m) => message_json(m, defects)?,
         None => Value::Null,
     };
-    Ok(json!({
-        "path": part.path(),
-        "content_type": ct.essence(),
-        "params": params,
-        "disposition": part.disposition().map(|d| d.disposition),
-        "filename": part.filename(),
-        "charset": part.charset(),
-        "transfer_encoding": part.transfer_encoding().as_str(),
-        "offsets": {"header": part.header_offset(), "body": part.body_offset(), "end": part.end_offset()},
-        "lines": part.lines(),
-        "size": body.len(),
-        "sha256": sha,
-        "text": text,
-        "parts": parts,
-        "message": message,
-    }))
+    Ok(object([
+        ("path", part.path().into()),
+        ("content_type", ct.essence().into()),
+        ("params", Value::Object(params)),
+        (
+            "disposition",
+            part.disposition().map(|d| d.disposition).into(),
+        ),
+        ("filename", part.filename().into()),
+        ("charset", part.charset().into()),
+        (
+            "transfer_encoding",
+            part.transfer_encoding().as_str().into(),
+        ),
+        (
+            "offsets",
+            json!({"header": part.header_offset(), "body": part.body_offset(), "end": part.end_offset()}),
+        ),
+        ("lines", part.lines().into()),
+        ("size", body.len().into()),
+        ("sha256", sha.into()),
+        ("text", text.into()),
+        ("parts", Value::Array(parts)),
+        ("message", message),
+    ]))
 }

@@ -9,6 +9,9 @@ use std::borrow::Cow;
 
 use mailwire_core::{DecodeError, Defects};
 
+use mailwire_rfc2047::Context;
+
+use crate::words::{decode_words_always, has_encoded_word, header_text};
 use crate::MimeDefect;
 
 /// Which specials split atoms.
@@ -27,8 +30,9 @@ pub(crate) enum Tok<'a> {
     Atom(&'a [u8]),
     /// The content of a `quoted-string`, quoted-pairs resolved and folds removed.
     Quoted(Cow<'a, [u8]>),
-    /// The content of a comment (nested comments included as text).
-    Comment(Cow<'a, [u8]>),
+    /// The raw content of a comment between its outer parentheses (nested comments and
+    /// quoted-pairs as written; [`comment_text`] decodes it).
+    Comment(&'a [u8]),
     /// A `domain-literal` including its brackets.
     Literal(&'a [u8]),
     /// A special character.
@@ -203,7 +207,7 @@ pub(crate) fn quoted<'a>(
     Ok((Cow::Owned(buf), input.len()))
 }
 
-/// Reads a comment starting at `from` (the `(`). Returns its content (without the outer
+/// Reads a comment starting at `from` (the `(`). Returns its raw content (without the outer
 /// parentheses) and the offset after the closing `)`.
 fn comment<'a>(
     input: &'a [u8],
@@ -211,18 +215,14 @@ fn comment<'a>(
     max_depth: usize,
     base: usize,
     defects: &mut Defects<MimeDefect>,
-) -> Result<(Cow<'a, [u8]>, usize), DecodeError> {
+) -> Result<(&'a [u8], usize), DecodeError> {
     let mut depth = 0usize;
     let mut i = from;
-    let mut escaped = false;
     let mut too_deep = false;
     while let Some(&c) = input.get(i) {
         i += 1;
         match c {
-            b'\\' => {
-                escaped = true;
-                i += 1;
-            }
+            b'\\' => i += 1,
             b'(' => {
                 depth += 1;
                 if depth > max_depth && !too_deep {
@@ -233,36 +233,28 @@ fn comment<'a>(
             b')' => {
                 depth -= 1;
                 if depth == 0 {
-                    let inner = &input[from + 1..i - 1];
-                    return Ok((unescape(inner, escaped), i));
+                    return Ok((input.get(from + 1..i - 1).unwrap_or_default(), i));
                 }
             }
             _ => {}
         }
     }
     defects.report(base + from, MimeDefect::Unterminated)?;
-    let inner = input.get(from + 1..).unwrap_or_default();
-    Ok((unescape(inner, escaped), input.len()))
+    Ok((input.get(from + 1..).unwrap_or_default(), input.len()))
 }
 
-fn unescape(inner: &[u8], escaped: bool) -> Cow<'_, [u8]> {
-    if !escaped && memchr::memchr(b'\n', inner).is_none() {
-        return Cow::Borrowed(inner);
+/// The text of a comment (RFC 5322 3.2.2 `comment`, content as [`Tok::Comment`] holds it):
+/// quoted-pairs resolved, folds removed, RFC 2047 encoded words decoded (RFC 2047 5(2)).
+/// `base` is the offset of the content.
+pub(crate) fn comment_text<'a>(
+    raw: &'a [u8],
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Cow<'a, str>, DecodeError> {
+    if memchr::memchr3(b'\\', b'\r', b'\n', raw).is_none() && !has_encoded_word(raw) {
+        return header_text(raw, base, defects);
     }
-    let mut buf = Vec::with_capacity(inner.len());
-    let mut it = inner.iter();
-    while let Some(&c) = it.next() {
-        match c {
-            b'\\' => {
-                if let Some(&n) = it.next() {
-                    buf.push(n);
-                }
-            }
-            b'\r' | b'\n' => {}
-            _ => buf.push(c),
-        }
-    }
-    Cow::Owned(buf)
+    decode_words_always(raw, Context::Comment, base, defects)
 }
 
 #[cfg(test)]
@@ -283,7 +275,7 @@ mod tests {
     fn mail_tokens() {
         let t = toks(r#""Joe \"Q\" Public" (a (nested) c) <j.q@x>"#, Mode::Mail);
         assert_eq!(t[0], Tok::Quoted(Cow::Owned(b"Joe \"Q\" Public".to_vec())));
-        assert_eq!(t[1], Tok::Comment(Cow::Borrowed(b"a (nested) c")));
+        assert_eq!(t[1], Tok::Comment(b"a (nested) c"));
         assert_eq!(t[2], Tok::Special(b'<'));
         assert_eq!(t[3], Tok::Atom(b"j"));
         assert_eq!(t[4], Tok::Special(b'.'));

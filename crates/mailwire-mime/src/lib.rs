@@ -25,6 +25,7 @@
 
 pub mod builder;
 mod defect;
+mod display;
 pub mod encoding;
 mod engine;
 mod fields;

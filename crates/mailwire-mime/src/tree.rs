@@ -15,6 +15,8 @@ use crate::MimeDefect;
 #[derive(Debug, Clone)]
 struct Node {
     parent: Option<usize>,
+    /// 1-based position among the parent multipart's children (0 for a root).
+    number: usize,
     children: Vec<usize>,
     kind: PartKind,
     header_offset: usize,
@@ -84,8 +86,18 @@ impl<'a> Message<'a> {
             } => {
                 debug_assert_eq!(id, self.nodes.len());
                 let n = self.fields.len();
+                let mut number = 0;
+                if let Some(p) = parent.and_then(|p| self.nodes.get_mut(p)) {
+                    if p.kind == PartKind::Message {
+                        p.nested = Some(id);
+                    } else {
+                        p.children.push(id);
+                        number = p.children.len();
+                    }
+                }
                 self.nodes.push(Node {
                     parent,
+                    number,
                     children: Vec::new(),
                     kind: PartKind::Leaf,
                     header_offset,
@@ -98,13 +110,6 @@ impl<'a> Message<'a> {
                     preamble: None,
                     epilogue: None,
                 });
-                if let Some(p) = parent.and_then(|p| self.nodes.get_mut(p)) {
-                    if p.kind == PartKind::Message {
-                        p.nested = Some(id);
-                    } else {
-                        p.children.push(id);
-                    }
-                }
             }
             Ev::Field { start, end } => {
                 let raw = self.input.get(start..end).unwrap_or_default();
@@ -350,56 +355,57 @@ impl<'m, 'a> Part<'m, 'a> {
         self.msg
     }
 
-    /// The IMAP part number (RFC 3501 6.4.5): `1`, `1.2`, ... The root of a single-part message
-    /// is `1`; a multipart has the number of the part it is the body of (empty for the top-level
-    /// multipart), its children append `.N`.
+    /// The IMAP part number (RFC 3501 6.4.5): `1`, `1.2`, ... A message that is not multipart
+    /// has a part `1` (its body; for a top-level `message/rfc822` the encapsulated message's
+    /// parts are then `1.1`, `1.2`, ...); a multipart has the number of the part it is the body
+    /// of (empty for the top-level multipart), its children append `.N`; the root of a message
+    /// encapsulated in part `X` is `X.1` when it is not multipart, `X` when it is.
+    ///
+    /// Time linear in the nesting depth (each part knows its position among its siblings).
     pub fn path(&self) -> String {
-        // Walk up collecting steps; depth is bounded by the engine's depth limit.
+        // Walk up collecting numbers, innermost first; depth is bounded by the parser's limit.
         let mut steps: Vec<usize> = Vec::new();
-        let mut cur = *self;
-        let mut leaf_root = false;
+        let mut idx = self.idx;
         loop {
-            let node = cur.node();
+            let node = &self.msg.nodes[idx];
             match node
                 .parent
                 .and_then(|p| self.msg.nodes.get(p).map(|n| (p, n)))
             {
                 None => {
-                    if steps.is_empty() && node.kind != PartKind::Multipart {
-                        leaf_root = true;
+                    if node.kind != PartKind::Multipart {
+                        steps.push(1);
                     }
                     break;
                 }
                 Some((p, parent)) => {
                     if parent.kind == PartKind::Message {
-                        // The root of a nested message: single part -> ".1", multipart -> none.
-                        if steps.is_empty() && node.kind != PartKind::Multipart {
+                        // The root of an encapsulated message: a single part is ".1", a
+                        // multipart has its message part's number.
+                        if node.kind != PartKind::Multipart {
                             steps.push(1);
                         }
                     } else {
-                        let pos = parent
-                            .children
-                            .iter()
-                            .position(|&c| c == cur.idx)
-                            .unwrap_or(0);
-                        steps.push(pos + 1);
+                        steps.push(node.number);
                     }
-                    cur = Part {
-                        msg: self.msg,
-                        idx: p,
-                    };
+                    idx = p;
                 }
             }
         }
-        if leaf_root {
-            return "1".to_string();
+        let mut out = String::with_capacity(steps.len() * 3);
+        for (i, n) in steps.iter().rev().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            out.push_str(&n.to_string());
         }
-        let parts: Vec<String> = steps.iter().rev().map(|n| n.to_string()).collect();
-        parts.join(".")
+        out
     }
 
-    /// The transfer-decoded body (base64 and quoted-printable decoded, others as they are).
-    /// Defects carry absolute offsets.
+    /// The transfer-decoded body (base64 and quoted-printable decoded, others as they are:
+    /// borrowed, after the checks RFC 2045 2.7 and 2.8 make of 7bit and 8bit data). Defects carry
+    /// absolute offsets. [`Part::decode_into`] and [`Part::decode_chunks`] decode without
+    /// allocating a buffer of the body's size.
     pub fn decoded_body(&self) -> Result<WithDefects<Cow<'a, [u8]>>, DecodeError> {
         let mut d = self.msg.opts.defects();
         let body = crate::encoding::decode_body(
@@ -409,6 +415,88 @@ impl<'m, 'a> Part<'m, 'a> {
             &mut d,
         )?;
         Ok((body, d.into_vec()))
+    }
+
+    /// Appends the transfer-decoded body to `out` (a caller's buffer, reused across parts);
+    /// returns the defects, as [`Part::decoded_body`] finds them.
+    pub fn decode_into(&self, out: &mut Vec<u8>) -> Result<Vec<Defect<MimeDefect>>, DecodeError> {
+        let mut d = self.msg.opts.defects();
+        crate::encoding::decode_body_into(
+            self.raw_body(),
+            self.transfer_encoding(),
+            self.body_offset(),
+            out,
+            &mut d,
+        )?;
+        Ok(d.into_vec())
+    }
+
+    /// Decodes the body in pieces: at most 64 KiB of the raw body at a time into one reused
+    /// buffer, each decoded piece handed to `f` in order (what a 40 MiB attachment needs: its
+    /// raw bytes, already in memory, and 64 KiB). Returns the defects, as
+    /// [`Part::decoded_body`] finds them.
+    ///
+    /// ```
+    /// let m = mailwire_mime::parse(b"Content-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n")?;
+    /// let mut len = 0;
+    /// let defects = m.root().decode_chunks(|piece| len += piece.len())?;
+    /// assert_eq!((len, defects.len()), (5, 0));
+    /// # Ok::<(), mailwire_mime::DecodeError>(())
+    /// ```
+    pub fn decode_chunks(
+        &self,
+        f: impl FnMut(&[u8]),
+    ) -> Result<Vec<Defect<MimeDefect>>, DecodeError> {
+        let mut d = self.msg.opts.defects();
+        self.decode_pieces(&mut d, crate::engine::BODY_CHUNK, f)?;
+        Ok(d.into_vec())
+    }
+
+    fn decode_pieces(
+        &self,
+        d: &mut mailwire_core::Defects<MimeDefect>,
+        piece: usize,
+        mut f: impl FnMut(&[u8]),
+    ) -> Result<(), DecodeError> {
+        use crate::encoding::{Base64Decoder, IdentityChecker, QpDecoder};
+        let raw = self.raw_body();
+        let base = self.body_offset();
+        let end = base + raw.len();
+        let piece = piece.max(1);
+        let mut buf = Vec::new();
+        match self.transfer_encoding() {
+            TransferEncoding::Base64 => {
+                let mut dec = Base64Decoder::new();
+                for (i, c) in raw.chunks(piece).enumerate() {
+                    buf.clear();
+                    dec.feed(c, base + i * piece, &mut buf, d)?;
+                    f(&buf);
+                }
+                buf.clear();
+                dec.finish(end, &mut buf, d)?;
+                f(&buf);
+            }
+            TransferEncoding::QuotedPrintable => {
+                let mut dec = QpDecoder::new();
+                for (i, c) in raw.chunks(piece).enumerate() {
+                    buf.clear();
+                    dec.feed(c, base + i * piece, &mut buf, d)?;
+                    f(&buf);
+                }
+                buf.clear();
+                dec.finish(end, &mut buf, d)?;
+                f(&buf);
+            }
+            other => {
+                let mut check = IdentityChecker::new(other, base);
+                for (i, c) in raw.chunks(piece).enumerate() {
+                    check.feed(c, base + i * piece, d)?;
+                    f(c);
+                }
+                check.finish(end, d)?;
+            }
+        }
+        Ok(())
     }
 
     /// The `charset` parameter of the content type.

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use mailwire_core::{DecodeError, Defects, Strictness};
-use mailwire_rfc2047::{charset, Context, DecodeOptions};
+use mailwire_rfc2047::{charset, Context, DecodeOptions, Rfc2047Defect};
 
 use crate::MimeDefect;
 
@@ -55,20 +55,64 @@ pub(crate) fn decode_words<'a>(
     if !has_encoded_word(bytes) {
         return header_text(bytes, base, defects);
     }
+    decode_words_always(bytes, context, base, defects)
+}
+
+/// [`decode_words`] through mailwire-rfc2047 even without an encoded word (for comments, whose
+/// quoted-pairs and folds it resolves).
+pub(crate) fn decode_words_always<'a>(
+    bytes: &'a [u8],
+    context: Context,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Cow<'a, str>, DecodeError> {
     let mut opts = DecodeOptions::default();
     opts.strictness = defects.strictness();
     match mailwire_rfc2047::decode(bytes, context, &opts) {
         Ok(d) => {
             for x in &d.defects {
-                defects.report(base.saturating_add(x.offset), MimeDefect::EncodedWord)?;
+                if let Some(kind) = word_defect(x.kind) {
+                    defects.report(base.saturating_add(x.offset), kind)?;
+                }
             }
             Ok(d.text)
         }
-        Err(e) if defects.strictness() == Strictness::Strict => Err(e.shifted(base)),
+        Err(e) if defects.strictness() == Strictness::Strict => {
+            // Strict decoding in mailwire-rfc2047 also refuses what RFC 6532 allows (raw UTF-8)
+            // and what the header grammar reports itself: decode leniently and keep only the
+            // deviations that are ours to report.
+            let lenient = mailwire_rfc2047::decode(bytes, context, &DecodeOptions::default());
+            match lenient {
+                Ok(d) => {
+                    for x in &d.defects {
+                        if let Some(kind) = word_defect(x.kind) {
+                            defects.report(base.saturating_add(x.offset), kind)?;
+                        }
+                    }
+                    Ok(d.text)
+                }
+                Err(_) => Err(e.shifted(base)),
+            }
+        }
         Err(_) => {
             defects.report(base, MimeDefect::EncodedWord)?;
             header_text(bytes, base, defects)
         }
+    }
+}
+
+/// What a deviation mailwire-rfc2047 found means for the header: raw UTF-8 is RFC 6532 text (no
+/// defect), other raw 8-bit bytes are [`MimeDefect::NonUtf8Header`], quoting and line-break
+/// problems are reported by the header grammar itself, the rest concern an encoded word.
+fn word_defect(kind: Rfc2047Defect) -> Option<MimeDefect> {
+    match kind {
+        Rfc2047Defect::Raw8Bit
+        | Rfc2047Defect::StrayLineBreak
+        | Rfc2047Defect::UnbalancedParenthesis
+        | Rfc2047Defect::UnterminatedQuotedString
+        | Rfc2047Defect::IncompleteQuotedPair => None,
+        Rfc2047Defect::Raw8BitFallback => Some(MimeDefect::NonUtf8Header),
+        _ => Some(MimeDefect::EncodedWord),
     }
 }
 

@@ -45,14 +45,17 @@ fn check(e: &Entity, p: Part<'_, '_>, built: &[u8]) -> Result<(), TestCaseError>
     Ok(())
 }
 
+/// Any text, white space kept as it is (runs, tabs, at the ends): the builder must carry it.
 fn text_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-zA-Z0-9 ,.;:!?'\"()<>@=_-]{0,120}",
-        "[a-zé€😀Привет日本 ]{0,60}",
+        "[a-zé€😀Привет日本 \t]{0,60}",
         "[ -~]{0,200}",
+        "( {1,3}[a-z]{1,5}){1,6} {0,2}",
         Just("=?utf-8?q?not_a_word?=".to_string()),
+        Just("a  b".to_string()),
+        Just(" leading and trailing ".to_string()),
     ]
-    .prop_map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 fn body_text() -> impl Strategy<Value = String> {
@@ -125,15 +128,12 @@ proptest! {
         subject in text_strategy(),
         from in mailbox(),
         to in proptest::collection::vec(mailbox(), 0..4),
-        group in proptest::option::of(("[a-zA-Z ]{1,20}", proptest::collection::vec(mailbox(), 0..3))),
+        group in proptest::option::of(("[a-zA-Z ]{1,20}|[ -~]{0,30}", proptest::collection::vec(mailbox(), 0..3))),
         ids in proptest::collection::vec("[a-z0-9]{1,8}(\\.[a-z0-9]{1,8}){0,2}@[a-z]{1,10}\\.test", 0..3),
     ) {
         let mut to: Vec<Address> = to.into_iter().map(Address::Mailbox).collect();
         if let Some((name, members)) = group {
-            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-            if !name.is_empty() {
-                to.push(Address::Group(Group { name, members }));
-            }
+            to.push(Address::Group(Group { name, members }));
         }
         let date = DateTime::new(2024, 2, 29, 23, 59, 60, -90).unwrap();
         let ids: Vec<MessageId> = ids.into_iter().map(MessageId).collect();
@@ -221,4 +221,316 @@ fn headers_fold_at_78_and_encode_only_where_allowed() {
         .header("Content-Type", "x")
         .is_err());
     assert!(Entity::text("pl ain", "x").is_err());
+}
+
+fn longest_line(built: &[u8]) -> usize {
+    built
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l).len())
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn no_line_past_998_and_unbreakable_words_are_refused() {
+    use mailwire_mime::builder::BuildError;
+    let long = "a".repeat(1100);
+    let mb = |a: &str| {
+        vec![Address::Mailbox(Mailbox {
+            name: None,
+            address: a.to_string(),
+        })]
+    };
+    let e = Entity::text("plain", "x").unwrap();
+    assert!(matches!(
+        e.clone().addresses("To", mb(&format!("{long}@x.test"))),
+        Err(BuildError::TooLong(_))
+    ));
+    assert!(matches!(
+        e.clone().field(
+            "Message-ID",
+            HeaderValue::MessageIds(vec![MessageId(format!("{long}@x"))])
+        ),
+        Err(BuildError::TooLong(_))
+    ));
+    assert!(matches!(
+        e.clone().header(&long, "v"),
+        Err(BuildError::TooLong(_))
+    ));
+    assert!(matches!(
+        e.clone().param(&long, "v"),
+        Err(BuildError::TooLong(_))
+    ));
+    assert!(matches!(
+        Entity::text(&long, "x"),
+        Err(BuildError::TooLong(_))
+    ));
+    // What can be folded is: a 1200-character word in a subject or a display name, a long
+    // field name before them.
+    let name = "X-".to_string() + &"n".repeat(900);
+    let built = e
+        .clone()
+        .header("Subject", &long)
+        .unwrap()
+        .header(&name, &long)
+        .unwrap()
+        .addresses(
+            &name,
+            vec![Address::Mailbox(Mailbox {
+                name: Some(long.clone()),
+                address: format!("{}@x.test", "b".repeat(900)),
+            })],
+        )
+        .unwrap()
+        .build();
+    assert!(longest_line(&built) <= 998, "{}", longest_line(&built));
+    let m = parse(&built).unwrap();
+    assert!(m.defects().is_empty(), "{:?}", m.defects());
+    assert_eq!(m.root().subject().unwrap(), long);
+    let to = m.root().headers_named(&name).nth(1).unwrap();
+    assert!(to.raw_value().len() > 1000);
+}
+
+#[test]
+fn date_time_is_valid_by_construction() {
+    assert!(DateTime::new(2024, 13, 1, 0, 0, 0, 0).is_none());
+    assert!(DateTime::new(2024, 1, 0, 0, 0, 0, 0).is_none());
+    assert!(DateTime::new(2024, 1, 1, 24, 0, 0, 0).is_none());
+    assert!(DateTime::new(2024, 1, 1, 0, 0, 61, 0).is_none());
+    assert!(DateTime::new(0, 1, 1, 0, 0, 0, 0).is_none());
+    assert!(DateTime::new(2024, 1, 1, 0, 0, 0, 3600).is_none());
+    let d = DateTime::new(1, 1, 1, 0, 0, 0, -3599).unwrap();
+    assert_eq!(d.weekday(), 1); // 0001-01-01 was a Monday (proleptic Gregorian).
+    let d = DateTime::new(9999, 12, 31, 23, 59, 60, 3599).unwrap();
+    let built = Entity::text("plain", "x").unwrap().date(d).unwrap().build();
+    let m = parse(&built).unwrap();
+    assert!(m.defects().is_empty());
+    assert_eq!(m.root().date(), Some(d));
+    let unknown = d.with_unknown_offset();
+    assert!(unknown.is_offset_unknown() && unknown.offset_minutes() == 0);
+    let built = Entity::text("plain", "x")
+        .unwrap()
+        .date(unknown)
+        .unwrap()
+        .build();
+    assert!(String::from_utf8_lossy(&built).contains("-0000"));
+    assert_eq!(parse(&built).unwrap().root().date(), Some(unknown));
+}
+
+#[test]
+fn nested_message_has_mime_version_and_multipart_takes_the_widest_encoding() {
+    let inner = Entity::text("plain", "inner")
+        .unwrap()
+        .header("Subject", "in")
+        .unwrap();
+    let binary = Entity::binary("message", "delivery-status", b"a\rb\0c".to_vec()).unwrap();
+    let e = Entity::multipart("mixed", vec![Entity::message(inner).unwrap(), binary]).unwrap();
+    let built = e.build();
+    let text = String::from_utf8_lossy(&built);
+    assert_eq!(text.matches("MIME-Version: 1.0").count(), 2, "{text}");
+    let m = parse(&built).unwrap();
+    assert!(m.defects().is_empty(), "{:?}", m.defects());
+    let root = m.root();
+    assert_eq!(root.transfer_encoding().as_str(), "binary");
+    let kids: Vec<_> = root.children().collect();
+    assert_eq!(kids[0].message().unwrap().mime_version(), Some((1, 0)));
+    assert_eq!(kids[1].transfer_encoding().as_str(), "binary");
+    // An 8bit child makes the multipart 8bit.
+    let eight = Entity::binary("message", "delivery-status", "é\r\n".as_bytes().to_vec()).unwrap();
+    let built = Entity::multipart("mixed", vec![eight]).unwrap().build();
+    assert_eq!(
+        parse(&built).unwrap().root().transfer_encoding().as_str(),
+        "8bit"
+    );
+}
+
+#[test]
+fn display_names_keep_their_white_space() {
+    for name in ["a  b", " a", "a ", "a\tb", "é  b", "  ", "x \t y"] {
+        let e = Entity::text("plain", "x")
+            .unwrap()
+            .addresses(
+                "To",
+                vec![Address::Mailbox(Mailbox {
+                    name: Some(name.into()),
+                    address: "a@x.test".into(),
+                })],
+            )
+            .unwrap();
+        let built = e.build();
+        let m = parse(&built).unwrap();
+        assert!(m.defects().is_empty());
+        assert_eq!(
+            m.root().to()[0].mailboxes()[0].name.as_deref(),
+            Some(name),
+            "{name:?}"
+        );
+    }
+}
+
+#[test]
+fn multipart_related_names_its_root_type() {
+    let e = Entity::multipart(
+        "related",
+        vec![
+            Entity::text("html", "<img src=cid:a@x>").unwrap(),
+            Entity::binary("image", "png", vec![1, 2, 3]).unwrap(),
+        ],
+    )
+    .unwrap();
+    let m_bytes = e.build();
+    let m = parse(&m_bytes).unwrap();
+    assert_eq!(m.root().content_type().param("type"), Some("text/html"));
+    // A type the caller gave is kept.
+    let e = Entity::multipart("related", vec![Entity::text("plain", "x").unwrap()])
+        .unwrap()
+        .param("type", "application/xhtml+xml")
+        .unwrap();
+    let m_bytes = e.build();
+    let m = parse(&m_bytes).unwrap();
+    assert_eq!(
+        m.root().content_type().param("type"),
+        Some("application/xhtml+xml")
+    );
+}
+
+#[test]
+fn charset_parameter_re_encodes_text() {
+    use mailwire_mime::builder::BuildError;
+    let e = Entity::text("plain", "café €")
+        .unwrap()
+        .param("charset", "iso-8859-15")
+        .unwrap();
+    let built = e.build();
+    let m = parse(&built).unwrap();
+    let root = m.root();
+    assert_eq!(root.charset(), Some("iso-8859-15"));
+    assert_eq!(&*root.decoded_body().unwrap().0, b"caf\xE9 \xA4");
+    assert_eq!(root.text().unwrap().unwrap().0, "café €");
+    // A charset that lacks a character, or that the builder cannot write, is refused.
+    for label in ["iso-8859-1", "utf-7", "utf-16le", "x-unknown"] {
+        assert!(
+            matches!(
+                Entity::text("plain", "日本")
+                    .unwrap()
+                    .param("charset", label),
+                Err(BuildError::Charset(_))
+            ),
+            "{label}"
+        );
+    }
+    // ASCII text in any ASCII-compatible charset stays as it is.
+    let e = Entity::text("plain", "plain")
+        .unwrap()
+        .param("charset", "koi8-r")
+        .unwrap();
+    let built = e.build();
+    assert_eq!(
+        parse(&built).unwrap().root().text().unwrap().unwrap().0,
+        "plain"
+    );
+    let e = Entity::text("plain", "日本語")
+        .unwrap()
+        .param("charset", "iso-2022-jp")
+        .unwrap();
+    let built = e.build();
+    assert!(built.is_ascii());
+    assert_eq!(
+        parse(&built).unwrap().root().text().unwrap().unwrap().0,
+        "日本語"
+    );
+}
+
+#[test]
+fn utf8_addresses_need_the_rfc6532_opt_in() {
+    use mailwire_mime::builder::BuildError;
+    let to = vec![Address::Mailbox(Mailbox {
+        name: Some("Jörg".into()),
+        address: "jörg@bücher.example".into(),
+    })];
+    assert!(matches!(
+        Entity::text("plain", "x")
+            .unwrap()
+            .addresses("To", to.clone()),
+        Err(BuildError::Utf8(_))
+    ));
+    let built = Entity::text("plain", "x")
+        .unwrap()
+        .utf8_headers()
+        .addresses("To", to.clone())
+        .unwrap()
+        .build();
+    assert!(String::from_utf8(built.clone())
+        .unwrap()
+        .contains("<jörg@bücher.example>"));
+    let m = parse(&built).unwrap();
+    assert!(m.defects().is_empty());
+    assert_eq!(m.root().to(), to);
+}
+
+#[test]
+fn trace_and_list_fields_round_trip() {
+    use mailwire_mime::typed::{ListId, Received};
+    use mailwire_mime::FieldValue;
+    let r = Received {
+        clauses: vec![
+            ("from".into(), "mail.example.org".into()),
+            ("by".into(), "mx.example.net".into()),
+            ("with".into(), "ESMTPS".into()),
+            ("id".into(), "with (odd) \"id\"".into()),
+            ("for".into(), "<bob@example.net>".into()),
+        ],
+        comments: vec!["192.0.2.1".into(), "Grüße (nested) \\".into()],
+        date: DateTime::new(2003, 7, 1, 10, 52, 37, 120),
+    };
+    let lid = ListId {
+        name: Some("Example  list".into()),
+        id: "example.lists.example.org".into(),
+    };
+    let urls = vec![
+        "mailto:leave@x.test?subject=unsub".to_string(),
+        "https://x.test/u,1".into(),
+    ];
+    let e = Entity::text("plain", "x")
+        .unwrap()
+        .field("Received", HeaderValue::Received(r.clone()))
+        .unwrap()
+        .field("Return-Path", HeaderValue::ReturnPath(None))
+        .unwrap()
+        .field("List-Id", HeaderValue::ListId(lid.clone()))
+        .unwrap()
+        .field("List-Unsubscribe", HeaderValue::Urls(urls.clone()))
+        .unwrap();
+    let built = e.build();
+    let m = parse(&built).unwrap();
+    let root = m.root();
+    let opts = Options::default();
+    for f in root.headers() {
+        let (_, d) = f.typed(&opts).unwrap();
+        assert!(
+            d.is_empty(),
+            "{:?} in {}",
+            d,
+            String::from_utf8_lossy(f.raw())
+        );
+    }
+    assert_eq!(root.received(), vec![r.clone()]);
+    assert_eq!(root.return_path(), Some(None));
+    assert_eq!(root.list_id(), Some(lid));
+    assert_eq!(root.list_urls("list-unsubscribe"), urls);
+    let typed = root.header("received").unwrap().typed(&opts).unwrap().0;
+    assert_eq!(typed, FieldValue::Received(r.clone()));
+    // A Received without a date, or with an unknown clause, is not written.
+    let mut bad = r.clone();
+    bad.date = None;
+    assert!(Entity::text("plain", "x")
+        .unwrap()
+        .field("Received", HeaderValue::Received(bad))
+        .is_err());
+    let mut bad = r;
+    bad.clauses.push(("bogus".into(), "x".into()));
+    assert!(Entity::text("plain", "x")
+        .unwrap()
+        .field("Received", HeaderValue::Received(bad))
+        .is_err());
 }

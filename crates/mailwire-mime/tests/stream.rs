@@ -25,7 +25,7 @@ fn run(input: &[u8], cuts: &[usize], decode: bool) -> (Vec<Owned>, Vec<String>) 
     points.push(input.len());
     for (i, &c) in points.iter().enumerate() {
         let c = c.max(prev);
-        p.push(&input[prev..c]);
+        p.push(&input[prev..c]).unwrap();
         prev = c;
         if i == points.len() - 1 {
             p.finish();
@@ -138,7 +138,7 @@ fn memory_stays_bounded_on_a_large_body() {
     let mut max = 0;
     let mut total = 0;
     for chunk in m.chunks(8192) {
-        p.push(chunk);
+        p.push(chunk).unwrap();
         while let Some(ev) = p.next_event().unwrap() {
             if let Event::Body { bytes, .. } = ev {
                 total += bytes.len();

@@ -150,6 +150,10 @@ fn transport_padding_and_close_with_text() {
     let kids: Vec<_> = msg.root().children().collect();
     assert_eq!(kids.len(), 1);
     assert_eq!(kids[0].raw_body(), b"x");
+    // Transport padding is fine; text after the close delimiter is a defect.
+    assert_eq!(codes(msg.defects()), vec!["delimiter-trailing-text"]);
+    assert_eq!(msg.defects()[0].offset, m.len() - 10);
+    assert!(parse_with(m, &Options::strict()).is_err());
 }
 
 #[test]

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use mailwire_core::{DecodeError, Defects, Options};
 use mailwire_rfc2047::Context;
 
-use crate::lex::{tokenize, Mode, Tok, Token};
+use crate::lex::{comment_text, tokenize, Mode, Tok, Token};
 use crate::words::{decode_words, has_encoded_word, header_text};
 use crate::MimeDefect;
 
@@ -61,6 +61,27 @@ impl Address {
 
 /// Parses an `address-list` (also `mailbox-list`, and `From`, `Sender`, `Reply-To`, `To`, `Cc`,
 /// `Bcc` and their `Resent-` forms). `base` is added to defect offsets.
+///
+/// One pass over the tokens, no recursion: time linear in the value. What is not an address is
+/// reported ([`MimeDefect::AddressSyntax`]) and kept rather than merged into a neighbour: two
+/// addresses without a comma between them (`a@x b@y`) are two mailboxes, words without a domain
+/// a mailbox of those words, an empty `<>` or local part an address as written. Groups do not
+/// nest (RFC 5322 3.4): a `:` opening a group inside a group is reported and its members belong
+/// to the outer group.
+///
+/// ```
+/// use mailwire_mime::typed::address::parse_address_list;
+/// use mailwire_mime::typed::Address;
+/// use mailwire_mime::Options;
+///
+/// let opts = Options::default();
+/// let mut defects = opts.defects();
+/// let list = parse_address_list(b"A Group: Ed <c@a.test>, joe@where.test;, x@y.test", 0, &opts, &mut defects)?;
+/// assert!(matches!(&list[0], Address::Group(g) if g.name == "A Group" && g.members.len() == 2));
+/// assert_eq!(list[1].mailboxes()[0].address, "x@y.test");
+/// assert!(defects.is_empty());
+/// # Ok::<(), mailwire_mime::DecodeError>(())
+/// ```
 pub fn parse_address_list(
     value: &[u8],
     base: usize,
@@ -71,163 +92,250 @@ pub fn parse_address_list(
     if toks.len() > opts.limits.max_items {
         return Err(DecodeError::limit(base, "max_items", opts.limits.max_items));
     }
-    // Split into top-level items at ","; a group's members stay inside it (":" ... ";") and so
-    // does everything between "<" and ">".
-    let mut items: Vec<&[Token<'_>]> = Vec::new();
+    let mut out: Vec<Address> = Vec::new();
+    let mut top = Items::default();
+    let mut top_boxes: Vec<Mailbox> = Vec::new();
+    // The open group: its name tokens, the offset of its `:`, its members so far.
+    let mut group: Option<(&[Token<'_>], usize, Items<'_, '_>, Vec<Mailbox>)> = None;
     let mut start = 0;
-    let mut in_angle = false;
-    let mut in_group = false;
+    let mut angle = false;
+    // Whether the item being read has an `@` or `<` (then a `:` is not a group's).
+    let mut addressy = false;
     for (i, t) in toks.iter().enumerate() {
-        match t.tok {
-            Tok::Special(b'<') => in_angle = true,
-            Tok::Special(b'>') => in_angle = false,
-            Tok::Special(b':') if !in_angle => {
-                // A ":" before any "@" or "<" of the item opens a group.
-                let item = &toks[start..i];
-                if !item
-                    .iter()
-                    .any(|t| t.is_special(b'@') || t.is_special(b'<'))
-                {
-                    in_group = true;
+        let Tok::Special(c) = t.tok else { continue };
+        match c {
+            b'<' => {
+                angle = true;
+                addressy = true;
+            }
+            b'>' => angle = false,
+            b'@' => addressy = true,
+            b':' if !angle && !addressy => {
+                if group.is_some() {
+                    // A group inside a group: its name is dropped, its members kept.
+                    defects.report(base + t.start, MimeDefect::AddressSyntax)?;
+                } else {
+                    top.finish(base, defects, &mut top_boxes)?;
+                    out.extend(top_boxes.drain(..).map(Address::Mailbox));
+                    let name = toks.get(start..i).unwrap_or_default();
+                    group = Some((name, t.start, Items::default(), Vec::new()));
                 }
-            }
-            Tok::Special(b';') if in_group && !in_angle => {
-                in_group = false;
-                items.push(&toks[start..=i]);
                 start = i + 1;
             }
-            Tok::Special(b',') if !in_angle && !in_group => {
-                items.push(&toks[start..i]);
+            b';' if !angle => {
+                let item = toks.get(start..i).unwrap_or_default();
+                match group.take() {
+                    Some((name, at, mut items, mut members)) => {
+                        items.item(item, base, defects, &mut members)?;
+                        items.finish(base, defects, &mut members)?;
+                        out.push(Address::Group(make_group(
+                            name, at, members, base, defects,
+                        )?));
+                    }
+                    None => {
+                        defects.report(base + t.start, MimeDefect::AddressSyntax)?;
+                        top.item(item, base, defects, &mut top_boxes)?;
+                    }
+                }
                 start = i + 1;
+                addressy = false;
+            }
+            b',' if !angle => {
+                let item = toks.get(start..i).unwrap_or_default();
+                match &mut group {
+                    Some((_, _, items, members)) => items.item(item, base, defects, members)?,
+                    None => top.item(item, base, defects, &mut top_boxes)?,
+                }
+                start = i + 1;
+                addressy = false;
             }
             _ => {}
         }
+        out.extend(top_boxes.drain(..).map(Address::Mailbox));
     }
-    items.push(&toks[start..]);
-    let mut out = Vec::new();
-    let mut pending_name: Option<(&[Token<'_>], usize)> = None;
-    for item in items {
-        // The item without its comments, as an iterator: no vector per item.
-        let words = || item.iter().filter(|t| !matches!(t.tok, Tok::Comment(_)));
-        if words().next().is_none() {
-            continue;
+    let item = toks.get(start..).unwrap_or_default();
+    match group.take() {
+        Some((name, at, mut items, mut members)) => {
+            // A group without its `;`.
+            defects.report(base + value.len(), MimeDefect::AddressSyntax)?;
+            items.item(item, base, defects, &mut members)?;
+            items.finish(base, defects, &mut members)?;
+            out.push(Address::Group(make_group(
+                name, at, members, base, defects,
+            )?));
         }
-        if words().all(|t| t.is_special(b',')) {
-            continue;
+        None => {
+            top.item(item, base, defects, &mut top_boxes)?;
+            top.finish(base, defects, &mut top_boxes)?;
+            out.extend(top_boxes.drain(..).map(Address::Mailbox));
         }
-        let is_phrase_only =
-            words().all(|t| matches!(t.tok, Tok::Atom(_) | Tok::Quoted(_)) || t.is_special(b'.'));
-        if is_phrase_only {
-            // `Doe, John <a@x>`: the words may be the first half of a display name.
-            if let Some((prev, _)) = pending_name.take() {
-                // Two name-only items in a row: the first was an address without a domain.
-                out.push(Address::Mailbox(bare(prev, value, base, defects)?));
-            }
-            pending_name = Some((item, item.first().map_or(0, |t| t.start)));
-            continue;
-        }
-        // A group: a ":" with no "<" or "@" before it.
-        let is_group = words()
-            .take_while(|t| !t.is_special(b'<') && !t.is_special(b'@'))
-            .any(|t| t.is_special(b':'));
-        if let Some((prev, at)) = pending_name.take() {
-            let has_angle = words().any(|t| t.is_special(b'<'));
-            if has_angle && !is_group {
-                defects.report(base + at, MimeDefect::UnquotedCommaInName)?;
-                let mut m = mailbox(item, value, base, opts, defects)?;
-                let first = phrase(prev, base, defects)?;
-                m.name = Some(match m.name {
-                    Some(n) => format!("{first}, {n}"),
-                    None => first,
-                });
-                out.push(Address::Mailbox(m));
-                continue;
-            }
-            out.push(Address::Mailbox(bare(prev, value, base, defects)?));
-        }
-        if is_group {
-            out.push(Address::Group(group(item, value, base, opts, defects)?));
-        } else {
-            out.push(Address::Mailbox(mailbox(item, value, base, opts, defects)?));
-        }
-    }
-    if let Some((prev, _)) = pending_name {
-        out.push(Address::Mailbox(bare(prev, value, base, defects)?));
     }
     Ok(out)
 }
 
+fn make_group(
+    name: &[Token<'_>],
+    colon: usize,
+    members: Vec<Mailbox>,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Group, DecodeError> {
+    if !name.iter().any(|t| !is_comment(t)) {
+        // RFC 5322 3.4: `group = display-name ":" ...`.
+        defects.report(base + colon, MimeDefect::AddressSyntax)?;
+    }
+    Ok(Group {
+        name: phrase(name, base, defects)?,
+        members,
+    })
+}
+
+/// The comma-separated items of a list (or of a group's members), read in order: an item of
+/// words only may be the first half of a display name with an unquoted comma
+/// (`Doe, John <a@x>`), so it waits for the next item.
+#[derive(Default)]
+struct Items<'t, 'a> {
+    pending: Option<&'t [Token<'a>]>,
+}
+
+impl<'t, 'a> Items<'t, 'a> {
+    fn item(
+        &mut self,
+        item: &'t [Token<'a>],
+        base: usize,
+        defects: &mut Defects<MimeDefect>,
+        out: &mut Vec<Mailbox>,
+    ) -> Result<(), DecodeError> {
+        let mut words = item.iter().filter(|t| !is_comment(t)).peekable();
+        if words.peek().is_none() {
+            return Ok(());
+        }
+        let phrase_only =
+            words.all(|t| matches!(t.tok, Tok::Atom(_) | Tok::Quoted(_)) || t.is_special(b'.'));
+        if phrase_only {
+            self.finish(base, defects, out)?;
+            self.pending = Some(item);
+            return Ok(());
+        }
+        let mut head = None;
+        if let Some(prev) = self.pending.take() {
+            let joins = item.iter().any(|t| t.is_special(b'<'))
+                && item.iter().take_while(|t| !t.is_special(b'<')).all(|t| {
+                    matches!(t.tok, Tok::Atom(_) | Tok::Quoted(_) | Tok::Comment(_))
+                        || t.is_special(b'.')
+                });
+            if joins {
+                let at = prev.first().map_or(0, |t| t.start);
+                defects.report(base + at, MimeDefect::UnquotedCommaInName)?;
+                head = Some(phrase(prev, base, defects)?);
+            } else {
+                out.push(bare(prev, base, defects)?);
+            }
+        }
+        let first = out.len();
+        mailboxes(item, base, defects, out)?;
+        if let (Some(head), Some(m)) = (head, out.get_mut(first)) {
+            m.name = Some(match m.name.take() {
+                Some(n) => format!("{head}, {n}"),
+                None => head,
+            });
+        }
+        Ok(())
+    }
+
+    /// The end of the list: a waiting item of words is an address without a domain.
+    fn finish(
+        &mut self,
+        base: usize,
+        defects: &mut Defects<MimeDefect>,
+        out: &mut Vec<Mailbox>,
+    ) -> Result<(), DecodeError> {
+        if let Some(prev) = self.pending.take() {
+            out.push(bare(prev, base, defects)?);
+        }
+        Ok(())
+    }
+}
+
 /// An item of words only (no `@`): an address without a domain (`undisclosed-recipients`),
-/// kept with a defect.
+/// kept as its words with a defect.
 fn bare(
     item: &[Token<'_>],
-    value: &[u8],
     base: usize,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Mailbox, DecodeError> {
     let at = item.first().map_or(0, |t| t.start);
     defects.report(base + at, MimeDefect::AddressSyntax)?;
-    let _ = value;
+    let mut address = String::with_capacity(span(item));
+    for t in item.iter().filter(|t| !is_comment(t)) {
+        if t.ws_before && !address.is_empty() {
+            address.push(' ');
+        }
+        push_word(&mut address, t, base, defects)?;
+    }
     Ok(Mailbox {
         name: None,
-        address: local_part(item, span(item), base, defects)?,
+        address,
     })
 }
 
-fn group(
+/// The mailboxes of one item (one, unless commas are missing between them).
+fn mailboxes(
     item: &[Token<'_>],
-    value: &[u8],
     base: usize,
-    opts: &Options,
     defects: &mut Defects<MimeDefect>,
-) -> Result<Group, DecodeError> {
-    let colon = item.iter().position(|t| t.is_special(b':')).unwrap_or(0);
-    let name = phrase(&item[..colon], base, defects)?;
-    let inner = &item[colon + 1..];
-    let inner = match inner.last() {
-        Some(t) if t.is_special(b';') => &inner[..inner.len() - 1],
-        _ => {
-            defects.report(
-                base + item.last().map_or(0, |t| t.end),
-                MimeDefect::AddressSyntax,
-            )?;
-            inner
+    out: &mut Vec<Mailbox>,
+) -> Result<(), DecodeError> {
+    let mut i = 0;
+    let mut first = true;
+    while i < item.len() {
+        while item.get(i).is_some_and(is_comment) {
+            i += 1;
         }
-    };
-    let mut members = Vec::new();
-    if let (Some(first), Some(last)) = (inner.first(), inner.last()) {
-        let sub = value.get(first.start..last.end).unwrap_or_default();
-        for a in parse_address_list(sub, base + first.start, opts, defects)? {
-            match a {
-                Address::Mailbox(m) => members.push(m),
-                Address::Group(g) => {
-                    // Groups do not nest (RFC 5322 3.4); keep the members.
-                    defects.report(base + first.start, MimeDefect::AddressSyntax)?;
-                    members.extend(g.members);
-                }
-            }
+        let Some(t) = item.get(i) else { break };
+        if !first {
+            // Two addresses without a comma between them.
+            defects.report(base + t.start, MimeDefect::AddressSyntax)?;
         }
+        first = false;
+        let (m, next) = mailbox(item, i, base, defects)?;
+        out.extend(m);
+        i = next.max(i + 1);
     }
-    Ok(Group { name, members })
+    Ok(())
 }
 
+/// One mailbox starting at token `i` of `item`: `name-addr` or `addr-spec` (with a comment after
+/// it as the legacy display name). Returns it (`None` for a stray token, reported) and the index
+/// after it.
 fn mailbox(
     item: &[Token<'_>],
-    value: &[u8],
+    i: usize,
     base: usize,
-    opts: &Options,
     defects: &mut Defects<MimeDefect>,
-) -> Result<Mailbox, DecodeError> {
-    let _ = (value, opts);
-    if let Some(lt) = item.iter().position(|t| t.is_special(b'<')) {
-        let gt = item[lt..]
+) -> Result<(Option<Mailbox>, usize), DecodeError> {
+    // A phrase, then `<` for a name-addr.
+    let mut j = i;
+    while item.get(j).is_some_and(|t| {
+        matches!(t.tok, Tok::Atom(_) | Tok::Quoted(_) | Tok::Comment(_)) || t.is_special(b'.')
+    }) {
+        j += 1;
+    }
+    if let Some(lt) = item.get(j).filter(|t| t.is_special(b'<')) {
+        let name_toks = &item[i..j];
+        let name = if name_toks.iter().any(|t| !is_comment(t)) {
+            Some(phrase(name_toks, base, defects)?)
+        } else {
+            None
+        };
+        let gt = item[j..]
             .iter()
             .position(|t| t.is_special(b'>'))
-            .map(|p| lt + p);
+            .map(|p| j + p);
         if gt.is_none() {
-            defects.report(base + item[lt].start, MimeDefect::Unterminated)?;
+            defects.report(base + lt.start, MimeDefect::Unterminated)?;
         }
-        let mut inner = &item[lt + 1..gt.unwrap_or(item.len())];
+        let mut inner = &item[j + 1..gt.unwrap_or(item.len())];
         // obs-route: "@a,@b:" before the addr-spec.
         if let Some(first) = first_word(inner).filter(|t| t.is_special(b'@')) {
             if let Some(c) = inner.iter().position(|t| t.is_special(b':')) {
@@ -235,39 +343,151 @@ fn mailbox(
                 inner = &inner[c + 1..];
             }
         }
-        let name_toks = &item[..lt];
-        let name = if name_toks.iter().any(|t| !matches!(t.tok, Tok::Comment(_))) {
-            Some(phrase(name_toks, base, defects)?)
-        } else {
-            None
-        };
-        if let Some(t) = gt
-            .and_then(|g| item.get(g + 1..))
-            .and_then(|r| r.iter().find(|t| !matches!(t.tok, Tok::Comment(_))))
+        let (address, used) = addr_spec(inner, 0, base, defects)?;
+        if address.is_empty() {
+            // `<>` is only the null reverse path (Return-Path), not a mailbox.
+            defects.report(base + lt.start, MimeDefect::AddressSyntax)?;
+        }
+        if let Some(t) = inner
+            .get(used..)
+            .and_then(|r| r.iter().find(|t| !is_comment(t)))
         {
             defects.report(base + t.start, MimeDefect::AddressSyntax)?;
         }
-        return Ok(Mailbox {
-            name,
-            address: addr_spec(inner, base, defects)?,
-        });
+        return Ok((
+            Some(Mailbox { name, address }),
+            gt.map_or(item.len(), |g| g + 1),
+        ));
     }
-    // A bare addr-spec; a comment after it is the legacy display name.
-    let name = match item.iter().rev().find_map(|t| match &t.tok {
-        Tok::Comment(c) => Some((c.clone(), t.start)),
+    // A bare addr-spec; a comment inside or right after it is the legacy display name.
+    let (address, mut next) = addr_spec(item, i, base, defects)?;
+    if address.is_empty() {
+        return Ok((None, next));
+    }
+    while item.get(next).is_some_and(is_comment) {
+        next += 1;
+    }
+    let name = match item[i..next].iter().rev().find_map(|t| match t.tok {
+        Tok::Comment(c) => Some((c, t.start + 1)),
         _ => None,
     }) {
         Some((c, at)) => {
-            let text = decode_words(&c, Context::Comment, base + at, defects)?;
+            let text = comment_text(c, base + at, defects)?;
             let text = text.trim();
             (!text.is_empty()).then(|| text.to_string())
         }
         None => None,
     };
-    Ok(Mailbox {
-        name,
-        address: addr_spec(item, base, defects)?,
-    })
+    Ok((Some(Mailbox { name, address }), next))
+}
+
+/// `local-part "@" domain` from token `i` of `toks` (comments skipped; obsolete CFWS around
+/// dots allowed): the dot-joined words before `@`, then the dot-joined domain. Returns the
+/// address and the index after it; what it lacks (a domain, a local part) is a defect.
+fn addr_spec(
+    toks: &[Token<'_>],
+    i: usize,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<(String, usize), DecodeError> {
+    let mut s = String::with_capacity(span(toks.get(i..).unwrap_or_default()));
+    let mut j = i;
+    let words = |j: &mut usize,
+                 s: &mut String,
+                 domain: bool,
+                 d: &mut Defects<MimeDefect>|
+     -> Result<bool, DecodeError> {
+        // word *("." word), comments between; returns whether any word was read.
+        let mut any = false;
+        let mut want_word = true;
+        while let Some(t) = toks.get(*j) {
+            match &t.tok {
+                Tok::Comment(_) => {}
+                Tok::Atom(_) | Tok::Quoted(_) | Tok::Literal(_) if want_word => {
+                    match (&t.tok, domain) {
+                        (Tok::Quoted(_), true) | (Tok::Literal(_), false) => {
+                            d.report(base + t.start, MimeDefect::AddressSyntax)?
+                        }
+                        _ => {}
+                    }
+                    push_word(s, t, base, d)?;
+                    any = true;
+                    want_word = false;
+                }
+                Tok::Special(b'.') => {
+                    if want_word {
+                        d.report(base + t.start, MimeDefect::AddressSyntax)?;
+                    }
+                    s.push('.');
+                    want_word = true;
+                }
+                _ => break,
+            }
+            *j += 1;
+        }
+        Ok(any)
+    };
+    let local = words(&mut j, &mut s, false, defects)?;
+    match toks.get(j) {
+        Some(t) if t.is_special(b'@') => {
+            if !local {
+                defects.report(base + t.start, MimeDefect::AddressSyntax)?;
+            }
+            s.push('@');
+            j += 1;
+            if !words(&mut j, &mut s, true, defects)? {
+                defects.report(base + t.end, MimeDefect::AddressSyntax)?;
+            }
+        }
+        Some(t) if local => {
+            // Words without a domain; what follows is another address (or not one).
+            let at = toks.get(i).map_or(t.start, |f| f.start);
+            defects.report(base + at, MimeDefect::AddressSyntax)?;
+        }
+        Some(t) => {
+            // Not part of an address: reported and skipped (one token), never merged.
+            defects.report(base + t.start, MimeDefect::AddressSyntax)?;
+            j += 1;
+        }
+        None => {
+            // Words without a domain (nothing at all is the caller's to report).
+            if let (true, Some(t)) = (local, toks.get(i)) {
+                defects.report(base + t.start, MimeDefect::AddressSyntax)?;
+            }
+        }
+    }
+    Ok((s, j))
+}
+
+/// Appends a word of an address: atom and literal text as is, a quoted string re-quoted only if
+/// it needs quotes, a special as itself.
+fn push_word(
+    s: &mut String,
+    t: &Token<'_>,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<(), DecodeError> {
+    match &t.tok {
+        Tok::Atom(a) | Tok::Literal(a) => s.push_str(&header_text(a, base + t.start, defects)?),
+        Tok::Quoted(q) => {
+            let text = header_text(q, base + t.start, defects)?;
+            if is_dot_atom(&text) {
+                s.push_str(&text);
+            } else {
+                s.push('"');
+                for c in text.chars() {
+                    if c == '"' || c == '\\' {
+                        s.push('\\');
+                    }
+                    s.push(c);
+                }
+                s.push('"');
+            }
+        }
+        Tok::Special(c) => s.push(char::from(*c)),
+        Tok::Comment(_) => {}
+    }
+    Ok(())
 }
 
 /// The bytes the tokens cover: room for an address written without escapes (one allocation).
@@ -285,82 +505,6 @@ fn is_comment(t: &Token<'_>) -> bool {
 /// The first token that is not a comment.
 fn first_word<'t, 'a>(toks: &'t [Token<'a>]) -> Option<&'t Token<'a>> {
     toks.iter().find(|t| !is_comment(t))
-}
-
-/// `local-part "@" domain` from tokens (comments skipped).
-fn addr_spec(
-    toks: &[Token<'_>],
-    base: usize,
-    defects: &mut Defects<MimeDefect>,
-) -> Result<String, DecodeError> {
-    let at = toks.iter().rposition(|t| t.is_special(b'@'));
-    let (local, domain) = match at {
-        Some(a) => (&toks[..a], Some(&toks[a + 1..])),
-        None => (toks, None),
-    };
-    let mut s = local_part(local, span(toks), base, defects)?;
-    match domain {
-        Some(d) => {
-            s.push('@');
-            let mut any = false;
-            for t in d {
-                match &t.tok {
-                    Tok::Atom(a) | Tok::Literal(a) => {
-                        s.push_str(&header_text(a, base + t.start, defects)?)
-                    }
-                    Tok::Special(b'.') => s.push('.'),
-                    Tok::Comment(_) => continue,
-                    _ => defects.report(base + t.start, MimeDefect::AddressSyntax)?,
-                }
-                any = true;
-            }
-            if !any {
-                let last = toks.iter().rev().find(|t| !is_comment(t));
-                defects.report(base + last.map_or(0, |t| t.end), MimeDefect::AddressSyntax)?;
-            }
-        }
-        None => {
-            if let Some(first) = first_word(toks) {
-                defects.report(base + first.start, MimeDefect::AddressSyntax)?;
-            }
-        }
-    }
-    Ok(s)
-}
-
-/// The local part: dot-atom text as is, a quoted string re-quoted only if it needs quotes.
-/// Comments are skipped.
-fn local_part(
-    toks: &[Token<'_>],
-    cap: usize,
-    base: usize,
-    defects: &mut Defects<MimeDefect>,
-) -> Result<String, DecodeError> {
-    let mut s = String::with_capacity(cap);
-    for t in toks {
-        match &t.tok {
-            Tok::Comment(_) => {}
-            Tok::Atom(a) => s.push_str(&header_text(a, base + t.start, defects)?),
-            Tok::Special(b'.') => s.push('.'),
-            Tok::Quoted(q) => {
-                let text = header_text(q, base + t.start, defects)?;
-                if is_dot_atom(&text) {
-                    s.push_str(&text);
-                } else {
-                    s.push('"');
-                    for c in text.chars() {
-                        if c == '"' || c == '\\' {
-                            s.push('\\');
-                        }
-                        s.push(c);
-                    }
-                    s.push('"');
-                }
-            }
-            _ => defects.report(base + t.start, MimeDefect::AddressSyntax)?,
-        }
-    }
-    Ok(s)
 }
 
 /// RFC 5322 `dot-atom-text` (RFC 6532: UTF-8 allowed).

@@ -15,31 +15,52 @@ use mailwire_core::{DecodeError, Defects, Options};
 use crate::lex::{tokenize, Mode, Tok, Token};
 use crate::MimeDefect;
 
-/// A date and time with the zone offset it was written with.
+/// A date and time with the zone offset it was written with. Always valid: the fields are
+/// private and every constructor checks them (RFC 5322 3.3: a day that exists in its month, a
+/// time from 00:00:00 to 23:59:60, a zone from `-5959` to `+5959`), so what the builder writes
+/// from one is a valid `date-time`.
+///
+/// ```
+/// use mailwire_mime::typed::DateTime;
+///
+/// let d = DateTime::new(1997, 11, 21, 9, 55, 6, -360).unwrap();
+/// assert_eq!(d.to_string(), "Fri, 21 Nov 1997 09:55:06 -0600");
+/// assert_eq!((d.year(), d.month(), d.weekday()), (1997, 11, 5));
+/// assert!(DateTime::new(2023, 2, 29, 0, 0, 0, 0).is_none());
+/// assert!(DateTime::new(2024, 1, 1, 0, 0, 0, 60 * 60).is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateTime {
-    /// The year (obsolete two- and three-digit years already expanded, RFC 5322 4.3).
-    pub year: u32,
-    /// 1-12.
-    pub month: u8,
-    /// 1-31 (valid for the month).
-    pub day: u8,
-    /// 0-23.
-    pub hour: u8,
-    /// 0-59.
-    pub minute: u8,
-    /// 0-60 (a leap second is allowed); 0 when the time had no seconds.
-    pub second: u8,
-    /// Offset from UTC in minutes (`-0600` is -360).
-    pub offset_minutes: i16,
-    /// True for `-0000` and the zones RFC 5322 4.3 says mean it: the local offset is unknown.
-    pub unknown_offset: bool,
+    year: u32,
+    month: u8,
+    day: u8,
+    hour: u8,
+    minute: u8,
+    second: u8,
+    offset_minutes: i16,
+    unknown_offset: bool,
 }
 
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+/// The largest zone offset RFC 5322 3.3 allows: `5959`, in minutes.
+const MAX_OFFSET: u16 = 59 * 60 + 59;
 
 fn days_in_month(year: u32, month: u8) -> u8 {
     match month {
@@ -52,7 +73,8 @@ fn days_in_month(year: u32, month: u8) -> u8 {
 }
 
 impl DateTime {
-    /// A validated date-time; `None` if a field is out of range.
+    /// A validated date-time (years 1 to 9999; `offset_minutes` from UTC, `-0600` is -360);
+    /// `None` if a field is out of range.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         year: u32,
@@ -70,7 +92,7 @@ impl DateTime {
             && hour < 24
             && minute < 60
             && second <= 60
-            && offset_minutes.unsigned_abs() < 100 * 60;
+            && offset_minutes.unsigned_abs() <= MAX_OFFSET;
         ok.then_some(DateTime {
             year,
             month,
@@ -83,12 +105,61 @@ impl DateTime {
         })
     }
 
+    /// The same local time written with the zone `-0000`: the time is UTC and says nothing
+    /// about the local offset (RFC 5322 3.3); the offset becomes 0.
+    #[must_use]
+    pub fn with_unknown_offset(mut self) -> Self {
+        self.offset_minutes = 0;
+        self.unknown_offset = true;
+        self
+    }
+
+    /// The year (obsolete two- and three-digit years already expanded, RFC 5322 4.3).
+    pub fn year(&self) -> u32 {
+        self.year
+    }
+
+    /// The month, 1-12.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month, 1-31 (valid for the month).
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+
+    /// The hour, 0-23.
+    pub fn hour(&self) -> u8 {
+        self.hour
+    }
+
+    /// The minute, 0-59.
+    pub fn minute(&self) -> u8 {
+        self.minute
+    }
+
+    /// The second, 0-60 (a leap second is allowed); 0 when the time had no seconds.
+    pub fn second(&self) -> u8 {
+        self.second
+    }
+
+    /// Offset from UTC in minutes (`-0600` is -360), within ±(59 h 59 min).
+    pub fn offset_minutes(&self) -> i16 {
+        self.offset_minutes
+    }
+
+    /// True for `-0000` and the zones RFC 5322 4.3 says mean it: the local offset is unknown.
+    pub fn is_offset_unknown(&self) -> bool {
+        self.unknown_offset
+    }
+
     /// The day of the week, 0 = Sunday.
     pub fn weekday(&self) -> u8 {
-        // Sakamoto's method.
+        // Sakamoto's method; the year is at least 1 by construction.
         const T: [u32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
         let y = if self.month < 3 {
-            self.year - 1
+            self.year.saturating_sub(1)
         } else {
             self.year
         };
@@ -170,21 +241,40 @@ impl fmt::Display for DateTime {
     }
 }
 
+/// A run of digits: its value and length.
 fn digits(t: Option<&Token<'_>>) -> Option<(u32, usize)> {
     match t.map(|t| &t.tok) {
         Some(Tok::Atom(a)) if !a.is_empty() && a.len() <= 9 && a.iter().all(u8::is_ascii_digit) => {
-            std::str::from_utf8(a)
-                .ok()?
-                .parse()
-                .ok()
-                .map(|n| (n, a.len()))
+            let n = a.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+            Some((n, a.len()))
         }
         _ => None,
     }
 }
 
-/// Parses an RFC 5322 date-time (and the obsolete forms). `Ok(None)` with a
+/// Parses an RFC 5322 date-time (and the obsolete forms of 4.3). `Ok(None)` with a
 /// [`MimeDefect::DateSyntax`] defect when the value is not a date.
+///
+/// Read leniently, each with a defect: one-digit time fields, a month name spelled out, a day
+/// of the week that is not the date's ([`MimeDefect::DateSyntax`]); two- and three-digit
+/// years ([`MimeDefect::ObsoleteYear`]); zone names ([`MimeDefect::ObsoleteZone`]; military
+/// letters and unknown names mean `-0000`, RFC 5322 4.3). A zone outside `-5959` to `+5959` or
+/// missing is [`MimeDefect::DateSyntax`], and the time is read as `-0000`.
+///
+/// ```
+/// use mailwire_mime::typed::date::parse_date;
+/// use mailwire_mime::Options;
+///
+/// let opts = Options::default();
+/// let mut d = opts.defects();
+/// let t = parse_date(b"Fri, 21 Nov 1997 09:55:06 -0600", 0, &opts, &mut d)?.unwrap();
+/// assert_eq!(t.to_rfc3339(), "1997-11-21T09:55:06-06:00");
+/// assert!(d.is_empty());
+/// let t = parse_date(b"Mon, 21 Nov 97 9:55 Z", 0, &opts, &mut d)?.unwrap();
+/// assert_eq!(t.to_rfc3339(), "1997-11-21T09:55:00-00:00");
+/// assert_eq!(d.as_slice().len(), 4); // weekday, year, hour, zone
+/// # Ok::<(), mailwire_mime::DecodeError>(())
+/// ```
 pub fn parse_date(
     value: &[u8],
     base: usize,
@@ -197,8 +287,10 @@ pub fn parse_date(
     let w = toks.as_slice();
     let mut i = 0;
     // day-of-week [","]
+    let mut day_name: Option<(Option<u8>, usize)> = None;
     if let Some(Tok::Atom(a)) = w.first().map(|t| &t.tok) {
-        if a.len() >= 3 && a.iter().all(u8::is_ascii_alphabetic) && month(a).is_none() {
+        if !a.is_empty() && a.iter().all(u8::is_ascii_alphabetic) && month(a).is_none() {
+            day_name = Some((weekday(a), w[0].start));
             i = 1;
             if w.get(1).is_some_and(|t| t.is_special(b',')) {
                 i = 2;
@@ -209,15 +301,24 @@ pub fn parse_date(
         defects.report(base, MimeDefect::DateSyntax)?;
         Ok(None)
     };
-    let Some((day, _)) = digits(w.get(i)) else {
+    if let Some((None, at)) = day_name {
+        defects.report(base + at, MimeDefect::DateSyntax)?;
+    }
+    let Some((day, dlen)) = digits(w.get(i)) else {
         return fail(defects);
     };
-    let Some(mon) = (match w.get(i + 1).map(|t| &t.tok) {
+    if dlen > 2 {
+        defects.report(base + w[i].start, MimeDefect::DateSyntax)?;
+    }
+    let Some((mon, exact)) = (match w.get(i + 1).map(|t| &t.tok) {
         Some(Tok::Atom(a)) => month(a),
         _ => None,
     }) else {
         return fail(defects);
     };
+    if !exact {
+        defects.report(base + w[i + 1].start, MimeDefect::DateSyntax)?;
+    }
     let Some((mut year, ylen)) = digits(w.get(i + 2)) else {
         return fail(defects);
     };
@@ -225,38 +326,45 @@ pub fn parse_date(
         defects.report(base + w[i + 2].start, MimeDefect::ObsoleteYear)?;
         year = match ylen {
             1 | 2 if year < 50 => year + 2000,
-            1 | 2 => year + 1900,
             _ => year + 1900,
         };
     }
-    let Some((hour, _)) = digits(w.get(i + 3)) else {
-        return fail(defects);
-    };
-    if !w.get(i + 4).is_some_and(|t| t.is_special(b':')) {
-        return fail(defects);
-    }
-    let Some((minute, _)) = digits(w.get(i + 5)) else {
-        return fail(defects);
-    };
-    let mut j = i + 6;
-    let mut second = 0;
-    if w.get(j).is_some_and(|t| t.is_special(b':')) {
-        let Some((s, _)) = digits(w.get(j + 1)) else {
+    // hour ":" minute [":" second], each 2DIGIT.
+    let mut time = [0u32; 3];
+    let mut j = i + 3;
+    for (k, slot) in time.iter_mut().enumerate() {
+        if k > 0 {
+            if !w.get(j).is_some_and(|t| t.is_special(b':')) {
+                if k == 2 {
+                    break;
+                }
+                return fail(defects);
+            }
+            j += 1;
+        }
+        let Some((n, len)) = digits(w.get(j)) else {
             return fail(defects);
         };
-        second = s;
-        j += 2;
+        if len != 2 {
+            defects.report(base + w[j].start, MimeDefect::DateSyntax)?;
+        }
+        *slot = n;
+        j += 1;
     }
     let (offset, unknown) = match w.get(j).map(|t| (&t.tok, t.start)) {
         Some((Tok::Atom(z), at)) => match zone(z) {
-            Some((off, unknown, obsolete)) => {
-                if obsolete {
-                    defects.report(base + at, MimeDefect::ObsoleteZone)?;
-                }
-                (off, unknown)
-            }
-            None => {
+            Zone::Numeric(off) => (off, false),
+            Zone::Unknown => (0, true),
+            Zone::Named(off) => {
                 defects.report(base + at, MimeDefect::ObsoleteZone)?;
+                (off, false)
+            }
+            Zone::Military => {
+                defects.report(base + at, MimeDefect::ObsoleteZone)?;
+                (0, true)
+            }
+            Zone::Invalid => {
+                defects.report(base + at, MimeDefect::DateSyntax)?;
                 (0, true)
             }
         },
@@ -269,59 +377,106 @@ pub fn parse_date(
         defects.report(base + t.start, MimeDefect::DateSyntax)?;
     }
     let narrow = |v: u32| u8::try_from(v).ok();
-    let dt = match (narrow(day), narrow(hour), narrow(minute), narrow(second)) {
+    let dt = match (
+        narrow(day),
+        narrow(time[0]),
+        narrow(time[1]),
+        narrow(time[2]),
+    ) {
         (Some(d), Some(h), Some(m), Some(s)) => DateTime::new(year, mon, d, h, m, s, offset),
         _ => None,
     };
-    match dt {
-        Some(mut dt) => {
-            dt.unknown_offset = unknown && offset == 0;
-            Ok(Some(dt))
-        }
-        None => fail(defects),
+    let Some(mut dt) = dt else {
+        return fail(defects);
+    };
+    if unknown {
+        dt = dt.with_unknown_offset();
     }
+    if let Some((Some(wd), at)) = day_name {
+        if wd != dt.weekday() {
+            // RFC 5322 3.3: the day of the week MUST be the day implied by the date.
+            defects.report(base + at, MimeDefect::DateSyntax)?;
+        }
+    }
+    Ok(Some(dt))
 }
 
-fn month(a: &[u8]) -> Option<u8> {
-    if a.len() < 3 {
-        return None;
-    }
+/// A month name: its number, and whether it was the three-letter form (`Nov`; a spelled-out
+/// `November` or other prefix of a name is read leniently).
+fn month(a: &[u8]) -> Option<(u8, bool)> {
     let head = a.get(..3)?;
     let idx = MONTHS
         .iter()
         .position(|m| m.as_bytes().eq_ignore_ascii_case(head))?;
-    u8::try_from(idx + 1).ok()
+    let full = MONTH_NAMES.get(idx)?.as_bytes();
+    let exact = a.len() == 3;
+    let prefix = full
+        .get(..a.len())
+        .is_some_and(|f| f.eq_ignore_ascii_case(a));
+    if !(exact || prefix) {
+        return None;
+    }
+    Some((u8::try_from(idx + 1).ok()?, exact))
 }
 
-/// A zone: `(offset minutes, unknown, obsolete)`.
-fn zone(z: &[u8]) -> Option<(i16, bool, bool)> {
+/// A day name: its number (0 = Sunday) if it is the three-letter form; `None` otherwise (a
+/// spelled-out name or not a day, both a defect).
+fn weekday(a: &[u8]) -> Option<u8> {
+    if a.len() != 3 {
+        return None;
+    }
+    let idx = DAYS
+        .iter()
+        .position(|d| d.as_bytes().eq_ignore_ascii_case(a))?;
+    u8::try_from(idx).ok()
+}
+
+/// What a zone token says.
+enum Zone {
+    /// `+hhmm` / `-hhmm` within range (`-0000` is [`Zone::Unknown`]).
+    Numeric(i16),
+    /// `-0000`.
+    Unknown,
+    /// An obsolete name with a known offset (`EST`).
+    Named(i16),
+    /// A military letter, or another alphabetic name whose meaning is not known: `-0000`.
+    Military,
+    /// Not a zone, or out of range.
+    Invalid,
+}
+
+fn zone(z: &[u8]) -> Zone {
     if let [sign @ (b'+' | b'-'), d @ ..] = z {
         if d.len() == 4 && d.iter().all(u8::is_ascii_digit) {
             let n = |i: usize| i16::from(d[i] - b'0');
-            let h = n(0) * 10 + n(1);
-            let m = n(2) * 10 + n(3);
-            if m > 59 {
-                return None;
+            let (h, m) = (n(0) * 10 + n(1), n(2) * 10 + n(3));
+            if h > 59 || m > 59 {
+                return Zone::Invalid;
             }
             let off = h * 60 + m;
-            let unknown = *sign == b'-' && off == 0;
-            return Some((if *sign == b'-' { -off } else { off }, unknown, false));
+            return match (*sign, off) {
+                (b'-', 0) => Zone::Unknown,
+                (b'-', _) => Zone::Numeric(-off),
+                _ => Zone::Numeric(off),
+            };
         }
-        return None;
+        return Zone::Invalid;
+    }
+    if z.is_empty() || !z.iter().all(u8::is_ascii_alphabetic) {
+        return Zone::Invalid;
     }
     let upper = z.to_ascii_uppercase();
-    let off = match upper.as_slice() {
-        b"UT" | b"GMT" | b"Z" => 0,
+    Zone::Named(match upper.as_slice() {
+        b"UT" | b"GMT" => 0,
         b"EDT" => -4 * 60,
         b"EST" | b"CDT" => -5 * 60,
         b"CST" | b"MDT" => -6 * 60,
         b"MST" | b"PDT" => -7 * 60,
         b"PST" => -8 * 60,
-        // Military zones: RFC 5322 4.3 says their sense was often wrong; treat as unknown.
-        [c] if c.is_ascii_alphabetic() => return Some((0, true, true)),
-        _ => return None,
-    };
-    Some((off, false, true))
+        // Military letters (`Z` included) and unknown names: RFC 5322 4.3 says to read them as
+        // -0000.
+        _ => return Zone::Military,
+    })
 }
 
 #[cfg(test)]
@@ -358,14 +513,14 @@ mod tests {
     #[test]
     fn obsolete_forms() {
         assert_eq!(
-            p("21 Nov 97 09:55:06 GMT"),
+            p("Fri, 21 Nov 97 09:55:06 GMT"),
             (
                 Some("1997-11-21T09:55:06+00:00".into()),
                 vec!["obsolete-year", "obsolete-zone"]
             )
         );
         assert_eq!(
-            p("Mon, 1 Jan 01 1:02 EST").0.as_deref(),
+            p("Mon, 1 Jan 01 01:02 EST").0.as_deref(),
             Some("2001-01-01T01:02:00-05:00")
         );
         assert_eq!(
@@ -374,6 +529,56 @@ mod tests {
         );
         assert_eq!(p("31 Feb 2001 00:00 +0000").0, None);
         assert_eq!(p("yesterday").0, None);
+    }
+
+    #[test]
+    fn deviations_are_defects() {
+        let codes = |s: &str| p(s).1;
+        assert_eq!(codes("21 Nov 1997 9:5:6 +0100"), vec!["date-syntax"; 3]);
+        assert_eq!(
+            p("21 November 1997 09:05:06 +0100"),
+            (
+                Some("1997-11-21T09:05:06+01:00".into()),
+                vec!["date-syntax"]
+            )
+        );
+        // 21 Nov 1997 was a Friday.
+        assert_eq!(
+            codes("Mon, 21 Nov 1997 09:05:06 +0100"),
+            vec!["date-syntax"]
+        );
+        assert_eq!(
+            codes("Friday, 21 Nov 1997 09:05:06 +0100"),
+            vec!["date-syntax"]
+        );
+        for z in ["+0260", "+9999", "+6000", "1234", "+12"] {
+            assert_eq!(
+                p(&format!("21 Nov 1997 09:05:06 {z}")),
+                (
+                    Some("1997-11-21T09:05:06-00:00".into()),
+                    vec!["date-syntax"]
+                ),
+                "{z}"
+            );
+        }
+        assert_eq!(
+            p("21 Nov 1997 09:05:06 +5959").0.as_deref(),
+            Some("1997-11-21T09:05:06+59:59")
+        );
+        // Military zones and unknown names are -0000 (RFC 5322 4.3).
+        for z in ["Z", "A", "XYZT"] {
+            assert_eq!(
+                p(&format!("21 Nov 1997 09:05:06 {z}")),
+                (
+                    Some("1997-11-21T09:05:06-00:00".into()),
+                    vec!["obsolete-zone"]
+                ),
+                "{z}"
+            );
+        }
+        assert_eq!(codes("Fri, 21 Nov 1997 09:05:06 +0100"), Vec::<&str>::new());
+        assert_eq!(p("0 Jan 2000 00:00 +0000").0, None);
+        assert_eq!(p("1 Jan 0000 00:00 +0000").0, None);
     }
 
     #[test]

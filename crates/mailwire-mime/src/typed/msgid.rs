@@ -41,6 +41,28 @@ pub fn parse_message_ids(
     opts: &Options,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Vec<MessageId>, DecodeError> {
+    ids(value, base, opts, defects, false)
+}
+
+/// Parses a field that holds one message identifier (`Message-ID`, `Content-ID`,
+/// `Resent-Message-ID`: RFC 5322 3.6.4 `"Message-ID:" msg-id`, RFC 2045 7). Every identifier
+/// found is returned; a second one is a [`MimeDefect::MessageIdSyntax`] defect.
+pub fn parse_message_id(
+    value: &[u8],
+    base: usize,
+    opts: &Options,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Vec<MessageId>, DecodeError> {
+    ids(value, base, opts, defects, true)
+}
+
+fn ids(
+    value: &[u8],
+    base: usize,
+    opts: &Options,
+    defects: &mut Defects<MimeDefect>,
+    single: bool,
+) -> Result<Vec<MessageId>, DecodeError> {
     let toks = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
     let mut out = Vec::new();
     let mut i = 0;
@@ -56,6 +78,9 @@ pub fn parse_message_ids(
             if t.ws_before {
                 if let Some(s) = start.take() {
                     push_id(&mut out, &value[s..end], base + s, defects, true)?;
+                    if single && out.len() == 2 {
+                        defects.report(base + s, MimeDefect::MessageIdSyntax)?;
+                    }
                 }
             }
             start.get_or_insert(t.start);
@@ -63,6 +88,9 @@ pub fn parse_message_ids(
         }
         if let Some(s) = start {
             push_id(&mut out, &value[s..end], base + s, defects, true)?;
+            if single && out.len() == 2 {
+                defects.report(base + s, MimeDefect::MessageIdSyntax)?;
+            }
         }
         return Ok(out);
     }
@@ -96,7 +124,12 @@ pub fn parse_message_ids(
                     }
                 }
             }
+            let before = out.len();
             push_id(&mut out, &raw, base + t.end, defects, false)?;
+            if single && before == 1 && out.len() == 2 {
+                // RFC 5322 3.6.4: this field holds one msg-id.
+                defects.report(base + t.start, MimeDefect::MessageIdSyntax)?;
+            }
             if out.len() > opts.limits.max_items {
                 return Err(DecodeError::limit(
                     base + t.start,
@@ -180,5 +213,11 @@ mod tests {
             (vec!["abc@x".into()], vec!["message-id-syntax"])
         );
         assert_eq!(p("<\"quoted\"@[literal]>").0, vec!["\"quoted\"@[literal]"]);
+        let opts = Options::default();
+        let mut d = opts.defects();
+        let v = parse_message_id(b"<a@b> <c@d>", 0, &opts, &mut d).unwrap();
+        assert_eq!(v.len(), 2);
+        assert_eq!(d.as_slice()[0].offset, 6);
+        assert_eq!(d.as_slice()[0].kind, MimeDefect::MessageIdSyntax);
     }
 }

@@ -12,6 +12,7 @@
 //! then decoded from their charset, so a character split across sections survives.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use mailwire_core::{DecodeError, Defects, Options};
 use mailwire_rfc2047::Context;
@@ -109,7 +110,7 @@ impl ContentType {
             }
         };
         let rest = toks.get(rest..).unwrap_or_default();
-        let params = parse_params(value, rest, base, opts, defects)?;
+        let params = parse_params(value, rest, base, defects)?;
         Ok(ContentType { params, ..ct })
     }
 }
@@ -150,13 +151,7 @@ impl ContentDisposition {
                 (String::new(), 0)
             }
         };
-        let params = parse_params(
-            value,
-            toks.get(skip..).unwrap_or_default(),
-            base,
-            opts,
-            defects,
-        )?;
+        let params = parse_params(value, toks.get(skip..).unwrap_or_default(), base, defects)?;
         Ok(ContentDisposition {
             disposition,
             params,
@@ -186,7 +181,6 @@ fn parse_params(
     input: &[u8],
     toks: &[Token<'_>],
     base: usize,
-    opts: &Options,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Vec<Param>, DecodeError> {
     let mut raws: Vec<RawParam<'_>> = Vec::new();
@@ -255,7 +249,7 @@ fn parse_params(
             offset,
         });
     }
-    assemble(raws, base, opts, defects)
+    assemble(raws, base, defects)
 }
 
 /// `name`, `name*`, `name*N`, `name*N*` -> (name, section, extended).
@@ -278,24 +272,24 @@ fn split_2231_name(name: &str) -> (String, Option<u32>, bool) {
     }
 }
 
+/// Joins the parameters by name (RFC 2231 3: sections in any order), in time linear in their
+/// number (plus sorting each name's sections).
 fn assemble(
     raws: Vec<RawParam<'_>>,
     base: usize,
-    opts: &Options,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Vec<Param>, DecodeError> {
-    let _ = opts;
     // The common case, plain parameters with distinct names, needs no grouping.
-    let simple = raws.iter().enumerate().all(|(i, r)| {
-        r.section.is_none()
-            && !r.extended
-            && !raws
-                .get(..i)
-                .unwrap_or_default()
-                .iter()
-                .any(|p| p.base == r.base)
-    });
-    if simple {
+    let plain = raws.iter().all(|r| r.section.is_none() && !r.extended);
+    let distinct = if raws.len() <= 8 {
+        raws.iter()
+            .enumerate()
+            .all(|(i, r)| raws[..i].iter().all(|p| p.base != r.base))
+    } else {
+        let mut seen = HashSet::with_capacity(raws.len());
+        raws.iter().all(|r| seen.insert(r.base.as_str()))
+    };
+    if plain && distinct {
         let mut out = Vec::with_capacity(raws.len());
         for r in raws {
             let value = plain_value(&r, base, defects)?;
@@ -308,37 +302,38 @@ fn assemble(
         }
         return Ok(out);
     }
-    let mut order: Vec<String> = Vec::new();
-    for r in &raws {
-        if !order.contains(&r.base) {
-            order.push(r.base.clone());
+    // Group the indexes by name, names in order of first appearance.
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(raws.len());
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, r) in raws.iter().enumerate() {
+        let g = *index.entry(r.base.as_str()).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        if let Some(group) = groups.get_mut(g) {
+            group.push(i);
         }
     }
-    let mut out = Vec::with_capacity(order.len());
-    for name in order {
-        let group: Vec<&RawParam<'_>> = raws.iter().filter(|r| r.base == name).collect();
-        let sections: Vec<&RawParam<'_>> = group
-            .iter()
-            .copied()
-            .filter(|r| r.section.is_some())
-            .collect();
-        let ext_single = group
-            .iter()
-            .copied()
-            .find(|r| r.section.is_none() && r.extended);
-        let plain: Vec<&RawParam<'_>> = group
-            .iter()
-            .copied()
-            .filter(|r| r.section.is_none() && !r.extended)
-            .collect();
-        if plain.len() > 1 {
-            if let Some(d) = plain.get(1) {
-                defects.report(base + d.offset, MimeDefect::DuplicateParameter)?;
-            }
+    let mut out = Vec::with_capacity(groups.len());
+    for group in groups {
+        let Some(name) = group
+            .first()
+            .and_then(|&i| raws.get(i))
+            .map(|r| r.base.clone())
+        else {
+            continue;
+        };
+        let members = || group.iter().filter_map(|&i| raws.get(i));
+        let mut sections: Vec<&RawParam<'_>> = members().filter(|r| r.section.is_some()).collect();
+        let ext_single = members().find(|r| r.section.is_none() && r.extended);
+        let mut plain = members().filter(|r| r.section.is_none() && !r.extended);
+        let first_plain = plain.next();
+        if let Some(d) = plain.next() {
+            defects.report(base + d.offset, MimeDefect::DuplicateParameter)?;
         }
         // RFC 2231 forms win over a plain value given for old readers.
         let param = if !sections.is_empty() {
-            let mut sections = sections;
+            // Stable: a duplicated section keeps its first occurrence.
             sections.sort_by_key(|r| r.section);
             let mut expect = 0u32;
             for s in &sections {
@@ -351,7 +346,7 @@ fn assemble(
             join_sections(&name, &sections, base, defects)?
         } else if let Some(r) = ext_single {
             join_sections(&name, &[r], base, defects)?
-        } else if let Some(r) = plain.first() {
+        } else if let Some(r) = first_plain {
             Param {
                 name: name.clone(),
                 value: plain_value(r, base, defects)?,

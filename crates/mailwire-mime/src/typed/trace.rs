@@ -10,7 +10,7 @@
 
 use mailwire_core::{DecodeError, Defects, Options};
 
-use crate::lex::{tokenize, Mode, Tok, Token};
+use crate::lex::{comment_text, tokenize, Mode, Tok, Token};
 use crate::typed::address::{parse_address_list, phrase, Address};
 use crate::typed::date::{parse_date, DateTime};
 use crate::MimeDefect;
@@ -21,7 +21,8 @@ pub struct Received {
     /// The `name value` pairs of the received-tokens (`from`, `by`, `via`, `with`, `id`, `for`,
     /// lower-cased names), in order.
     pub clauses: Vec<(String, String)>,
-    /// The comments (often the peer's address and name), in order.
+    /// The comments before the date (often the peer's address and name), in order, RFC 2047
+    /// encoded words decoded (RFC 2047 5(2)).
     pub comments: Vec<String>,
     /// The date-time after the `;`.
     pub date: Option<DateTime>,
@@ -65,7 +66,9 @@ pub fn parse_received(
     let mut current: Option<(String, String, usize)> = None;
     for t in words {
         match &t.tok {
-            Tok::Comment(c) => r.comments.push(String::from_utf8_lossy(c).into_owned()),
+            Tok::Comment(c) => r
+                .comments
+                .push(comment_text(c, base + t.start + 1, defects)?.into_owned()),
             Tok::Atom(a) if CLAUSES.iter().any(|c| c.as_bytes().eq_ignore_ascii_case(a)) => {
                 if let Some((n, v, _)) = current.take() {
                     r.clauses.push((n, v));
@@ -119,8 +122,13 @@ pub fn parse_return_path(
         }
     }
     let list = parse_address_list(value, base, opts, defects)?;
-    match list.first() {
-        Some(Address::Mailbox(m)) => Ok(Some(m.address.clone())),
+    match list.as_slice() {
+        [Address::Mailbox(m)] => Ok(Some(m.address.clone())),
+        [Address::Mailbox(m), ..] => {
+            // RFC 5322 3.6.7: one path.
+            defects.report(base, MimeDefect::FieldSyntax)?;
+            Ok(Some(m.address.clone()))
+        }
         _ => {
             defects.report(base, MimeDefect::FieldSyntax)?;
             Ok(None)
