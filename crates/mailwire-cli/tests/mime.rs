@@ -117,3 +117,98 @@ fn errors_name_the_offset_and_exit_1() {
         "{err}"
     );
 }
+
+#[test]
+fn readable_tree_shows_decoded_sizes_and_every_defect() {
+    let out = bin()
+        .args(["mime", "inspect", &testdata("broken-body-encodings.eml")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The base64 part: 1 decoded byte of 3 raw ones.
+    assert!(text.contains("application/octet-stream base64"), "{text}");
+    assert!(text.contains("size 1 (raw 3)"), "{text}");
+    // Body and field defects, not only the structure's.
+    for code in [
+        "non-ascii-in-7bit",
+        "bare-cr",
+        "base64-bad-padding",
+        "line-too-long",
+    ] {
+        assert!(text.contains(code), "{code} missing: {text}");
+    }
+    let out = bin()
+        .args(["mime", "inspect", &testdata("broken-garbled-addresses.eml")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("address-syntax") && text.contains("date-syntax"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_values_decode_only_where_rfc2047_allows() {
+    let out = bin()
+        .args([
+            "mime",
+            "inspect",
+            "--json",
+            &testdata("rfc2047-section8-phrases.eml"),
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let value = |name: &str| {
+        v["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["name"] == name)
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(value("From"), "Patrik Fältström <paf@nada.kth.se>");
+    assert_eq!(
+        value("Message-ID"),
+        "<=?ISO-8859-1?Q?not_decoded?=@example.net>"
+    );
+}
+
+#[test]
+fn inspector_is_linear_in_nested_messages_and_defects() {
+    // 3 000 message/rfc822 parts, each with a field full of defects: quadratic before.
+    let mut m = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n".to_vec();
+    for _ in 0..3_000 {
+        m.extend_from_slice(b"--b\r\nContent-Type: message/rfc822\r\n\r\nTo: ");
+        m.extend_from_slice(&b"a@,".repeat(20));
+        m.extend_from_slice(b"\r\n\r\nx\r\n");
+    }
+    m.extend_from_slice(b"--b--\r\n");
+    let start = std::time::Instant::now();
+    let mut child = bin()
+        .args(["mime", "inspect", "--json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&m).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(out.status.success());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parts = v["body"]["parts"].as_array().unwrap();
+    assert_eq!(parts.len(), 3_000);
+    // Each nested message lists its own defects.
+    let nested = &parts[2_999]["message"];
+    assert_eq!(nested["body"]["path"], "3000.1");
+    assert!(!nested["defects"].as_array().unwrap().is_empty());
+}
