@@ -363,7 +363,16 @@ impl<'a> P<'a> {
     }
 
     /// `")"`, leniently after spaces.
+    #[inline]
     pub(crate) fn close(&mut self) -> R<()> {
+        if self.eat(b')') {
+            return Ok(());
+        }
+        self.close_slow()
+    }
+
+    #[cold]
+    fn close_slow(&mut self) -> R<()> {
         if self.peek() == Some(b' ') && self.b.get(self.spaces_end()) == Some(&b')') {
             self.defect(self.i, ImapDefect::SpaceBeforeParen)?;
             self.i = self.spaces_end();
@@ -559,16 +568,13 @@ impl<'a> P<'a> {
         self.expect(b'"', "DQUOTE")?;
         let start = self.i;
         // Fast path: most quoted strings are short and plain, a table loop beats memchr there.
-        let mut j = start;
-        while let Some(&c) = self.b.get(j) {
-            if !crate::chars::is_quoted_plain(c) {
-                if c == b'"' && (!self.loose_quotes || self.plausible_close_at(j)) {
-                    self.i = j + 1;
-                    return Ok(Quoted::from_validated(Cow::Borrowed(&self.b[start..j])));
-                }
-                break;
+        let b = self.b;
+        let rest = &b[start..];
+        if let Some(k) = rest.iter().position(|&c| !crate::chars::is_quoted_plain(c)) {
+            if rest[k] == b'"' && (!self.loose_quotes || self.plausible_close_at(start + k)) {
+                self.i = start + k + 1;
+                return Ok(Quoted::from_validated(Cow::Borrowed(&rest[..k])));
             }
-            j += 1;
         }
         let mut owned: Option<Vec<u8>> = None;
         let mut seg = start;
@@ -625,7 +631,22 @@ impl<'a> P<'a> {
     /// Whether the `"` at `at` can be a closing quote inside ENVELOPE / BODYSTRUCTURE: what
     /// follows must be able to continue the structure (leniently after extra spaces): `)`, the
     /// line end, or after SP a string, `NIL`, a number, a literal or `(`.
+    #[inline(always)]
     fn plausible_close_at(&self, at: usize) -> bool {
+        // The common cases first: `")`, `" "` and `" (`.
+        let b = self.b;
+        match b.get(at + 1) {
+            Some(b')') => true,
+            Some(b' ') => match b.get(at + 2) {
+                Some(b'"') => true,
+                Some(b'(') if !self.greedy_quotes => true,
+                _ => self.plausible_close_slow(at),
+            },
+            _ => self.plausible_close_slow(at),
+        }
+    }
+
+    fn plausible_close_slow(&self, at: usize) -> bool {
         let b = self.b;
         let mut j = at + 1;
         match b.get(j) {
@@ -726,11 +747,14 @@ impl<'a> P<'a> {
     }
 
     /// `nstring = string / nil`; leniently `()` for `NIL`.
+    #[inline]
     pub(crate) fn nstring(&mut self) -> R<NString<'a>> {
-        if self.nil() || self.empty_list_for_nil()? {
-            return Ok(None);
+        match self.peek() {
+            Some(b'"') => Ok(Some(IString::Quoted(self.quoted()?))),
+            Some(b'{') => Ok(Some(IString::Literal(self.literal()?))),
+            _ if self.nil() || self.empty_list_for_nil()? => Ok(None),
+            _ => Err(self.err("string")),
         }
-        Ok(Some(self.string()?))
     }
 
     /// `nstring8 = nstring / literal8` (RFC 3516).
