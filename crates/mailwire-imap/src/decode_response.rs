@@ -468,7 +468,7 @@ fn numbered<'a>(p: &mut P<'a>) -> R<Data<'a>> {
     } else if is(b"FETCH") {
         let seq = NonZeroU32::new(n).ok_or_else(|| DecodeError::syntax(at, "nz-number"))?;
         p.sp()?;
-        let items = p.paren_list(fetch_attr)?;
+        let items = p.paren_list_sized(8, fetch_attr)?;
         if items.is_empty() {
             return Err(DecodeError::syntax(at, "msg-att"));
         }

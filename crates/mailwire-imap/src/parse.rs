@@ -398,10 +398,20 @@ impl<'a> P<'a> {
     }
 
     /// `"(" [item *(SP item)] ")"`.
-    pub(crate) fn paren_list<T>(&mut self, mut f: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
+    pub(crate) fn paren_list<T>(&mut self, f: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
+        self.paren_list_sized(0, f)
+    }
+
+    /// [`P::paren_list`] with room for `capacity` elements from the start (a hint: the attributes
+    /// of a FETCH response, where growing one by one would copy them twice).
+    pub(crate) fn paren_list_sized<T>(
+        &mut self,
+        capacity: usize,
+        mut f: impl FnMut(&mut Self) -> R<T>,
+    ) -> R<Vec<T>> {
         self.open()?;
         self.enter()?;
-        let mut v = Vec::new();
+        let mut v = Vec::with_capacity(capacity);
         if !self.eat(b')') {
             loop {
                 self.check_items(v.len())?;
