@@ -21,17 +21,18 @@ pub fn decode_command<'a>(
     input: &'a [u8],
     opts: &Options,
 ) -> Result<Status<Decoded<Command<'a>>>, DecodeError> {
-    decode_message(input, Side::Client, opts, command)
+    decode_message(input, Some(Side::Client), opts, command)
 }
 
 /// Decodes a line a client sends during AUTHENTICATE (RFC 3501 section 6.2.2, section 9
 /// `authenticate = "AUTHENTICATE" SP auth-type *(CRLF base64)`): a base64 response (possibly
-/// empty) or `*` to cancel. `DONE` is valid base64 here, not the end of IDLE.
+/// empty) or `*` to cancel. `DONE` is valid base64 here, not the end of IDLE. The message is one
+/// line: it cannot announce a literal.
 pub fn decode_auth_line<'a>(
     input: &'a [u8],
     opts: &Options,
 ) -> Result<Status<Decoded<ClientLine<'a>>>, DecodeError> {
-    decode_message(input, Side::Server, opts, |p| {
+    decode_message(input, None, opts, |p| {
         if p.eat(b'*') {
             return Ok(ClientLine::AuthCancel);
         }
@@ -40,12 +41,12 @@ pub fn decode_auth_line<'a>(
 }
 
 /// Decodes the line that ends IDLE (RFC 2177 section 4 `idle = "IDLE" CRLF "DONE"`): `DONE`, in
-/// any case.
+/// any case (one line, without literals).
 pub fn decode_idle_done<'a>(
     input: &'a [u8],
     opts: &Options,
 ) -> Result<Status<Decoded<ClientLine<'a>>>, DecodeError> {
-    decode_message(input, Side::Server, opts, |p| {
+    decode_message(input, None, opts, |p| {
         if p.keyword(b"DONE") {
             Ok(ClientLine::IdleDone)
         } else {

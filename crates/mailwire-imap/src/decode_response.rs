@@ -18,7 +18,7 @@ pub fn decode_response<'a>(
     input: &'a [u8],
     opts: &Options,
 ) -> Result<Status<Decoded<Response<'a>>>, DecodeError> {
-    decode_message(input, Side::Server, opts, response)
+    decode_message(input, Some(Side::Server), opts, response)
 }
 
 /// Decodes a greeting (RFC 3501 section 7.1 `greeting = "*" SP (resp-cond-auth / resp-cond-bye)
@@ -27,7 +27,7 @@ pub fn decode_greeting<'a>(
     input: &'a [u8],
     opts: &Options,
 ) -> Result<Status<Decoded<StatusResponse<'a>>>, DecodeError> {
-    decode_message(input, Side::Server, opts, |p| {
+    decode_message(input, Some(Side::Server), opts, |p| {
         if p.peek() != Some(b'*') {
             return Err(p.err("\"*\" (a greeting is untagged)"));
         }

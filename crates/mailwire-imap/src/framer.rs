@@ -45,8 +45,13 @@ pub enum Frame<'a> {
 
 /// The incremental framer (see the module documentation). Limits: a line longer than
 /// `max_line` or a literal larger than `max_literal` is an error as soon as it is announced or
-/// seen, and a whole message (lines and literals) is bounded by `max_literal + max_line`;
-/// streamed literals (see [`Framer::with_streaming`]) are exempt, as they are never buffered.
+/// seen, and a whole message (lines and literals) is bounded by `max_literal + max_line`; the
+/// data of streamed literals (see [`Framer::with_streaming`]) is exempt, as it is never buffered,
+/// but the rest of such a message counts.
+///
+/// Memory: the framer holds what was fed and not yet handed out (and nothing after an error).
+/// Call [`Framer::next_frame`] until it returns `None` between feeds; then what it holds is at most
+/// one incomplete message (bounded as above) plus the last feed.
 ///
 /// Work is linear in the input over any chunking, streamed or not: the scan resumes where it
 /// stopped, literal data is never scanned, and bytes are only ever removed from the front of the
@@ -515,6 +520,53 @@ mod tests {
         }
         assert_eq!(f.buffered(), 0);
         assert!(f.next_frame().is_err());
+    }
+
+    #[test]
+    fn streamed_literals_do_not_unbound_the_message() {
+        // Each streamed literal's data is exempt, but the message around them is kept until its
+        // end, so it stays within max_literal + max_line.
+        let mut o = Options::default();
+        o.limits.max_line = 100;
+        o.limits.max_literal = 1000;
+        let mut f = Framer::new(Side::Server, &o).with_streaming(16);
+        f.feed(b"* 1 FETCH (UID 1");
+        let mut failed = None;
+        for i in 0..1000 {
+            f.feed(format!(" X-{i} {{16}}\r\n0123456789abcdef").as_bytes());
+            loop {
+                match f.next_frame() {
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err(e) => {
+                        failed = Some((i, e));
+                        break;
+                    }
+                }
+            }
+            if failed.is_some() {
+                break;
+            }
+            assert!(f.buffered() <= 1100 + 40, "{}", f.buffered());
+        }
+        let (i, e) = failed.expect("the kept message hits the bound");
+        assert!(i < 100, "after {i} literals");
+        assert!(e.to_string().contains("max_literal"), "{e}");
+        // Fewer of them fit and the message comes out whole.
+        let mut f = Framer::new(Side::Server, &o).with_streaming(16);
+        f.feed(
+            b"* 1 FETCH (UID 1 X-1 {16}\r\n0123456789abcdef X-2 {20}\r\n01234567890123456789)\r\n",
+        );
+        let mut msgs = Vec::new();
+        while let Some(fr) = f.next_frame().unwrap() {
+            if let Frame::Message(m) = fr {
+                msgs.push(m.to_vec());
+            }
+        }
+        assert_eq!(
+            msgs,
+            vec![b"* 1 FETCH (UID 1 X-1 {0}\r\n X-2 {0}\r\n)\r\n".to_vec()]
+        );
     }
 
     #[test]

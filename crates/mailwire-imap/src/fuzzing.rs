@@ -209,13 +209,13 @@ pub fn framer_chunking(data: &[u8]) {
             &m[..],
             "a message is not the input"
         );
-        match crate::scan::message_end(&rest[at..], side, &limits) {
+        match crate::scan::message_end(&rest[at..], Some(side), &limits) {
             Ok(Ok((n, _))) => assert_eq!(n, m.len(), "framer and one-shot framing disagree"),
             other => panic!("the framer found a message the one-shot framing does not: {other:?}"),
         }
         at += m.len();
     }
-    let tail = crate::scan::message_end(&rest[at..], side, &limits);
+    let tail = crate::scan::message_end(&rest[at..], Some(side), &limits);
     match (&e1, tail) {
         (None, Ok(Ok((n, _)))) => {
             panic!("one-shot framing finds a message of {n} bytes the framer does not")

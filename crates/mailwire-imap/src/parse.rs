@@ -17,8 +17,9 @@ use crate::ImapDefect;
 
 pub(crate) type R<T> = Result<T, DecodeError>;
 
-/// Frames one message `side` sends at the start of `input` (with its literals), runs `f` over it
-/// and requires the line end: the shared frame of every public decoder.
+/// Frames one message `side` sends at the start of `input` (with its literals; `None`: one line
+/// without literals), runs `f` over it and requires the line end: the shared frame of every
+/// public decoder.
 ///
 /// Strict mode is lenient decoding that must find no defect: the message is decoded leniently,
 /// and if that reports a defect (or fails), decoded again with every defect an immediate error,
@@ -26,7 +27,7 @@ pub(crate) type R<T> = Result<T, DecodeError>;
 /// defects is always accepted by strict mode, with the same value.
 pub(crate) fn decode_message<'a, T>(
     input: &'a [u8],
-    side: crate::scan::Side,
+    side: Option<crate::scan::Side>,
     opts: &Options,
     f: impl Fn(&mut P<'a>) -> R<T>,
 ) -> Result<mailwire_core::Status<Decoded<T>>, DecodeError> {
@@ -37,7 +38,7 @@ pub(crate) fn decode_message<'a, T>(
     let run = |o: &Options| -> R<Decoded<T>> {
         let mut p = P::new(&input[..n], o);
         p.lit_end = lit_end;
-        p.server = side == crate::scan::Side::Server;
+        p.server = side == Some(crate::scan::Side::Server);
         let v = f(&mut p)?;
         p.line_end()?;
         Ok(p.finish(v))

@@ -180,9 +180,12 @@ impl ScanState {
                 }
                 let data_start = lf + 1;
                 let end = data_start.saturating_add(len);
-                if self.offset.saturating_add(end)
+                // The whole message is bounded: with its literals when they are buffered, and
+                // without the data of streamed ones (the framer still keeps everything around
+                // them, so many streamed literals cannot grow the kept message without bound).
+                let kept = if streamed { data_start } else { end };
+                if self.offset.saturating_add(kept)
                     > limits.max_literal.saturating_add(limits.max_line)
-                    && !streamed
                 {
                     return Err(DecodeError::limit(
                         data_start,
@@ -220,13 +223,19 @@ impl ScanState {
 }
 
 /// Finds the end of the message at the start of `buf` in one go: its length and where the data
-/// of its last literal ends (0 without literals).
+/// of its last literal ends (0 without literals). `side` `None` frames one line that cannot
+/// announce a literal (an AUTHENTICATE response or the `DONE` of IDLE, whose grammar has none).
 pub(crate) fn message_end(
     buf: &[u8],
-    side: Side,
+    side: Option<Side>,
     limits: &Limits,
 ) -> Result<Result<(usize, usize), Needed>, DecodeError> {
     let mut st = ScanState::default();
+    let side = side.unwrap_or_else(|| {
+        st.classified = true;
+        st.literals = false;
+        Side::Client
+    });
     let mut lit_end = 0;
     loop {
         match st.step(buf, side, limits)? {
@@ -242,7 +251,7 @@ mod tests {
     use super::*;
 
     fn end(b: &[u8], side: Side) -> Result<usize, Needed> {
-        message_end(b, side, &Limits::default())
+        message_end(b, Some(side), &Limits::default())
             .unwrap()
             .map(|(n, _)| n)
     }
@@ -289,15 +298,19 @@ mod tests {
         );
         assert!(end(b"* 1 FETCH (BODY[] {5}\r\nabc", Side::Server).is_err());
         assert_eq!(end(b"A LOGIN {1}\r\na {2}\r\nbc\r\n", Side::Client), Ok(24));
+        // A client line that is not a command (AUTHENTICATE data, DONE) has no literal.
+        let line = |b: &[u8]| message_end(b, None, &Limits::default()).unwrap();
+        assert_eq!(line(b"AB {3}\r\nxyz"), Ok((8, 0)));
+        assert_eq!(line(b"DONE"), Err(Needed::Unknown));
     }
 
     #[test]
     fn limits_before_buffering() {
         let mut l = Limits::default();
         l.max_line = 8;
-        assert!(message_end(b"abcdefgh", Side::Client, &l).is_err());
+        assert!(message_end(b"abcdefgh", Some(Side::Client), &l).is_err());
         let mut l = Limits::default();
         l.max_literal = 4;
-        assert!(message_end(b"A LOGIN {5}\r\n", Side::Client, &l).is_err());
+        assert!(message_end(b"A LOGIN {5}\r\n", Some(Side::Client), &l).is_err());
     }
 }

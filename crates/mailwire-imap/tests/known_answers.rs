@@ -447,6 +447,13 @@ fn client_lines() {
     assert!(decode_idle_done(b"ZHJp\r\n", &o).is_err());
     assert!(decode_auth_line(b"abc\r\n", &o).is_err());
     assert!(decode_auth_line(b"b NOOP\r\n", &o).is_err());
+    // These lines have no literals: a `{3}` at the end is an error, not a wait for 3 bytes.
+    assert!(decode_auth_line(b"AB {3}\r\n", &o).is_err());
+    assert!(decode_idle_done(b"DONE {3}\r\n", &o).is_err());
+    assert!(matches!(
+        decode_auth_line(b"ZHJp", &o),
+        Ok(Status::Incomplete { .. })
+    ));
 }
 
 #[test]
