@@ -37,7 +37,8 @@ pub(crate) struct DecodeArgs {
     /// Reject every deviation from the grammar instead of reporting it as a defect.
     #[arg(long)]
     strict: bool,
-    /// One JSON object per message: offset, kind, name, tag, defects.
+    /// One JSON object per message: offset, length, kind, name, tag, defects (a failure:
+    /// offset, error).
     #[arg(long)]
     json: bool,
     /// Print the canonical encoding of each decoded message instead.
