@@ -304,6 +304,15 @@ fn non_ascii_hint(bytes: &[u8], at: usize) -> String {
 /// The text of `imap check`'s diagnosis, or `Ok` with notes when the command is fine.
 pub(crate) fn explain(line: &str) -> Result<String, String> {
     let line = line.trim_end_matches(['\r', '\n']);
+    // The two lines a client sends that are not commands (and so have no tag).
+    if line.eq_ignore_ascii_case("DONE") {
+        return Ok("OK as the end of IDLE (RFC 2177): `DONE` has no tag and is only valid after                    an IDLE command the server answered with `+`; the server then completes the                    IDLE command with its tag. At any other time it is read as a tag without a                    command."
+            .to_string());
+    }
+    if line == "*" {
+        return Ok("OK as the cancellation of AUTHENTICATE (RFC 3501 section 6.2.2): `*` alone                    is only valid while the server is asking for AUTHENTICATE data (`+`); the                    server then answers the AUTHENTICATE command with BAD."
+            .to_string());
+    }
     let mut bytes = line.as_bytes().to_vec();
     bytes.extend_from_slice(b"\r\n");
     let first = line.split(' ').next().unwrap_or("");
@@ -431,6 +440,11 @@ mod tests {
         assert!(explain("a1 LOGIN user pass")
             .unwrap()
             .starts_with("OK: tag `a1`, command LOGIN"));
+        // The lines that are not commands are explained, not reported as missing a command.
+        assert!(explain("done").unwrap().contains("end of IDLE"));
+        assert!(explain("*")
+            .unwrap()
+            .contains("cancellation of AUTHENTICATE"));
     }
 
     #[test]
