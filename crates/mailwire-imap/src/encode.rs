@@ -170,6 +170,35 @@ impl<'o> W<'o> {
             self.pauses.push(self.out.len());
         }
     }
+    /// The raw arguments of a command (an extension's parameter value or arguments): written as
+    /// kept, except that a literal announcement inside them is a literal like any other, so it is
+    /// announced as the literal policy says and a synchronising one is a pause. ([`Raw::line`] and
+    /// [`Raw::value`] admit a line break only after an announcement, followed by its data.)
+    fn raw_args(&mut self, b: &[u8]) {
+        if self.server {
+            self.b(b);
+            return;
+        }
+        let mut seg = 0;
+        while let Some(k) = memchr::memmem::find(&b[seg..], b"\r\n") {
+            let crlf = seg + k;
+            match crate::scan::literal_suffix(&b[seg..crlf]) {
+                Some((start, n, mode, binary)) => {
+                    self.b(&b[seg..seg + start]);
+                    self.literal_header(binary, n as usize, mode);
+                    let end = (crlf + 2).saturating_add(n as usize).min(b.len());
+                    self.b(&b[crlf + 2..end]);
+                    seg = end;
+                }
+                // Not reachable for validated raw bytes; kept as they are.
+                None => {
+                    self.b(&b[seg..crlf + 2]);
+                    seg = crlf + 2;
+                }
+            }
+        }
+        self.b(&b[seg..]);
+    }
     fn literal(&mut self, l: &Literal<'_>) {
         self.literal_header(false, l.data().len(), l.mode());
         self.b(l.data());
@@ -865,7 +894,7 @@ impl<'o> W<'o> {
         self.b(p.name().as_bytes());
         if let Some(v) = p.value() {
             self.sp();
-            self.b(v);
+            self.raw_args(v);
         }
     }
     fn param_list(&mut self, v: &[Param<'_>]) {
@@ -1244,7 +1273,7 @@ impl<'o> W<'o> {
             C::Other(o) => {
                 if let Some(r) = o.rest() {
                     self.sp();
-                    self.b(r);
+                    self.raw_args(r);
                 }
             }
         }

@@ -265,6 +265,24 @@ macro_rules! strict_is {
     }};
 }
 
+/// The synchronising literals a client framer finds in a command stream.
+#[cfg(any(test, feature = "arbitrary"))]
+fn sync_literals(stream: &[u8]) -> usize {
+    let mut f = Framer::new(Side::Client, &opts());
+    f.feed(stream);
+    let mut n = 0;
+    while let Ok(Some(fr)) = f.next_frame() {
+        if let Frame::LiteralAnnounced {
+            mode: crate::types::LiteralMode::Sync,
+            ..
+        } = fr
+        {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Builds a command (and a client line) from structured bytes and checks that its encoding
 /// decodes strictly to it, with every proper prefix incomplete. Without the `arbitrary` feature
 /// the bytes are decoded instead ([`command_roundtrip`]).
@@ -278,15 +296,25 @@ pub fn command_arbitrary(data: &[u8]) {
             for p in &pauses.0 {
                 assert!(out[..*p].ends_with(b"}\r\n"), "pause at {p}");
             }
+            // Every synchronising literal (raw arguments' included) is a pause.
+            assert_eq!(
+                pauses.0.len(),
+                sync_literals(&out),
+                "pauses {:?} in {:?}",
+                pauses.0,
+                lossy(&out)
+            );
             strict_is!(&out, &c, decode_command);
             prefixes_incomplete!(&out, decode_command);
-            // With LITERAL+ the encoding never pauses and still decodes (non-synchronising).
+            // With LITERAL+ the encoding never pauses, announces no synchronising literal, and
+            // still decodes.
             let mut plus = Vec::new();
             let p = c.encode_with(
                 &mut plus,
                 &crate::EncodeOptions::with_literals(crate::LiteralPolicy::LiteralPlus),
             );
             assert!(p.is_empty());
+            assert_eq!(sync_literals(&plus), 0, "{:?}", lossy(&plus));
             assert!(matches!(
                 decode_command(&plus, &strict()),
                 Ok(Status::Complete { .. })

@@ -719,6 +719,47 @@ fn literal_policies_follow_the_capabilities() {
         enc(&nonsync, LiteralPolicy::Synchronizing),
         ("a APPEND INBOX {2}\r\nhi\r\n".into(), 1)
     );
+    // A literal inside an extension's raw arguments is a literal like any other: a pause when
+    // synchronising, announced as the policy says.
+    let other = Command {
+        tag: Tag::new("a").unwrap(),
+        body: CommandBody::Other(
+            OtherCommand::new(
+                Atom::new("XFOO").unwrap(),
+                Some(std::borrow::Cow::Borrowed(&b"x {3}\r\nabc y"[..])),
+            )
+            .unwrap(),
+        ),
+    };
+    assert_eq!(
+        enc(&other, LiteralPolicy::AsIs),
+        ("a XFOO x {3}\r\nabc y\r\n".into(), 1)
+    );
+    let mut out = Vec::new();
+    assert_eq!(other.encode(&mut out).0, vec![14]);
+    assert_eq!(
+        enc(&other, LiteralPolicy::LiteralPlus),
+        ("a XFOO x {3+}\r\nabc y\r\n".into(), 0)
+    );
+    let select = Command {
+        tag: Tag::new("a").unwrap(),
+        body: CommandBody::Select {
+            mailbox: Mailbox::inbox(),
+            params: vec![Param::new(
+                Atom::new("X-P").unwrap(),
+                Some(Raw::value(&b"(~{2}\r\n\x00z 1)"[..]).unwrap()),
+            )
+            .unwrap()],
+        },
+    };
+    assert_eq!(
+        enc(&select, LiteralPolicy::AsIs),
+        ("a SELECT INBOX (X-P (~{2}\r\n\u{0}z 1))\r\n".into(), 1)
+    );
+    assert_eq!(
+        enc(&select, LiteralPolicy::LiteralMinus),
+        ("a SELECT INBOX (X-P (~{2+}\r\n\u{0}z 1))\r\n".into(), 0)
+    );
     let caps = |s: &[&'static str]| {
         s.iter()
             .map(|c| Capability(Atom::new(*c).unwrap()))
