@@ -184,9 +184,18 @@ impl<'o> W<'o> {
             let crlf = seg + k;
             match crate::scan::literal_suffix(&b[seg..crlf]) {
                 Some((start, n, mode, binary)) => {
-                    self.b(&b[seg..seg + start]);
-                    self.literal_header(binary, n as usize, mode);
-                    let end = (crlf + 2).saturating_add(n as usize).min(b.len());
+                    let len = n as usize;
+                    if self.policy.mode(mode, len) == mode {
+                        // As announced (byte for byte: `{05}` stays `{05}`).
+                        self.b(&b[seg..crlf + 2]);
+                        if mode == LiteralMode::Sync {
+                            self.pauses.push(self.out.len());
+                        }
+                    } else {
+                        self.b(&b[seg..seg + start]);
+                        self.literal_header(binary, len, mode);
+                    }
+                    let end = (crlf + 2).saturating_add(len).min(b.len());
                     self.b(&b[crlf + 2..end]);
                     seg = end;
                 }

@@ -741,6 +741,12 @@ fn literal_policies_follow_the_capabilities() {
         enc(&other, LiteralPolicy::LiteralPlus),
         ("a XFOO x {3+}\r\nabc y\r\n".into(), 0)
     );
+    // Kept byte for byte when the policy keeps the announcement (a raw value stays itself).
+    let zero = cmd(b"a XFOO {03}\r\nabc\r\n");
+    assert_eq!(
+        enc(&zero.value, LiteralPolicy::AsIs),
+        ("a XFOO {03}\r\nabc\r\n".into(), 1)
+    );
     let select = Command {
         tag: Tag::new("a").unwrap(),
         body: CommandBody::Select {
