@@ -78,10 +78,8 @@ pub fn decode_body<'a>(
             Cow::Owned(out)
         }
         TransferEncoding::QuotedPrintable => {
-            let mut out = Vec::with_capacity(raw.len());
-            let mut dec = QpDecoder::new();
-            dec.feed(raw, base, &mut out, defects)?;
-            dec.finish(base + raw.len(), &mut out, defects)?;
+            let mut out = Vec::new();
+            decode_qp(raw, base, &mut out, defects)?;
             Cow::Owned(out)
         }
         _ => {
@@ -108,11 +106,7 @@ pub fn decode_body_into(
             dec.feed(raw, base, out, defects)?;
             dec.finish(base + raw.len(), out, defects)
         }
-        TransferEncoding::QuotedPrintable => {
-            let mut dec = QpDecoder::new();
-            dec.feed(raw, base, out, defects)?;
-            dec.finish(base + raw.len(), out, defects)
-        }
+        TransferEncoding::QuotedPrintable => decode_qp(raw, base, out, defects),
         _ => {
             let mut check = IdentityChecker::new(encoding, base);
             check.feed(raw, base, defects)?;
@@ -668,6 +662,225 @@ impl QpDecoder {
     }
 }
 
+/// Quoted-printable decoding of a whole body into `out`: the same bytes and defects as a
+/// [`QpDecoder`] fed all of it, in one pass without a line buffer (the tree API's path).
+///
+/// Per line (RFC 2045 6.7): trailing white space dropped (rule 3, at most 4096 bytes of it),
+/// a final `=` a soft line break (rule 5), escapes decoded (rule 1, lower-case hex and invalid
+/// escapes as the incremental decoder treats them), hard line breaks kept as written.
+pub fn decode_qp(
+    raw: &[u8],
+    base: usize,
+    out: &mut Vec<u8>,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<(), DecodeError> {
+    // Every input byte gives at most one output byte; eight more for the word stores below.
+    let start = out.len();
+    out.resize(start + raw.len() + 8, 0);
+    let mut o = start;
+    let r = qp_into(raw, base, out, &mut o, defects);
+    out.truncate(o);
+    r
+}
+
+/// [`decode_qp`] into `out` from `o`.
+fn qp_into(
+    raw: &[u8],
+    base: usize,
+    out: &mut [u8],
+    o: &mut usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<(), DecodeError> {
+    let n = raw.len();
+    let mut reported_long = false;
+    let mut line_start = 0;
+    let mut i = 0;
+    // The byte at `i` decides: an escape, a line break, or literal bytes. Escapes are dense
+    // in non-Latin text (a byte or two between them), literal runs long in Latin text.
+    while let Some(&c) = raw.get(i) {
+        if c == b'=' {
+            // The common escape first: two upper-case hex digits (rule 1).
+            if let Some(&[h, l]) = raw.get(i + 1..i + 3) {
+                let pair = HEX_PAIR[usize::from(h) << 8 | usize::from(l)];
+                if pair < 0x100 {
+                    if let Some(d) = out.get_mut(*o) {
+                        *d = pair as u8;
+                    }
+                    *o += 1;
+                    i += 3;
+                    continue;
+                }
+            }
+            if let Some(next) = soft_break(raw, i + 1) {
+                // Rule 5: `=` (and padding) before the line's end.
+                let ends_in_lf = next > 0 && raw.get(next - 1) == Some(&b'\n');
+                let content_end = if ends_in_lf {
+                    let lf = next - 1;
+                    lf - usize::from(lf > line_start && raw[lf - 1] == b'\r')
+                } else {
+                    n
+                };
+                if !reported_long && content_end - line_start > crate::header::MAX_LINE {
+                    reported_long = true;
+                    defects.report(base + line_start, MimeDefect::LineTooLong)?;
+                }
+                i = next;
+                line_start = next;
+                continue;
+            }
+            let pair = match raw.get(i + 1..i + 3) {
+                Some(&[h, l]) => HEX_PAIR[usize::from(h) << 8 | usize::from(l)],
+                _ => HEX_PAIR_INVALID,
+            };
+            let byte = if pair & HEX_PAIR_LOWER != 0 {
+                defects.report(base + i, MimeDefect::QpLowercaseHex)?;
+                i += 3;
+                pair as u8
+            } else {
+                defects.report(base + i, MimeDefect::QpInvalidEscape)?;
+                i += 1;
+                b'='
+            };
+            if let Some(d) = out.get_mut(*o) {
+                *d = byte;
+            }
+            *o += 1;
+            continue;
+        }
+        if c == b'\n' {
+            // A hard line break: drop the padding before it (rule 3), keep it as written.
+            let cr = i > line_start && raw[i - 1] == b'\r';
+            let content_end = i - usize::from(cr);
+            let k = trailing_ws(raw, line_start, content_end);
+            *o = o.saturating_sub(k + usize::from(cr));
+            if !reported_long && content_end - line_start > crate::header::MAX_LINE {
+                reported_long = true;
+                defects.report(base + line_start, MimeDefect::LineTooLong)?;
+            }
+            put(out, o, if cr { b"\r\n" } else { b"\n" });
+            i += 1;
+            line_start = i;
+            continue;
+        }
+        // Literal bytes (`c` is one). Right before an escape: that byte alone.
+        if raw.get(i + 1) == Some(&b'=') {
+            if let Some(d) = out.get_mut(*o) {
+                *d = c;
+            }
+            *o += 1;
+            i += 1;
+            continue;
+        }
+        // Otherwise a word at once, stored whole; the position moves past its literal bytes.
+        match (raw.get(i..i + 8), out.get_mut(*o..*o + 8)) {
+            (Some(src), Some(dst)) => {
+                dst.copy_from_slice(src);
+                let w = u64::from_le_bytes(<[u8; 8]>::try_from(src).unwrap_or_default());
+                let m = bytes_equal(w, b'=') | bytes_equal(w, b'\n');
+                if m != 0 {
+                    let k = (m.trailing_zeros() / 8) as usize;
+                    i += k;
+                    *o += k;
+                } else {
+                    // A long run (Latin text): a vectorised search for its end.
+                    i += 8;
+                    *o += 8;
+                    let rest = raw.get(i..).unwrap_or_default();
+                    let run = memchr::memchr2(b'=', b'\n', rest).unwrap_or(rest.len());
+                    put(out, o, &rest[..run]);
+                    i += run;
+                }
+            }
+            _ => {
+                if let Some(d) = out.get_mut(*o) {
+                    *d = c;
+                }
+                *o += 1;
+                i += 1;
+            }
+        }
+    }
+    // The last line, without a line break: its trailing white space is padding.
+    *o = o.saturating_sub(trailing_ws(raw, line_start, n));
+    if !reported_long && n - line_start > crate::header::MAX_LINE {
+        defects.report(base + line_start, MimeDefect::LineTooLong)?;
+    }
+    Ok(())
+}
+
+/// Copies `bytes` to `out` at `o` (sized by the caller).
+#[inline]
+fn put(out: &mut [u8], o: &mut usize, bytes: &[u8]) {
+    if let Some(dst) = out.get_mut(*o..*o + bytes.len()) {
+        dst.copy_from_slice(bytes);
+    }
+    *o += bytes.len();
+}
+
+/// Two hex digits at once: the byte they make (below 0x100), with `HEX_PAIR_LOWER` set when a
+/// digit is lower case, or `HEX_PAIR_INVALID`.
+const HEX_PAIR_LOWER: u16 = 0x100;
+const HEX_PAIR_INVALID: u16 = 0x200;
+
+const fn hex_pair_table() -> [u16; 65536] {
+    let single = hex_table();
+    let mut t = [HEX_PAIR_INVALID; 65536];
+    let mut i = 0;
+    while i < 65536 {
+        let (h, l) = (single[i >> 8], single[i & 0xFF]);
+        if h | l < HEX_INVALID {
+            let lower = if (h | l) & HEX_LOWER != 0 {
+                HEX_PAIR_LOWER
+            } else {
+                0
+            };
+            t[i] = lower | (((h & 0x0F) as u16) << 4) | (l & 0x0F) as u16;
+        }
+        i += 1;
+    }
+    t
+}
+
+static HEX_PAIR: [u16; 65536] = hex_pair_table();
+
+/// Bit 7 of each byte of `w` that equals `b`, exact for the lowest one (SWAR).
+#[inline]
+fn bytes_equal(w: u64, b: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let x = w ^ (LO * u64::from(b));
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// How many bytes of white space end `raw[from..to]`, at most [`MAX_TRAILING`].
+#[inline]
+fn trailing_ws(raw: &[u8], from: usize, to: usize) -> usize {
+    let mut k = 0;
+    while k < MAX_TRAILING && to > from + k && matches!(raw[to - k - 1], b' ' | b'\t') {
+        k += 1;
+    }
+    k
+}
+
+/// Is the `=` before `at` a soft line break: at most [`MAX_TRAILING`] bytes of white space,
+/// then the line's end (CRLF, LF or the end of the data)? Then where the next line starts.
+#[inline]
+fn soft_break(raw: &[u8], at: usize) -> Option<usize> {
+    let mut j = at;
+    while j - at <= MAX_TRAILING && matches!(raw.get(j), Some(b' ' | b'\t')) {
+        j += 1;
+    }
+    if j - at > MAX_TRAILING {
+        return None;
+    }
+    match raw.get(j) {
+        None => Some(raw.len()),
+        Some(b'\n') => Some(j + 1),
+        Some(b'\r') if raw.get(j + 1) == Some(&b'\n') => Some(j + 2),
+        _ => None,
+    }
+}
+
 /// Hex digit values for quoted-printable escapes: upper-case digits are their value,
 /// lower-case ones their value with `HEX_LOWER` set (a defect), others `HEX_INVALID`.
 const HEX_LOWER: u8 = 0x10;
@@ -1024,6 +1237,26 @@ mod tests {
             } else { data.clone() };
             prop_assert_eq!(dec, expected);
             prop_assert!(defects.is_empty());
+        }
+
+        #[test]
+        fn whole_body_qp_decoder_is_the_incremental_one(
+            data in proptest::collection::vec(prop_oneof![any::<u8>(), Just(b'='), Just(b' '), Just(b'\t'), Just(b'\r'), Just(b'\n'), Just(b'A'), Just(b'f')], 0..600),
+            long in 0usize..1200,
+        ) {
+            let mut data = data;
+            let at = data.len() / 2;
+            data.splice(at..at, std::iter::repeat_n(b'x', long));
+            let mut d1 = Defects::new(Strictness::Lenient, 100);
+            let mut d2 = Defects::new(Strictness::Lenient, 100);
+            let mut a = Vec::new();
+            let mut dec = QpDecoder::new();
+            dec.feed(&data, 3, &mut a, &mut d1).unwrap();
+            dec.finish(3 + data.len(), &mut a, &mut d1).unwrap();
+            let mut b = b"kept".to_vec();
+            decode_qp(&data, 3, &mut b, &mut d2).unwrap();
+            prop_assert_eq!(&b[4..], &a[..]);
+            prop_assert_eq!(d1.as_slice(), d2.as_slice());
         }
 
         #[test]
