@@ -86,19 +86,19 @@ pub enum HeaderValue {
     /// Unstructured text (RFC 5322 3.2.5): RFC 2047 encoded where needed.
     Text(String),
     /// An address list (RFC 5322 3.4).
-    Addresses(Vec<Address>),
+    Addresses(Vec<Address<'static>>),
     /// A date-time (RFC 5322 3.3).
     Date(DateTime),
     /// Message identifiers (RFC 5322 3.6.4).
-    MessageIds(Vec<MessageId>),
+    MessageIds(Vec<MessageId<'static>>),
     /// A `Received` trace field (RFC 5322 3.6.7: `received-token`s, then `;` and the date,
     /// which is required): clause values are written as words, quoted where they would not read
     /// back as written; comments RFC 2047 encoded where needed.
-    Received(Received),
+    Received(Received<'static>),
     /// A `Return-Path` (RFC 5322 3.6.7 `path`): `<address>`, or `<>` for `None`.
     ReturnPath(Option<String>),
     /// A `List-Id` (RFC 2919: `[phrase] "<" list-id ">"`, the identifier a dot-atom).
-    ListId(ListId),
+    ListId(ListId<'static>),
     /// An RFC 2369 URL list (`List-Unsubscribe`, ...): `<url>, <url>`.
     Urls(Vec<String>),
 }
@@ -282,7 +282,8 @@ impl Entity {
     }
 
     /// Adds an address field (`From`, `To`, `Cc`, `Reply-To`, ...).
-    pub fn addresses(self, name: &str, list: Vec<Address>) -> Result<Self, BuildError> {
+    pub fn addresses(self, name: &str, list: Vec<Address<'_>>) -> Result<Self, BuildError> {
+        let list = list.into_iter().map(Address::into_owned).collect();
         self.field(name, HeaderValue::Addresses(list))
     }
 
@@ -327,7 +328,7 @@ impl Entity {
                         // Not parsed as such (no boundary, or encoded): keep it as bytes.
                         ("application", "octet-stream")
                     } else {
-                        (ct.mime_type.as_str(), ct.subtype.as_str())
+                        (&*ct.mime_type, &*ct.subtype)
                     };
                     Entity::new(t, s, Content::Bytes(body))?
                 }
@@ -338,7 +339,7 @@ impl Entity {
                 || (p.name == "charset" && ct.mime_type == "text")
                 || p.name.contains(['*', '\'', '%']);
             if !skip && is_token(&p.name) {
-                e.params.push((p.name.clone(), p.value.clone()));
+                e.params.push((p.name.to_string(), p.value.to_string()));
             }
         }
         if let Some(d) = part.disposition() {
@@ -347,9 +348,9 @@ impl Entity {
                     .params
                     .iter()
                     .filter(|p| is_token(&p.name) && !p.name.contains(['*', '\'', '%']))
-                    .map(|p| (p.name.clone(), p.value.clone()))
+                    .map(|p| (p.name.to_string(), p.value.to_string()))
                     .collect();
-                e.disposition = Some((d.disposition, params));
+                e.disposition = Some((d.disposition.into_owned(), params));
             }
         }
         let opts = part.owner().options();
@@ -370,16 +371,24 @@ impl Entity {
             }
             let typed = f.typed(opts).ok().map(|(v, _)| v);
             let value = match typed {
-                Some(FieldValue::Addresses(a)) if !a.is_empty() => HeaderValue::Addresses(a),
+                Some(FieldValue::Addresses(a)) if !a.is_empty() => {
+                    HeaderValue::Addresses(a.into_iter().map(Address::into_owned).collect())
+                }
                 Some(FieldValue::Date(Some(d))) => HeaderValue::Date(d),
                 Some(FieldValue::MessageIds(ids)) if !ids.is_empty() => {
-                    HeaderValue::MessageIds(ids)
+                    HeaderValue::MessageIds(ids.into_iter().map(MessageId::into_owned).collect())
                 }
-                Some(FieldValue::Received(r)) if r.date.is_some() => HeaderValue::Received(r),
-                Some(FieldValue::ReturnPath(p)) => HeaderValue::ReturnPath(p),
-                Some(FieldValue::ListId(Some(l))) => HeaderValue::ListId(l),
-                Some(FieldValue::Urls(u)) if !u.is_empty() => HeaderValue::Urls(u),
-                Some(FieldValue::Text(t)) => HeaderValue::Text(t),
+                Some(FieldValue::Received(r)) if r.date.is_some() => {
+                    HeaderValue::Received(r.into_owned())
+                }
+                Some(FieldValue::ReturnPath(p)) => {
+                    HeaderValue::ReturnPath(p.map(std::borrow::Cow::into_owned))
+                }
+                Some(FieldValue::ListId(Some(l))) => HeaderValue::ListId(l.into_owned()),
+                Some(FieldValue::Urls(u)) if !u.is_empty() => {
+                    HeaderValue::Urls(u.into_iter().map(std::borrow::Cow::into_owned).collect())
+                }
+                Some(FieldValue::Text(t)) => HeaderValue::Text(t.into_owned()),
                 _ => HeaderValue::Text(display(f, opts)),
             };
             // A value the builder cannot write typed (an address without a domain) is kept as
@@ -612,7 +621,7 @@ fn check_field(name: &str, value: &HeaderValue, utf8: bool) -> Result<(), BuildE
         }
         HeaderValue::ListId(l) => {
             if !(l.id.is_ascii() && crate::typed::address::is_dot_atom(&l.id)) {
-                return Err(BuildError::Value(l.id.clone()));
+                return Err(BuildError::Value(l.id.to_string()));
             }
             word(&l.id, 2)?;
         }
@@ -637,10 +646,10 @@ fn check_field(name: &str, value: &HeaderValue, utf8: bool) -> Result<(), BuildE
             }
             for (n, v) in &r.clauses {
                 if !CLAUSES.iter().any(|c| c.eq_ignore_ascii_case(n)) {
-                    return Err(BuildError::Value(n.clone()));
+                    return Err(BuildError::Value(n.to_string()));
                 }
                 if v.chars().any(char::is_control) || (!utf8 && !v.is_ascii()) {
-                    return Err(BuildError::Value(v.clone()));
+                    return Err(BuildError::Value(v.to_string()));
                 }
                 for w in received_words(v) {
                     word(&w, 0)?;

@@ -67,7 +67,7 @@ pub(crate) enum Ev {
         id: usize,
         body_offset: usize,
         kind: PartKind,
-        content_type: ContentType,
+        content_type: ContentType<'static>,
         encoding: TransferEncoding,
     },
     Body {
@@ -103,8 +103,9 @@ struct Frame {
     kind: Kind,
     /// Children default to `message/rfc822` (RFC 2046 5.1.5).
     digest: bool,
-    content_type: Option<(Vec<u8>, usize)>,
-    encoding: Option<(Vec<u8>, usize)>,
+    /// The part's `Content-Type` (parsed when its field is read) and where its value starts.
+    content_type: Option<(ContentType<'static>, usize)>,
+    encoding: Option<TransferEncoding>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -410,24 +411,28 @@ impl Engine {
                 self.flags(flags)?;
                 let raw = w.get(..len).unwrap_or_default();
                 if let Some(colon) = memchr::memchr(b':', raw) {
+                    // The two fields the structure needs are parsed as they are read (their
+                    // bytes may be gone by the end of the section).
                     let name = crate::header::trim_ws(&raw[..colon]);
-                    // Only the two fields the structure needs are copied.
-                    let value = || (raw[colon + 1..].to_vec(), self.pos + colon + 1);
-                    if let Some(frame) = self.stack.last_mut() {
-                        let slot = if name.eq_ignore_ascii_case(b"content-type") {
-                            Some(&mut frame.content_type)
-                        } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
-                            Some(&mut frame.encoding)
+                    let value = raw.get(colon + 1..).unwrap_or_default();
+                    let at = self.pos + colon + 1;
+                    let is_ct = name.eq_ignore_ascii_case(b"content-type");
+                    let is_cte = !is_ct && name.eq_ignore_ascii_case(b"content-transfer-encoding");
+                    if let Some(frame) = self.stack.last_mut().filter(|_| is_ct || is_cte) {
+                        let taken = if is_ct {
+                            frame.content_type.is_some()
                         } else {
-                            None
+                            frame.encoding.is_some()
                         };
-                        if let Some(slot) = slot {
-                            if slot.is_some() {
-                                self.defects
-                                    .report(self.pos, MimeDefect::DuplicateMimeField)?;
-                            } else {
-                                *slot = Some(value());
-                            }
+                        if taken {
+                            self.defects
+                                .report(self.pos, MimeDefect::DuplicateMimeField)?;
+                        } else if is_ct {
+                            let ct = ContentType::parse(value, at, &self.opts, &mut self.defects)?;
+                            frame.content_type = Some((ct.into_static(), at));
+                        } else {
+                            frame.encoding =
+                                Some(TransferEncoding::parse(value, at, &mut self.defects)?);
                         }
                     }
                 }
@@ -501,19 +506,15 @@ impl Engine {
     fn end_headers(&mut self, body_offset: usize) -> Result<bool, DecodeError> {
         self.pos = body_offset;
         self.field_scan = FieldScan::default();
-        let opts = self.opts.clone();
         let Some(frame) = self.stack.last_mut() else {
             return Ok(false);
         };
         let (ct, ct_at) = match frame.content_type.take() {
-            Some((v, at)) => (ContentType::parse(&v, at, &opts, &mut self.defects)?, at),
+            Some((ct, at)) => (ct, at),
             None if frame.digest => (ContentType::new("message", "rfc822"), body_offset),
             None => (ContentType::default(), body_offset),
         };
-        let encoding = match frame.encoding.take() {
-            Some((v, at)) => TransferEncoding::parse(&v, at, &mut self.defects)?,
-            None => TransferEncoding::SevenBit,
-        };
+        let encoding = frame.encoding.take().unwrap_or_default();
         let mut kind = PartKind::Leaf;
         if ct.mime_type == "multipart" {
             match ct.param("boundary") {

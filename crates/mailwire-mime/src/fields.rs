@@ -1,6 +1,7 @@
 //! Typed access to header fields: every field name RFC 5322, RFC 2045, RFC 2183, RFC 2369 and
 //! RFC 2919 define is parsed by its own grammar; other fields are unstructured text.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use mailwire_core::{DecodeError, Defect, Options};
@@ -17,36 +18,62 @@ use crate::typed::{
 };
 use crate::MimeDefect;
 
-/// A header field's value parsed by the grammar its name selects.
+/// A header field's value parsed by the grammar its name selects; text is borrowed from the
+/// message where it is the message's ([`FieldValue::into_owned`] detaches it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum FieldValue {
+pub enum FieldValue<'a> {
     /// `unstructured` text (RFC 5322 3.2.5), encoded words decoded: `Subject`, `Comments`,
     /// `Content-Description` and every field without a grammar here.
-    Text(String),
+    Text(Cow<'a, str>),
     /// `From`, `Sender`, `Reply-To`, `To`, `Cc`, `Bcc` and their `Resent-` forms.
-    Addresses(Vec<Address>),
+    Addresses(Vec<Address<'a>>),
     /// `Date`, `Resent-Date` (`None`: not a date).
     Date(Option<DateTime>),
     /// `Message-ID`, `In-Reply-To`, `References`, `Resent-Message-ID`, `Content-ID`.
-    MessageIds(Vec<MessageId>),
+    MessageIds(Vec<MessageId<'a>>),
     /// `Content-Type`.
-    ContentType(ContentType),
+    ContentType(ContentType<'a>),
     /// `Content-Disposition`.
-    ContentDisposition(ContentDisposition),
+    ContentDisposition(ContentDisposition<'a>),
     /// `Content-Transfer-Encoding`.
     TransferEncoding(TransferEncoding),
     /// `MIME-Version` (`None`: not `digits.digits`).
     MimeVersion(Option<(u32, u32)>),
     /// `Received`.
-    Received(Received),
+    Received(Received<'a>),
     /// `Return-Path` (`None` is the null path `<>`).
-    ReturnPath(Option<String>),
+    ReturnPath(Option<Cow<'a, str>>),
     /// `List-Id`.
-    ListId(Option<ListId>),
+    ListId(Option<ListId<'a>>),
     /// `List-Help`, `List-Unsubscribe`, `List-Subscribe`, `List-Post`, `List-Owner`,
     /// `List-Archive`.
-    Urls(Vec<String>),
+    Urls(Vec<Cow<'a, str>>),
+}
+
+impl FieldValue<'_> {
+    /// The same value owning its text.
+    pub fn into_owned(self) -> FieldValue<'static> {
+        let own = |c: Cow<'_, str>| -> Cow<'static, str> { Cow::Owned(c.into_owned()) };
+        match self {
+            FieldValue::Text(t) => FieldValue::Text(own(t)),
+            FieldValue::Addresses(a) => {
+                FieldValue::Addresses(a.into_iter().map(Address::into_owned).collect())
+            }
+            FieldValue::Date(d) => FieldValue::Date(d),
+            FieldValue::MessageIds(m) => {
+                FieldValue::MessageIds(m.into_iter().map(MessageId::into_owned).collect())
+            }
+            FieldValue::ContentType(c) => FieldValue::ContentType(c.into_owned()),
+            FieldValue::ContentDisposition(c) => FieldValue::ContentDisposition(c.into_owned()),
+            FieldValue::TransferEncoding(t) => FieldValue::TransferEncoding(t),
+            FieldValue::MimeVersion(v) => FieldValue::MimeVersion(v),
+            FieldValue::Received(r) => FieldValue::Received(r.into_owned()),
+            FieldValue::ReturnPath(p) => FieldValue::ReturnPath(p.map(own)),
+            FieldValue::ListId(l) => FieldValue::ListId(l.map(ListId::into_owned)),
+            FieldValue::Urls(u) => FieldValue::Urls(u.into_iter().map(own).collect()),
+        }
+    }
 }
 
 /// Which grammar a field name selects.
@@ -74,8 +101,9 @@ impl Grammar {
         let mut buf = [0u8; 32];
         let name: &[u8] = match buf.get_mut(..name.len()) {
             Some(dst) => {
-                dst.copy_from_slice(name);
-                dst.make_ascii_lowercase();
+                for (d, &b) in dst.iter_mut().zip(name) {
+                    *d = b.to_ascii_lowercase();
+                }
                 dst
             }
             None => return Grammar::Text,
@@ -105,7 +133,7 @@ impl<'a> HeaderField<'a> {
     pub fn typed(
         &self,
         opts: &Options,
-    ) -> Result<(FieldValue, Vec<Defect<MimeDefect>>), DecodeError> {
+    ) -> Result<(FieldValue<'a>, Vec<Defect<MimeDefect>>), DecodeError> {
         let mut d = opts.defects();
         let v = self.raw_value();
         let at = self.value_offset();
@@ -132,7 +160,7 @@ impl<'a> HeaderField<'a> {
             Grammar::Urls => FieldValue::Urls(parse_list_urls(v, at, opts, &mut d)?),
             Grammar::Text => {
                 let (text, defects) = self.text(opts)?;
-                return Ok((FieldValue::Text(text.into_owned()), defects));
+                return Ok((FieldValue::Text(text), defects));
             }
         };
         Ok((value, d.into_vec()))
@@ -141,30 +169,30 @@ impl<'a> HeaderField<'a> {
 
 /// One resent block (RFC 5322 3.6.6): the `Resent-*` fields added by one reintroduction.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Resent {
+pub struct Resent<'a> {
     /// `Resent-Date`.
     pub date: Option<DateTime>,
     /// `Resent-From`.
-    pub from: Vec<Address>,
+    pub from: Vec<Address<'a>>,
     /// `Resent-Sender`.
-    pub sender: Vec<Address>,
+    pub sender: Vec<Address<'a>>,
     /// `Resent-To`.
-    pub to: Vec<Address>,
+    pub to: Vec<Address<'a>>,
     /// `Resent-Cc`.
-    pub cc: Vec<Address>,
+    pub cc: Vec<Address<'a>>,
     /// `Resent-Bcc`.
-    pub bcc: Vec<Address>,
+    pub bcc: Vec<Address<'a>>,
     /// `Resent-Message-ID`.
-    pub message_id: Option<MessageId>,
+    pub message_id: Option<MessageId<'a>>,
 }
 
 impl<'m, 'a> Part<'m, 'a> {
-    fn first_typed(&self, name: &str) -> Option<FieldValue> {
+    fn first_typed(&self, name: &str) -> Option<FieldValue<'a>> {
         let f = self.header(name)?;
         f.typed(self.owner().options()).ok().map(|(v, _)| v)
     }
 
-    fn addresses(&self, name: &str) -> Vec<Address> {
+    fn addresses(&self, name: &str) -> Vec<Address<'a>> {
         match self.first_typed(name) {
             Some(FieldValue::Addresses(a)) => a,
             _ => Vec::new(),
@@ -172,11 +200,9 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// `Subject`, decoded.
-    pub fn subject(&self) -> Option<String> {
+    pub fn subject(&self) -> Option<Cow<'a, str>> {
         let f = self.header("subject")?;
-        f.text(self.owner().options())
-            .ok()
-            .map(|(t, _)| t.into_owned())
+        f.text(self.owner().options()).ok().map(|(t, _)| t)
     }
 
     /// `Date`.
@@ -188,36 +214,36 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// `From`.
-    pub fn from(&self) -> Vec<Address> {
+    pub fn from(&self) -> Vec<Address<'a>> {
         self.addresses("from")
     }
 
     /// `Sender`.
-    pub fn sender(&self) -> Vec<Address> {
+    pub fn sender(&self) -> Vec<Address<'a>> {
         self.addresses("sender")
     }
 
     /// `Reply-To`.
-    pub fn reply_to(&self) -> Vec<Address> {
+    pub fn reply_to(&self) -> Vec<Address<'a>> {
         self.addresses("reply-to")
     }
 
     /// `To`.
-    pub fn to(&self) -> Vec<Address> {
+    pub fn to(&self) -> Vec<Address<'a>> {
         self.addresses("to")
     }
 
     /// `Cc`.
-    pub fn cc(&self) -> Vec<Address> {
+    pub fn cc(&self) -> Vec<Address<'a>> {
         self.addresses("cc")
     }
 
     /// `Bcc`.
-    pub fn bcc(&self) -> Vec<Address> {
+    pub fn bcc(&self) -> Vec<Address<'a>> {
         self.addresses("bcc")
     }
 
-    fn ids(&self, name: &str) -> Vec<MessageId> {
+    fn ids(&self, name: &str) -> Vec<MessageId<'a>> {
         match self.first_typed(name) {
             Some(FieldValue::MessageIds(v)) => v,
             _ => Vec::new(),
@@ -225,17 +251,17 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// `Message-ID`.
-    pub fn message_id(&self) -> Option<MessageId> {
+    pub fn message_id(&self) -> Option<MessageId<'a>> {
         self.ids("message-id").into_iter().next()
     }
 
     /// `In-Reply-To`.
-    pub fn in_reply_to(&self) -> Vec<MessageId> {
+    pub fn in_reply_to(&self) -> Vec<MessageId<'a>> {
         self.ids("in-reply-to")
     }
 
     /// `References`.
-    pub fn references(&self) -> Vec<MessageId> {
+    pub fn references(&self) -> Vec<MessageId<'a>> {
         self.ids("references")
     }
 
@@ -248,7 +274,7 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// Every `Received` field, top (newest) first.
-    pub fn received(&self) -> Vec<Received> {
+    pub fn received(&self) -> Vec<Received<'a>> {
         let opts = self.owner().options();
         self.headers_named("received")
             .filter_map(|f| match f.typed(opts) {
@@ -259,7 +285,7 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// `Return-Path`: `Some(None)` for the null path.
-    pub fn return_path(&self) -> Option<Option<String>> {
+    pub fn return_path(&self) -> Option<Option<Cow<'a, str>>> {
         match self.first_typed("return-path") {
             Some(FieldValue::ReturnPath(p)) => Some(p),
             _ => None,
@@ -267,7 +293,7 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// `List-Id`.
-    pub fn list_id(&self) -> Option<ListId> {
+    pub fn list_id(&self) -> Option<ListId<'a>> {
         match self.first_typed("list-id") {
             Some(FieldValue::ListId(l)) => l,
             _ => None,
@@ -275,7 +301,7 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// The URLs of an RFC 2369 field (`list-unsubscribe`, `list-post`, ...).
-    pub fn list_urls(&self, name: &str) -> Vec<String> {
+    pub fn list_urls(&self, name: &str) -> Vec<Cow<'a, str>> {
         match self.first_typed(name) {
             Some(FieldValue::Urls(u)) => u,
             _ => Vec::new(),
@@ -284,9 +310,9 @@ impl<'m, 'a> Part<'m, 'a> {
 
     /// The resent blocks (RFC 5322 3.6.6), newest first: a block runs from one `Resent-Date` or
     /// `Resent-From` to the next non-resent field or the next block's first field.
-    pub fn resent(&self) -> Vec<Resent> {
+    pub fn resent(&self) -> Vec<Resent<'a>> {
         let opts = self.owner().options();
-        let mut out: Vec<Resent> = Vec::new();
+        let mut out: Vec<Resent<'a>> = Vec::new();
         let mut open = false;
         let mut seen: HashSet<Vec<u8>> = HashSet::new();
         for f in self.headers() {

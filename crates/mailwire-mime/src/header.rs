@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use mailwire_core::{DecodeError, Defect, Options};
 use mailwire_rfc2047::Context;
 
-use crate::words::decode_words;
+use crate::words::{decode_words, has_encoded_word};
 use crate::MimeDefect;
 
 /// One header field as it appears in the message: zero-copy, with its absolute byte offset.
@@ -124,6 +124,18 @@ impl<'a> HeaderField<'a> {
         opts: &Options,
     ) -> Result<(Cow<'a, str>, Vec<Defect<MimeDefect>>), DecodeError> {
         let mut d = opts.defects();
+        let value = self.raw_value();
+        let raw = trim_ws(value);
+        // Encoded words in a value folded only by CRLF WSP: mailwire-rfc2047 unfolds while it
+        // decodes (no unfolded copy first).
+        if has_encoded_word(raw) && only_folds(raw) {
+            let lead = value
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                .count();
+            let text = decode_words(raw, Context::Text, self.value_offset() + lead, &mut d)?;
+            return Ok((text, d.into_vec()));
+        }
         let text = match unfold(self.raw_value()) {
             Cow::Borrowed(b) => decode_words(b, Context::Text, self.value_offset(), &mut d)?,
             Cow::Owned(b) => Cow::Owned(
@@ -132,6 +144,14 @@ impl<'a> HeaderField<'a> {
         };
         Ok((text, d.into_vec()))
     }
+}
+
+/// True if every CR and LF of `v` is part of a fold: `CRLF` followed by a space or tab.
+fn only_folds(v: &[u8]) -> bool {
+    memchr::memchr2_iter(b'\r', b'\n', v).all(|i| match v[i] {
+        b'\r' => v.get(i + 1) == Some(&b'\n') && matches!(v.get(i + 2), Some(b' ' | b'\t')),
+        _ => i > 0 && v[i - 1] == b'\r',
+    })
 }
 
 /// Removes folds (CRLF or LF followed by WSP keeps the WSP) and trims surrounding whitespace.
@@ -269,24 +289,42 @@ impl FieldScan {
                 // The name: up to the colon on the first line, which must come within the size
                 // limit (both APIs decide alike however much is buffered).
                 let window = buf.get(..buf.len().min(max)).unwrap_or_default();
-                let from = self.colon_from.min(window.len());
-                match memchr::memchr2(b':', b'\n', &window[from..]).map(|i| from + i) {
-                    Some(c) if window[c] == b':' => {
-                        let name = &window[..c];
-                        let trimmed = trim_end_wsp(name);
-                        if trimmed.is_empty() || trimmed.iter().any(|&b| b == b' ' || b == b'\t') {
-                            return Ok(Scan::NotAField);
+                // The common case first, in one pass: a name of ftext right before the colon
+                // (a resumed search takes the general path).
+                let fast = if self.colon_from == 0 {
+                    let c = window.iter().position(|&b| !is_ftext(b));
+                    c.filter(|&c| c > 0 && window[c] == b':')
+                } else {
+                    None
+                };
+                if let Some(c) = fast {
+                    self.from = c + 1;
+                } else {
+                    let from = self.colon_from.min(window.len());
+                    match memchr::memchr2(b':', b'\n', &window[from..]).map(|i| from + i) {
+                        Some(c) if window[c] == b':' => {
+                            let name = &window[..c];
+                            let trimmed = trim_end_wsp(name);
+                            if trimmed.is_empty()
+                                || trimmed.iter().any(|&b| b == b' ' || b == b'\t')
+                            {
+                                return Ok(Scan::NotAField);
+                            }
+                            self.flags.name_ws = trimmed.len() != name.len();
+                            self.flags.bad_name = !trimmed.iter().all(|&b| is_ftext(b));
+                            // A name of ftext has no CR: the line's scan starts after it.
+                            if !self.flags.bad_name {
+                                self.from = c + 1;
+                            }
                         }
-                        self.flags.name_ws = trimmed.len() != name.len();
-                        self.flags.bad_name = !trimmed.iter().all(|&b| is_ftext(b));
-                    }
-                    Some(_) => return Ok(Scan::NotAField),
-                    None => {
-                        if eof || window.len() >= max {
-                            return Ok(Scan::NotAField);
+                        Some(_) => return Ok(Scan::NotAField),
+                        None => {
+                            if eof || window.len() >= max {
+                                return Ok(Scan::NotAField);
+                            }
+                            self.colon_from = window.len();
+                            return Ok(Scan::NeedMore);
                         }
-                        self.colon_from = window.len();
-                        return Ok(Scan::NeedMore);
                     }
                 }
             }
@@ -311,16 +349,19 @@ impl FieldScan {
                 }
                 return Ok(Scan::NeedMore);
             };
-            if buf[i] == b'\r' {
+            let i = if buf[i] == b'\r' {
                 match buf.get(i + 1) {
-                    Some(b'\n') => self.from = i + 1,
+                    // CRLF: the LF is looked at right away.
+                    Some(b'\n') => i + 1,
                     Some(_) => {
                         self.flags.bare_cr = true;
                         self.from = i + 1;
+                        continue;
                     }
                     None if eof => {
                         self.flags.bare_cr = true;
                         self.from = i + 1;
+                        continue;
                     }
                     None => {
                         self.from = i;
@@ -330,8 +371,9 @@ impl FieldScan {
                         return Ok(Scan::NeedMore);
                     }
                 }
-                continue;
-            }
+            } else {
+                i
+            };
             // An LF at `i`: the line ends (its content excludes a CR right before).
             let content_end = if i > self.line_start && buf[i - 1] == b'\r' {
                 i - 1
@@ -473,6 +515,36 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folded_text_decodes_as_unfolded_text(
+            words in proptest::collection::vec(proptest::prop_oneof![
+                proptest::strategy::Just("=?utf-8?q?caf=C3?="), proptest::strategy::Just("=?utf-8?q?=A9?="),
+                proptest::strategy::Just("=?iso-8859-1?b?6Q==?="), proptest::strategy::Just("plain"),
+                proptest::strategy::Just("(x)"), proptest::strategy::Just("\"q\""), proptest::strategy::Just("=?bad"),
+            ], 1..6),
+            gaps in proptest::collection::vec(proptest::prop_oneof![
+                proptest::strategy::Just(" "), proptest::strategy::Just("\r\n "), proptest::strategy::Just("\r\n\t"),
+                proptest::strategy::Just("  "), proptest::strategy::Just("\r\n  "), proptest::strategy::Just(""),
+            ], 6),
+        ) {
+            let mut raw = String::from("Subject:");
+            for (k, w) in words.iter().enumerate() {
+                raw.push_str(gaps[k]);
+                raw.push_str(w);
+            }
+            raw.push_str("\r\n");
+            let f = HeaderField::from_raw(raw.as_bytes(), 0).unwrap();
+            let opts = Options::default();
+            let (fast, d1) = f.text(&opts).unwrap();
+            let mut d = opts.defects();
+            let unfolded = unfold(f.raw_value());
+            let slow = decode_words(&unfolded, Context::Text, f.value_offset(), &mut d).unwrap();
+            proptest::prop_assert_eq!(&fast, &slow, "{:?}", raw);
+            proptest::prop_assert_eq!(d1.len(), d.as_slice().len(), "{:?}", raw);
+        }
     }
 
     #[test]

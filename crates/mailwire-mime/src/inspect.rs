@@ -112,7 +112,7 @@ fn part_json(part: Part<'_, '_>, defects: &[Defect<MimeDefect>]) -> Result<Value
     let ct = part.content_type();
     let mut params = Map::new();
     for p in &ct.params {
-        params.insert(p.name.clone(), Value::String(p.value.clone()));
+        params.insert(p.name.to_string(), Value::String(p.value.to_string()));
     }
     let (body, _) = part.decoded_body()?;
     let digest = Sha256::digest(&body);

@@ -59,6 +59,8 @@ impl Token<'_> {
 const WS: u8 = 1;
 const MAIL: u8 = 2;
 const MIME: u8 = 4;
+const PLAIN_ID_EXCLUDED: u8 = 8;
+const ATEXT: u8 = 16;
 
 const fn classes() -> [u8; 256] {
     let mut t = [0u8; 256];
@@ -78,10 +80,44 @@ const fn classes() -> [u8; 256] {
         t[mime[i] as usize] |= MIME;
         i += 1;
     }
+    let id = b"<>()\"\\[]";
+    let mut i = 0;
+    while i < id.len() {
+        t[id[i] as usize] |= PLAIN_ID_EXCLUDED;
+        i += 1;
+    }
+    let atext =
+        b"!#$%&'*+-/=?^_`{|}~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut i = 0;
+    while i < atext.len() {
+        t[atext[i] as usize] |= ATEXT;
+        i += 1;
+    }
     t
 }
 
+/// RFC 5322 3.2.3 `atext` (ASCII; one table lookup).
+pub(crate) fn is_atext(b: u8) -> bool {
+    CLASS[usize::from(b)] & ATEXT != 0
+}
+
 static CLASS: [u8; 256] = classes();
+
+/// RFC 5322 3.2.3 `specials` (one table lookup).
+pub(crate) fn is_mail_special(b: u8) -> bool {
+    CLASS[usize::from(b)] & MAIL != 0
+}
+
+/// RFC 2045 5.1 `token` bytes: printable US-ASCII but `tspecials` (one table lookup).
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_graphic() && CLASS[usize::from(b)] & MIME == 0
+}
+
+/// Bytes of a message identifier written plainly: printable US-ASCII but `<>()"\[]` (which
+/// the full grammar reads otherwise).
+pub(crate) fn is_plain_id_byte(b: u8) -> bool {
+    b.is_ascii_graphic() && CLASS[usize::from(b)] & PLAIN_ID_EXCLUDED == 0
+}
 
 impl Mode {
     fn bit(self) -> u8 {

@@ -43,7 +43,7 @@ pub enum Event<'a> {
         /// Leaf, multipart or message.
         kind: PartKind,
         /// Its content type (explicit or default).
-        content_type: ContentType,
+        content_type: ContentType<'static>,
         /// Its transfer encoding.
         encoding: TransferEncoding,
     },

@@ -24,7 +24,7 @@ struct Node {
     end_offset: usize,
     fields: (usize, usize),
     /// `None` until the part's header section ends (a default costs two allocations).
-    content_type: Option<ContentType>,
+    content_type: Option<ContentType<'static>>,
     encoding: TransferEncoding,
     nested: Option<usize>,
     preamble: Option<(usize, usize)>,
@@ -46,8 +46,8 @@ pub struct Message<'a> {
 }
 
 /// RFC 2045 5.2's default, for a part whose header section never ended.
-fn default_content_type() -> &'static ContentType {
-    static DEFAULT: OnceLock<ContentType> = OnceLock::new();
+fn default_content_type() -> &'static ContentType<'static> {
+    static DEFAULT: OnceLock<ContentType<'static>> = OnceLock::new();
     DEFAULT.get_or_init(ContentType::default)
 }
 
@@ -243,7 +243,7 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// The content type (from the field, or the RFC 2045 5.2 / RFC 2046 5.1.5 default).
-    pub fn content_type(&self) -> &'m ContentType {
+    pub fn content_type(&self) -> &'m ContentType<'static> {
         match &self.node().content_type {
             Some(ct) => ct,
             None => default_content_type(),
@@ -256,21 +256,26 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// The parsed `Content-Disposition`, if present.
-    pub fn disposition(&self) -> Option<ContentDisposition> {
+    pub fn disposition(&self) -> Option<ContentDisposition<'a>> {
         let f = self.header("content-disposition")?;
         let mut d = self.msg.opts.defects();
         ContentDisposition::parse(f.raw_value(), f.value_offset(), &self.msg.opts, &mut d).ok()
     }
 
     /// The file name: the disposition's `filename`, else the content type's `name`.
-    pub fn filename(&self) -> Option<String> {
-        if let Some(f) = self
-            .disposition()
-            .and_then(|d| d.param("filename").map(str::to_string))
-        {
-            return Some(f);
+    pub fn filename(&self) -> Option<Cow<'a, str>> {
+        let from_disposition = self.disposition().and_then(|d| {
+            d.params
+                .into_iter()
+                .find(|p| p.name.eq_ignore_ascii_case("filename"))
+                .map(|p| p.value)
+        });
+        if from_disposition.is_some() {
+            return from_disposition;
         }
-        self.content_type().param("name").map(str::to_string)
+        self.content_type()
+            .param("name")
+            .map(|n| Cow::Owned(n.to_string()))
     }
 
     /// Absolute offset of the part's first header byte.
@@ -504,9 +509,10 @@ impl<'m, 'a> Part<'m, 'a> {
         self.content_type().param("charset")
     }
 
-    /// For `text/*` parts: the transfer-decoded body decoded from its charset (WHATWG labels).
+    /// For `text/*` parts: the transfer-decoded body decoded from its charset (WHATWG labels),
+    /// borrowed from the message when it needs no decoding (7bit or 8bit UTF-8 text).
     /// `None` for other types.
-    pub fn text(&self) -> Result<Option<WithDefects<String>>, DecodeError> {
+    pub fn text(&self) -> Result<Option<WithDefects<Cow<'a, str>>>, DecodeError> {
         if self.content_type().mime_type != "text" {
             return Ok(None);
         }
@@ -517,13 +523,34 @@ impl<'m, 'a> Part<'m, 'a> {
             self.body_offset(),
             &mut d,
         )?;
-        let text = crate::words::decode_charset(
-            &body,
-            self.charset().map(str::as_bytes),
+        let label = self.charset().map(str::as_bytes);
+        let text = crate::words::decode_charset_cow(body, label, self.body_offset(), &mut d)?;
+        Ok(Some((text, d.into_vec())))
+    }
+
+    /// [`Part::text`] appending to a caller's buffer (reused across parts); `None` (and nothing
+    /// appended) for types other than `text/*`.
+    pub fn text_into(
+        &self,
+        out: &mut String,
+    ) -> Result<Option<Vec<Defect<MimeDefect>>>, DecodeError> {
+        if self.content_type().mime_type != "text" {
+            return Ok(None);
+        }
+        let mut d = self.msg.opts.defects();
+        let body = crate::encoding::decode_body(
+            self.raw_body(),
+            self.transfer_encoding(),
             self.body_offset(),
             &mut d,
-        )?
-        .into_owned();
-        Ok(Some((text, d.into_vec())))
+        )?;
+        let label = self.charset().map(str::as_bytes);
+        out.push_str(&crate::words::decode_charset(
+            &body,
+            label,
+            self.body_offset(),
+            &mut d,
+        )?);
+        Ok(Some(d.into_vec()))
     }
 }

@@ -32,14 +32,28 @@ pub(crate) fn header_text<'a>(
 
 /// True if `bytes` may hold an encoded word (`=?` ... `?=`).
 pub(crate) fn has_encoded_word(bytes: &[u8]) -> bool {
-    // A byte scan: building a substring searcher costs more than these short values.
-    let mut open = false;
-    for w in bytes.windows(2) {
-        match w {
-            [b'=', b'?'] => open = true,
-            [b'?', b'='] if open => return true,
-            _ => {}
+    // Most values have no `=` at all (one vectorised search says so, or a plain loop over a
+    // short value), or no `?` after it.
+    if bytes.len() < 32 && !bytes.contains(&b'=') {
+        return false;
+    }
+    let mut from = 0;
+    while let Some(k) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memchr(b'=', rest))
+    {
+        let open = from + k;
+        if bytes.get(open + 1) == Some(&b'?') {
+            let mut q = open + 2;
+            while let Some(k) = bytes.get(q..).and_then(|rest| memchr::memchr(b'?', rest)) {
+                if bytes.get(q + k + 1) == Some(&b'=') {
+                    return true;
+                }
+                q += k + 1;
+            }
+            return false;
         }
+        from = open + 1;
     }
     false
 }
@@ -136,4 +150,69 @@ pub(crate) fn decode_charset<'a>(
         defects.report(base, MimeDefect::UnknownCharset)?;
     }
     Ok(charset::decode_with_fallback(bytes, fallback()))
+}
+
+/// [`decode_charset`] of bytes that may be owned: text that needs no decoding reuses them (no
+/// copy).
+pub(crate) fn decode_charset_cow<'a>(
+    bytes: Cow<'a, [u8]>,
+    label: Option<&[u8]>,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Cow<'a, str>, DecodeError> {
+    match bytes {
+        Cow::Borrowed(b) => decode_charset(b, label, base, defects),
+        Cow::Owned(v) => match decode_charset(&v, label, base, defects)? {
+            Cow::Owned(s) => Ok(Cow::Owned(s)),
+            // Borrowed text is the bytes themselves, valid UTF-8 as they are.
+            Cow::Borrowed(s) if s.len() == v.len() => {
+                Ok(Cow::Owned(String::from_utf8(v).unwrap_or_else(|e| {
+                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                })))
+            }
+            Cow::Borrowed(s) => Ok(Cow::Owned(s.to_string())),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The definition: an `=?` with a `?=` after it.
+    fn naive(b: &[u8]) -> bool {
+        (0..b.len()).any(|i| {
+            b[i..].starts_with(b"=?") && (i + 2..b.len()).any(|j| b[j..].starts_with(b"?="))
+        })
+    }
+
+    #[test]
+    fn encoded_word_cases() {
+        for (v, want) in [
+            (&b"=?utf-8?q?a?="[..], true),
+            (b"a=b=?x", false),
+            (b"=?=", false),
+            (b"=??=", true),
+            (b"?= =?", false),
+            (b"===??=", true),
+            (b"", false),
+        ] {
+            assert_eq!(
+                has_encoded_word(v),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(v)
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn encoded_word_search_is_the_definition(
+            v in proptest::collection::vec(prop_oneof![Just(b'='), Just(b'?'), Just(b'a')], 0..24)
+        ) {
+            prop_assert_eq!(has_encoded_word(&v), naive(&v));
+        }
+    }
 }

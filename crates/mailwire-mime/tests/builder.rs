@@ -67,7 +67,7 @@ fn body_text() -> impl Strategy<Value = String> {
     ]
 }
 
-fn mailbox() -> impl Strategy<Value = Mailbox> {
+fn mailbox() -> impl Strategy<Value = Mailbox<'static>> {
     (
         proptest::option::of(text_strategy()),
         "[a-z0-9.]{1,12}",
@@ -85,8 +85,8 @@ fn mailbox() -> impl Strategy<Value = Mailbox> {
                 local
             };
             Mailbox {
-                name: name.filter(|n| !n.is_empty()),
-                address: format!("{local}@{dom}"),
+                name: name.filter(|n| !n.is_empty()).map(Into::into),
+                address: format!("{local}@{dom}").into(),
             }
         })
 }
@@ -133,10 +133,10 @@ proptest! {
     ) {
         let mut to: Vec<Address> = to.into_iter().map(Address::Mailbox).collect();
         if let Some((name, members)) = group {
-            to.push(Address::Group(Group { name, members }));
+            to.push(Address::Group(Group { name: name.into(), members }));
         }
         let date = DateTime::new(2024, 2, 29, 23, 59, 60, -90).unwrap();
-        let ids: Vec<MessageId> = ids.into_iter().map(MessageId).collect();
+        let ids: Vec<MessageId> = ids.into_iter().map(MessageId::from).collect();
         let msg = e
             .header("Subject", &subject).unwrap()
             .addresses("From", vec![Address::Mailbox(from.clone())]).unwrap()
@@ -238,7 +238,7 @@ fn no_line_past_998_and_unbreakable_words_are_refused() {
     let mb = |a: &str| {
         vec![Address::Mailbox(Mailbox {
             name: None,
-            address: a.to_string(),
+            address: a.to_string().into(),
         })]
     };
     let e = Entity::text("plain", "x").unwrap();
@@ -249,7 +249,7 @@ fn no_line_past_998_and_unbreakable_words_are_refused() {
     assert!(matches!(
         e.clone().field(
             "Message-ID",
-            HeaderValue::MessageIds(vec![MessageId(format!("{long}@x"))])
+            HeaderValue::MessageIds(vec![MessageId(format!("{long}@x").into())])
         ),
         Err(BuildError::TooLong(_))
     ));
@@ -277,8 +277,8 @@ fn no_line_past_998_and_unbreakable_words_are_refused() {
         .addresses(
             &name,
             vec![Address::Mailbox(Mailbox {
-                name: Some(long.clone()),
-                address: format!("{}@x.test", "b".repeat(900)),
+                name: Some(long.clone().into()),
+                address: format!("{}@x.test", "b".repeat(900)).into(),
             })],
         )
         .unwrap()

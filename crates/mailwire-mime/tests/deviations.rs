@@ -9,7 +9,7 @@ fn codes(d: &[mailwire_core::Defect<mailwire_mime::MimeDefect>]) -> Vec<&'static
     d.iter().map(|d| d.kind.code()).collect()
 }
 
-fn field(name: &str, value: &str) -> (FieldValue, Vec<&'static str>) {
+fn field(name: &str, value: &str) -> (FieldValue<'static>, Vec<&'static str>) {
     let raw = format!("{name}:{value}\r\n");
     let f = HeaderField::from_raw(raw.as_bytes(), 0).unwrap();
     let (v, d) = f.typed(&Options::default()).unwrap();
@@ -19,7 +19,7 @@ fn field(name: &str, value: &str) -> (FieldValue, Vec<&'static str>) {
         !d.is_empty(),
         "{name}:{value}"
     );
-    (v, codes(&d))
+    (v.into_owned(), codes(&d))
 }
 
 fn addresses(value: &str) -> (Vec<(Option<String>, String)>, Vec<&'static str>) {
@@ -30,7 +30,12 @@ fn addresses(value: &str) -> (Vec<(Option<String>, String)>, Vec<&'static str>) 
     let flat = list
         .iter()
         .flat_map(Address::mailboxes)
-        .map(|m: &Mailbox| (m.name.clone(), m.address.clone()))
+        .map(|m: &Mailbox| {
+            (
+                m.name.as_ref().map(|n| n.to_string()),
+                m.address.to_string(),
+            )
+        })
         .collect();
     (flat, d)
 }

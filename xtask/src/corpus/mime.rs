@@ -183,7 +183,7 @@ fn round_trip(bytes: &[u8], got: &Value) -> Result<(), String> {
 fn carried(
     p: Part<'_, '_>,
     opts: &Options,
-) -> Result<(Vec<(String, FieldValue)>, Vec<String>), String> {
+) -> Result<(Vec<(String, FieldValue<'static>)>, Vec<String>), String> {
     let mut out = Vec::new();
     let mut bad = Vec::new();
     for f in p.headers() {
@@ -198,7 +198,7 @@ fn carried(
         if !d.is_empty() {
             bad.push(name.clone());
         }
-        out.push((name, v));
+        out.push((name, v.into_owned()));
     }
     Ok((out, bad))
 }
@@ -213,7 +213,7 @@ fn params(p: Part<'_, '_>) -> Vec<(String, String)> {
                 || (x.name == "charset" && ct.mime_type == "text")
                 || (x.name == "type" && ct.is("multipart", "related")))
         })
-        .map(|x| (x.name.clone(), x.value.clone()))
+        .map(|x| (x.name.to_string(), x.value.to_string()))
         .collect()
 }
 

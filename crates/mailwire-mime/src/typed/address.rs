@@ -11,6 +11,9 @@
 //! Lenient: `Doe, John <a@x>` is one mailbox named `Doe, John`; a trailing comment names a bare
 //! addr-spec (`a@x (John)`); encoded words are decoded in display names (RFC 2047 5(3)) and,
 //! with a defect, inside quoted display names.
+//!
+//! Values borrow from the input where the text is the input's (a plain name, an address written
+//! without comments or folds); [`Address::into_owned`] detaches them.
 
 use std::borrow::Cow;
 
@@ -23,39 +26,74 @@ use crate::MimeDefect;
 
 /// One mailbox: RFC 5322 `mailbox`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Mailbox {
+pub struct Mailbox<'a> {
     /// The display name, decoded (RFC 2047 words, UTF-8), if any.
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
     /// The address `local-part@domain` (quoted local parts re-quoted when needed), or the local
     /// part alone when the domain is missing.
-    pub address: String,
+    pub address: Cow<'a, str>,
+}
+
+impl Mailbox<'_> {
+    /// The same mailbox owning its text.
+    pub fn into_owned(self) -> Mailbox<'static> {
+        Mailbox {
+            name: self.name.map(|n| Cow::Owned(n.into_owned())),
+            address: Cow::Owned(self.address.into_owned()),
+        }
+    }
 }
 
 /// A group: RFC 5322 `group`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Group {
+pub struct Group<'a> {
     /// The group's display name, decoded.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Its members (often none: `Undisclosed recipients:;`).
-    pub members: Vec<Mailbox>,
+    pub members: Vec<Mailbox<'a>>,
 }
 
 /// RFC 5322 `address`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Address {
+pub enum Address<'a> {
     /// A single mailbox.
-    Mailbox(Mailbox),
+    Mailbox(Mailbox<'a>),
     /// A named group of mailboxes.
-    Group(Group),
+    Group(Group<'a>),
 }
 
-impl Address {
+impl<'a> Address<'a> {
     /// Every mailbox of the address (the mailbox itself, or the group's members).
-    pub fn mailboxes(&self) -> &[Mailbox] {
+    pub fn mailboxes(&self) -> &[Mailbox<'a>] {
         match self {
             Address::Mailbox(m) => std::slice::from_ref(m),
             Address::Group(g) => &g.members,
         }
+    }
+
+    /// The same address owning its text.
+    pub fn into_owned(self) -> Address<'static> {
+        match self {
+            Address::Mailbox(m) => Address::Mailbox(m.into_owned()),
+            Address::Group(g) => Address::Group(Group {
+                name: Cow::Owned(g.name.into_owned()),
+                members: g.members.into_iter().map(Mailbox::into_owned).collect(),
+            }),
+        }
+    }
+}
+
+/// What the parsers of one value share: the value (text is borrowed from it), the offset its
+/// defects are reported at, and the sink.
+struct Cx<'a, 'd> {
+    value: &'a [u8],
+    base: usize,
+    d: &'d mut Defects<MimeDefect>,
+}
+
+impl Cx<'_, '_> {
+    fn report(&mut self, at: usize, kind: MimeDefect) -> Result<(), DecodeError> {
+        self.d.report(self.base + at, kind)
     }
 }
 
@@ -82,21 +120,280 @@ impl Address {
 /// assert!(defects.is_empty());
 /// # Ok::<(), mailwire_mime::DecodeError>(())
 /// ```
-pub fn parse_address_list(
-    value: &[u8],
+pub fn parse_address_list<'a>(
+    value: &'a [u8],
     base: usize,
     opts: &Options,
     defects: &mut Defects<MimeDefect>,
-) -> Result<Vec<Address>, DecodeError> {
+) -> Result<Vec<Address<'a>>, DecodeError> {
+    if let Some(items) = plain_items(value) {
+        if items.len() <= opts.limits.max_items {
+            return plain_addresses(value, &items, base, defects);
+        }
+    }
     let toks = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
+    address_list(value, &toks, base, opts, defects)
+}
+
+/// One address of the plain form: where its display name is (a quoted string's content, or a
+/// run of words) and where its addr-spec is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PlainItem {
+    name: Option<(usize, usize, bool)>,
+    address: (usize, usize),
+}
+
+/// The items [`plain_items`] found: the first few kept inline (no allocation for the usual
+/// short lists), the rest in a vector.
+#[derive(Debug, Clone)]
+struct PlainItems {
+    first: [PlainItem; 4],
+    len: usize,
+    rest: Vec<PlainItem>,
+}
+
+impl PlainItems {
+    fn new() -> Self {
+        const NONE: PlainItem = PlainItem {
+            name: None,
+            address: (0, 0),
+        };
+        PlainItems {
+            first: [NONE; 4],
+            len: 0,
+            rest: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, item: PlainItem) {
+        match self.first.get_mut(self.len) {
+            Some(slot) => *slot = item,
+            None => self.rest.push(item),
+        }
+        self.len += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &PlainItem> {
+        self.first.iter().take(self.len).chain(&self.rest)
+    }
+}
+
+/// The common form of an address list, found without tokenising: comma-separated
+/// `[display-name] <local@domain>` or `local@domain`, the display name one quoted string
+/// without escapes or encoded words, or words written with single spaces (folds only where an
+/// encoded word is), the addr-spec dot-atoms of ASCII written without spaces. `None` otherwise
+/// (the full parser decides). The name's flag says it is a quoted string.
+fn plain_items(value: &[u8]) -> Option<PlainItems> {
+    let n = value.len();
+    let ws = |i: &mut usize| {
+        while matches!(value.get(*i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            *i += 1;
+        }
+    };
+    let atext = |b: u8| crate::lex::is_atext(b) || b >= 0x80;
+    // A dot-atom of ASCII atext at `i`: its end.
+    let dot_atom = |i: usize| -> Option<usize> {
+        let mut j = i;
+        loop {
+            let start = j;
+            while value.get(j).is_some_and(|&b| crate::lex::is_atext(b)) {
+                j += 1;
+            }
+            if j == start {
+                return None;
+            }
+            if value.get(j) != Some(&b'.') {
+                return Some(j);
+            }
+            j += 1;
+        }
+    };
+    let addr_spec = |i: usize| -> Option<usize> {
+        let at = dot_atom(i)?;
+        if value.get(at) != Some(&b'@') {
+            return None;
+        }
+        dot_atom(at + 1)
+    };
+    let mut items = PlainItems::new();
+    let mut i = 0;
+    loop {
+        ws(&mut i);
+        if i >= n {
+            break;
+        }
+        if value[i] == b',' {
+            i += 1;
+            continue;
+        }
+        let mut name = None;
+        if value[i] == b'"' {
+            let len = value[i + 1..]
+                .iter()
+                .take_while(|&&b| !matches!(b, b'"' | b'\\' | b'\r' | b'\n'))
+                .count();
+            if value.get(i + 1 + len) != Some(&b'"') {
+                return None;
+            }
+            let q = &value[i + 1..i + 1 + len];
+            if crate::words::has_encoded_word(q) {
+                return None;
+            }
+            name = Some((i + 1, i + 1 + len, true));
+            i += len + 2;
+            ws(&mut i);
+        } else if value[i] != b'<' {
+            // Words of atext and dots, or a bare addr-spec.
+            if let Some(end) = addr_spec(i) {
+                let mut j = end;
+                ws(&mut j);
+                if matches!(value.get(j), None | Some(b',')) {
+                    items.push(PlainItem {
+                        name: None,
+                        address: (i, end),
+                    });
+                    i = j;
+                    continue;
+                }
+            }
+            let start = i;
+            let mut end = i;
+            let mut folded = false;
+            loop {
+                while value.get(i).is_some_and(|&b| atext(b) || b == b'.') {
+                    i += 1;
+                }
+                if i == end {
+                    return None;
+                }
+                end = i;
+                match (value.get(i), value.get(i + 1)) {
+                    (Some(b' '), Some(&b)) if atext(b) || b == b'.' => i += 1,
+                    (Some(b'\r'), Some(b'\n')) if value.get(i + 2) == Some(&b' ') => {
+                        folded = true;
+                        i += 3;
+                    }
+                    (Some(b'\n'), Some(b' ')) => {
+                        folded = true;
+                        i += 2;
+                    }
+                    _ => break,
+                }
+                if !value.get(i).is_some_and(|&b| atext(b) || b == b'.') {
+                    return None;
+                }
+            }
+            if folded && !crate::words::has_encoded_word(&value[start..end]) {
+                return None;
+            }
+            name = Some((start, end, false));
+            ws(&mut i);
+        }
+        if value.get(i) != Some(&b'<') {
+            return None;
+        }
+        let end = addr_spec(i + 1)?;
+        if value.get(end) != Some(&b'>') {
+            return None;
+        }
+        items.push(PlainItem {
+            name,
+            address: (i + 1, end),
+        });
+        i = end + 1;
+        ws(&mut i);
+        match value.get(i) {
+            None => break,
+            Some(b',') => i += 1,
+            Some(_) => return None,
+        }
+    }
+    Some(items)
+}
+
+/// The mailboxes of a value of the plain form with one address (`None` otherwise).
+pub(crate) fn plain_single_address<'a>(
+    value: &'a [u8],
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Option<Vec<Mailbox<'a>>>, DecodeError> {
+    let Some(item) = plain_items(value)
+        .filter(|i| i.len() == 1)
+        .and_then(|i| i.iter().next().copied())
+    else {
+        return Ok(None);
+    };
+    Ok(Some(vec![plain_mailbox(value, &item, base, defects)?]))
+}
+
+/// The addresses of [`plain_items`]: names decoded as [`phrase`] does, text borrowed.
+fn plain_addresses<'a>(
+    value: &'a [u8],
+    items: &PlainItems,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Vec<Address<'a>>, DecodeError> {
+    let mut out = Vec::with_capacity(items.len());
+    for it in items.iter() {
+        out.push(Address::Mailbox(plain_mailbox(value, it, base, defects)?));
+    }
+    Ok(out)
+}
+
+/// The mailbox of one [`PlainItem`].
+fn plain_mailbox<'a>(
+    value: &'a [u8],
+    it: &PlainItem,
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Mailbox<'a>, DecodeError> {
+    let name = match it.name {
+        // A quoted string's defects are at its opening quote, as the tokenizer's are.
+        Some((a, b, true)) => Some(header_text(
+            value.get(a..b).unwrap_or_default(),
+            base + a - 1,
+            defects,
+        )?),
+        Some((a, b, false)) => Some(decode_words(
+            value.get(a..b).unwrap_or_default(),
+            Context::Phrase,
+            base + a,
+            defects,
+        )?),
+        None => None,
+    };
+    let (a, b) = it.address;
+    Ok(Mailbox {
+        name,
+        address: header_text(value.get(a..b).unwrap_or_default(), base + a, defects)?,
+    })
+}
+
+/// [`parse_address_list`] over tokens already made.
+pub(crate) fn address_list<'a>(
+    value: &'a [u8],
+    toks: &[Token<'a>],
+    base: usize,
+    opts: &Options,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Vec<Address<'a>>, DecodeError> {
     if toks.len() > opts.limits.max_items {
         return Err(DecodeError::limit(base, "max_items", opts.limits.max_items));
     }
-    let mut out: Vec<Address> = Vec::new();
+    let mut cx = Cx {
+        value,
+        base,
+        d: defects,
+    };
+    let mut out: Vec<Address<'a>> = Vec::new();
     let mut top = Items::default();
-    let mut top_boxes: Vec<Mailbox> = Vec::new();
+    let mut top_boxes: Vec<Mailbox<'a>> = Vec::new();
     // The open group: its name tokens, the offset of its `:`, its members so far.
-    let mut group: Option<(&[Token<'_>], usize, Items<'_, '_>, Vec<Mailbox>)> = None;
+    let mut group: Option<(&[Token<'a>], usize, Items<'_, 'a>, Vec<Mailbox<'a>>)> = None;
     let mut start = 0;
     let mut angle = false;
     // Whether the item being read has an `@` or `<` (then a `:` is not a group's).
@@ -113,9 +410,9 @@ pub fn parse_address_list(
             b':' if !angle && !addressy => {
                 if group.is_some() {
                     // A group inside a group: its name is dropped, its members kept.
-                    defects.report(base + t.start, MimeDefect::AddressSyntax)?;
+                    cx.report(t.start, MimeDefect::AddressSyntax)?;
                 } else {
-                    top.finish(base, defects, &mut top_boxes)?;
+                    top.finish(&mut cx, &mut top_boxes)?;
                     out.extend(top_boxes.drain(..).map(Address::Mailbox));
                     let name = toks.get(start..i).unwrap_or_default();
                     group = Some((name, t.start, Items::default(), Vec::new()));
@@ -126,15 +423,13 @@ pub fn parse_address_list(
                 let item = toks.get(start..i).unwrap_or_default();
                 match group.take() {
                     Some((name, at, mut items, mut members)) => {
-                        items.item(item, base, defects, &mut members)?;
-                        items.finish(base, defects, &mut members)?;
-                        out.push(Address::Group(make_group(
-                            name, at, members, base, defects,
-                        )?));
+                        items.item(item, &mut cx, &mut members)?;
+                        items.finish(&mut cx, &mut members)?;
+                        out.push(Address::Group(make_group(name, at, members, &mut cx)?));
                     }
                     None => {
-                        defects.report(base + t.start, MimeDefect::AddressSyntax)?;
-                        top.item(item, base, defects, &mut top_boxes)?;
+                        cx.report(t.start, MimeDefect::AddressSyntax)?;
+                        top.item(item, &mut cx, &mut top_boxes)?;
                     }
                 }
                 start = i + 1;
@@ -143,8 +438,8 @@ pub fn parse_address_list(
             b',' if !angle => {
                 let item = toks.get(start..i).unwrap_or_default();
                 match &mut group {
-                    Some((_, _, items, members)) => items.item(item, base, defects, members)?,
-                    None => top.item(item, base, defects, &mut top_boxes)?,
+                    Some((_, _, items, members)) => items.item(item, &mut cx, members)?,
+                    None => top.item(item, &mut cx, &mut top_boxes)?,
                 }
                 start = i + 1;
                 addressy = false;
@@ -157,35 +452,32 @@ pub fn parse_address_list(
     match group.take() {
         Some((name, at, mut items, mut members)) => {
             // A group without its `;`.
-            defects.report(base + value.len(), MimeDefect::AddressSyntax)?;
-            items.item(item, base, defects, &mut members)?;
-            items.finish(base, defects, &mut members)?;
-            out.push(Address::Group(make_group(
-                name, at, members, base, defects,
-            )?));
+            cx.report(value.len(), MimeDefect::AddressSyntax)?;
+            items.item(item, &mut cx, &mut members)?;
+            items.finish(&mut cx, &mut members)?;
+            out.push(Address::Group(make_group(name, at, members, &mut cx)?));
         }
         None => {
-            top.item(item, base, defects, &mut top_boxes)?;
-            top.finish(base, defects, &mut top_boxes)?;
+            top.item(item, &mut cx, &mut top_boxes)?;
+            top.finish(&mut cx, &mut top_boxes)?;
             out.extend(top_boxes.drain(..).map(Address::Mailbox));
         }
     }
     Ok(out)
 }
 
-fn make_group(
-    name: &[Token<'_>],
+fn make_group<'a>(
+    name: &[Token<'a>],
     colon: usize,
-    members: Vec<Mailbox>,
-    base: usize,
-    defects: &mut Defects<MimeDefect>,
-) -> Result<Group, DecodeError> {
+    members: Vec<Mailbox<'a>>,
+    cx: &mut Cx<'a, '_>,
+) -> Result<Group<'a>, DecodeError> {
     if !name.iter().any(|t| !is_comment(t)) {
         // RFC 5322 3.4: `group = display-name ":" ...`.
-        defects.report(base + colon, MimeDefect::AddressSyntax)?;
+        cx.report(colon, MimeDefect::AddressSyntax)?;
     }
     Ok(Group {
-        name: phrase(name, base, defects)?,
+        name: phrase_in(cx, name)?,
         members,
     })
 }
@@ -202,9 +494,8 @@ impl<'t, 'a> Items<'t, 'a> {
     fn item(
         &mut self,
         item: &'t [Token<'a>],
-        base: usize,
-        defects: &mut Defects<MimeDefect>,
-        out: &mut Vec<Mailbox>,
+        cx: &mut Cx<'a, '_>,
+        out: &mut Vec<Mailbox<'a>>,
     ) -> Result<(), DecodeError> {
         let mut words = item.iter().filter(|t| !is_comment(t)).peekable();
         if words.peek().is_none() {
@@ -213,7 +504,7 @@ impl<'t, 'a> Items<'t, 'a> {
         let phrase_only =
             words.all(|t| matches!(t.tok, Tok::Atom(_) | Tok::Quoted(_)) || t.is_special(b'.'));
         if phrase_only {
-            self.finish(base, defects, out)?;
+            self.finish(cx, out)?;
             self.pending = Some(item);
             return Ok(());
         }
@@ -226,17 +517,17 @@ impl<'t, 'a> Items<'t, 'a> {
                 });
             if joins {
                 let at = prev.first().map_or(0, |t| t.start);
-                defects.report(base + at, MimeDefect::UnquotedCommaInName)?;
-                head = Some(phrase(prev, base, defects)?);
+                cx.report(at, MimeDefect::UnquotedCommaInName)?;
+                head = Some(phrase_in(cx, prev)?);
             } else {
-                out.push(bare(prev, base, defects)?);
+                out.push(bare(prev, cx)?);
             }
         }
         let first = out.len();
-        mailboxes(item, base, defects, out)?;
+        mailboxes(item, cx, out)?;
         if let (Some(head), Some(m)) = (head, out.get_mut(first)) {
             m.name = Some(match m.name.take() {
-                Some(n) => format!("{head}, {n}"),
+                Some(n) => Cow::Owned(format!("{head}, {n}")),
                 None => head,
             });
         }
@@ -246,12 +537,11 @@ impl<'t, 'a> Items<'t, 'a> {
     /// The end of the list: a waiting item of words is an address without a domain.
     fn finish(
         &mut self,
-        base: usize,
-        defects: &mut Defects<MimeDefect>,
-        out: &mut Vec<Mailbox>,
+        cx: &mut Cx<'a, '_>,
+        out: &mut Vec<Mailbox<'a>>,
     ) -> Result<(), DecodeError> {
         if let Some(prev) = self.pending.take() {
-            out.push(bare(prev, base, defects)?);
+            out.push(bare(prev, cx)?);
         }
         Ok(())
     }
@@ -259,20 +549,23 @@ impl<'t, 'a> Items<'t, 'a> {
 
 /// An item of words only (no `@`): an address without a domain (`undisclosed-recipients`),
 /// kept as its words with a defect.
-fn bare(
-    item: &[Token<'_>],
-    base: usize,
-    defects: &mut Defects<MimeDefect>,
-) -> Result<Mailbox, DecodeError> {
+fn bare<'a>(item: &[Token<'a>], cx: &mut Cx<'a, '_>) -> Result<Mailbox<'a>, DecodeError> {
     let at = item.first().map_or(0, |t| t.start);
-    defects.report(base + at, MimeDefect::AddressSyntax)?;
-    let mut address = String::with_capacity(span(item));
-    for t in item.iter().filter(|t| !is_comment(t)) {
-        if t.ws_before && !address.is_empty() {
-            address.push(' ');
+    cx.report(at, MimeDefect::AddressSyntax)?;
+    let words = item.iter().filter(|t| !is_comment(t));
+    let address = match joined_span(cx.value, item).filter(|_| all_plain(item)) {
+        Some((span, at)) => header_text(span, cx.base + at, cx.d)?,
+        None => {
+            let mut address = String::with_capacity(span(item));
+            for t in words {
+                if t.ws_before && !address.is_empty() {
+                    address.push(' ');
+                }
+                push_word(&mut address, t, cx)?;
+            }
+            Cow::Owned(address)
         }
-        push_word(&mut address, t, base, defects)?;
-    }
+    };
     Ok(Mailbox {
         name: None,
         address,
@@ -280,11 +573,10 @@ fn bare(
 }
 
 /// The mailboxes of one item (one, unless commas are missing between them).
-fn mailboxes(
-    item: &[Token<'_>],
-    base: usize,
-    defects: &mut Defects<MimeDefect>,
-    out: &mut Vec<Mailbox>,
+fn mailboxes<'a>(
+    item: &[Token<'a>],
+    cx: &mut Cx<'a, '_>,
+    out: &mut Vec<Mailbox<'a>>,
 ) -> Result<(), DecodeError> {
     let mut i = 0;
     let mut first = true;
@@ -295,10 +587,10 @@ fn mailboxes(
         let Some(t) = item.get(i) else { break };
         if !first {
             // Two addresses without a comma between them.
-            defects.report(base + t.start, MimeDefect::AddressSyntax)?;
+            cx.report(t.start, MimeDefect::AddressSyntax)?;
         }
         first = false;
-        let (m, next) = mailbox(item, i, base, defects)?;
+        let (m, next) = mailbox(item, i, cx)?;
         out.extend(m);
         i = next.max(i + 1);
     }
@@ -308,12 +600,11 @@ fn mailboxes(
 /// One mailbox starting at token `i` of `item`: `name-addr` or `addr-spec` (with a comment after
 /// it as the legacy display name). Returns it (`None` for a stray token, reported) and the index
 /// after it.
-fn mailbox(
-    item: &[Token<'_>],
+fn mailbox<'a>(
+    item: &[Token<'a>],
     i: usize,
-    base: usize,
-    defects: &mut Defects<MimeDefect>,
-) -> Result<(Option<Mailbox>, usize), DecodeError> {
+    cx: &mut Cx<'a, '_>,
+) -> Result<(Option<Mailbox<'a>>, usize), DecodeError> {
     // A phrase, then `<` for a name-addr.
     let mut j = i;
     while item.get(j).is_some_and(|t| {
@@ -324,7 +615,7 @@ fn mailbox(
     if let Some(lt) = item.get(j).filter(|t| t.is_special(b'<')) {
         let name_toks = &item[i..j];
         let name = if name_toks.iter().any(|t| !is_comment(t)) {
-            Some(phrase(name_toks, base, defects)?)
+            Some(phrase_in(cx, name_toks)?)
         } else {
             None
         };
@@ -333,26 +624,26 @@ fn mailbox(
             .position(|t| t.is_special(b'>'))
             .map(|p| j + p);
         if gt.is_none() {
-            defects.report(base + lt.start, MimeDefect::Unterminated)?;
+            cx.report(lt.start, MimeDefect::Unterminated)?;
         }
         let mut inner = &item[j + 1..gt.unwrap_or(item.len())];
         // obs-route: "@a,@b:" before the addr-spec.
         if let Some(first) = first_word(inner).filter(|t| t.is_special(b'@')) {
             if let Some(c) = inner.iter().position(|t| t.is_special(b':')) {
-                defects.report(base + first.start, MimeDefect::ObsoleteRoute)?;
+                cx.report(first.start, MimeDefect::ObsoleteRoute)?;
                 inner = &inner[c + 1..];
             }
         }
-        let (address, used) = addr_spec(inner, 0, base, defects)?;
+        let (address, used) = addr_spec(inner, 0, cx)?;
         if address.is_empty() {
             // `<>` is only the null reverse path (Return-Path), not a mailbox.
-            defects.report(base + lt.start, MimeDefect::AddressSyntax)?;
+            cx.report(lt.start, MimeDefect::AddressSyntax)?;
         }
         if let Some(t) = inner
             .get(used..)
             .and_then(|r| r.iter().find(|t| !is_comment(t)))
         {
-            defects.report(base + t.start, MimeDefect::AddressSyntax)?;
+            cx.report(t.start, MimeDefect::AddressSyntax)?;
         }
         return Ok((
             Some(Mailbox { name, address }),
@@ -360,7 +651,7 @@ fn mailbox(
         ));
     }
     // A bare addr-spec; a comment inside or right after it is the legacy display name.
-    let (address, mut next) = addr_spec(item, i, base, defects)?;
+    let (address, mut next) = addr_spec(item, i, cx)?;
     if address.is_empty() {
         return Ok((None, next));
     }
@@ -371,11 +662,11 @@ fn mailbox(
         Tok::Comment(c) => Some((c, t.start + 1)),
         _ => None,
     }) {
-        Some((c, at)) => {
-            let text = comment_text(c, base + at, defects)?;
-            let text = text.trim();
-            (!text.is_empty()).then(|| text.to_string())
+        Some((c, at)) => match comment_text(c, cx.base + at, cx.d)? {
+            Cow::Borrowed(t) => Some(Cow::Borrowed(t.trim())),
+            Cow::Owned(t) => Some(Cow::Owned(t.trim().to_string())),
         }
+        .filter(|t| !t.is_empty()),
         None => None,
     };
     Ok((Some(Mailbox { name, address }), next))
@@ -383,21 +674,16 @@ fn mailbox(
 
 /// `local-part "@" domain` from token `i` of `toks` (comments skipped; obsolete CFWS around
 /// dots allowed): the dot-joined words before `@`, then the dot-joined domain. Returns the
-/// address and the index after it; what it lacks (a domain, a local part) is a defect.
-fn addr_spec(
-    toks: &[Token<'_>],
+/// address (borrowed when it is written without comments, folds or quotes) and the index after
+/// it; what it lacks (a domain, a local part) is a defect.
+fn addr_spec<'a>(
+    toks: &[Token<'a>],
     i: usize,
-    base: usize,
-    defects: &mut Defects<MimeDefect>,
-) -> Result<(String, usize), DecodeError> {
-    let mut s = String::with_capacity(span(toks.get(i..).unwrap_or_default()));
+    cx: &mut Cx<'a, '_>,
+) -> Result<(Cow<'a, str>, usize), DecodeError> {
     let mut j = i;
-    let words = |j: &mut usize,
-                 s: &mut String,
-                 domain: bool,
-                 d: &mut Defects<MimeDefect>|
-     -> Result<bool, DecodeError> {
-        // word *("." word), comments between; returns whether any word was read.
+    // word *("." word), comments between; returns whether any word was read.
+    let words = |j: &mut usize, domain: bool, cx: &mut Cx<'a, '_>| -> Result<bool, DecodeError> {
         let mut any = false;
         let mut want_word = true;
         while let Some(t) = toks.get(*j) {
@@ -406,19 +692,17 @@ fn addr_spec(
                 Tok::Atom(_) | Tok::Quoted(_) | Tok::Literal(_) if want_word => {
                     match (&t.tok, domain) {
                         (Tok::Quoted(_), true) | (Tok::Literal(_), false) => {
-                            d.report(base + t.start, MimeDefect::AddressSyntax)?
+                            cx.report(t.start, MimeDefect::AddressSyntax)?
                         }
                         _ => {}
                     }
-                    push_word(s, t, base, d)?;
                     any = true;
                     want_word = false;
                 }
                 Tok::Special(b'.') => {
                     if want_word {
-                        d.report(base + t.start, MimeDefect::AddressSyntax)?;
+                        cx.report(t.start, MimeDefect::AddressSyntax)?;
                     }
-                    s.push('.');
                     want_word = true;
                 }
                 _ => break,
@@ -427,50 +711,83 @@ fn addr_spec(
         }
         Ok(any)
     };
-    let local = words(&mut j, &mut s, false, defects)?;
+    let local = words(&mut j, false, cx)?;
     match toks.get(j) {
         Some(t) if t.is_special(b'@') => {
             if !local {
-                defects.report(base + t.start, MimeDefect::AddressSyntax)?;
+                cx.report(t.start, MimeDefect::AddressSyntax)?;
             }
-            s.push('@');
             j += 1;
-            if !words(&mut j, &mut s, true, defects)? {
-                defects.report(base + t.end, MimeDefect::AddressSyntax)?;
+            if !words(&mut j, true, cx)? {
+                cx.report(t.end, MimeDefect::AddressSyntax)?;
             }
         }
         Some(t) if local => {
             // Words without a domain; what follows is another address (or not one).
             let at = toks.get(i).map_or(t.start, |f| f.start);
-            defects.report(base + at, MimeDefect::AddressSyntax)?;
+            cx.report(at, MimeDefect::AddressSyntax)?;
         }
         Some(t) => {
             // Not part of an address: reported and skipped (one token), never merged.
-            defects.report(base + t.start, MimeDefect::AddressSyntax)?;
-            j += 1;
+            cx.report(t.start, MimeDefect::AddressSyntax)?;
+            return Ok((Cow::Borrowed(""), j + 1));
         }
         None => {
             // Words without a domain (nothing at all is the caller's to report).
             if let (true, Some(t)) = (local, toks.get(i)) {
-                defects.report(base + t.start, MimeDefect::AddressSyntax)?;
+                cx.report(t.start, MimeDefect::AddressSyntax)?;
             }
         }
     }
-    Ok((s, j))
+    let mut used = toks.get(i..j).unwrap_or_default();
+    while let [rest @ .., last] = used {
+        if !is_comment(last) {
+            break;
+        }
+        used = rest;
+    }
+    // Written as it reads (no comment, fold, space or quoted string): borrowed.
+    let contiguous = used.windows(2).all(|w| w[0].end == w[1].start);
+    if contiguous && all_plain(used) {
+        if let (Some(f), Some(l)) = (used.first(), used.last()) {
+            let span = cx.value.get(f.start..l.end).unwrap_or_default();
+            return Ok((header_text(span, cx.base + f.start, cx.d)?, j));
+        }
+        return Ok((Cow::Borrowed(""), j));
+    }
+    let mut s = String::with_capacity(span(used));
+    for t in used.iter().filter(|t| !is_comment(t)) {
+        push_word(&mut s, t, cx)?;
+    }
+    Ok((Cow::Owned(s), j))
+}
+
+/// True if every token is an atom, a domain literal or a special (text as written).
+fn all_plain(toks: &[Token<'_>]) -> bool {
+    toks.iter()
+        .all(|t| matches!(t.tok, Tok::Atom(_) | Tok::Literal(_) | Tok::Special(_)))
+}
+
+/// The raw bytes (and their offset) of `toks` when they read as themselves joined by single
+/// spaces: between two tokens nothing, or one space where the second has white space before it.
+fn joined_span<'a>(value: &'a [u8], toks: &[Token<'a>]) -> Option<(&'a [u8], usize)> {
+    let (first, last) = (toks.first()?, toks.last()?);
+    for w in toks.windows(2) {
+        match (w[1].ws_before, value.get(w[0].end..w[1].start)?) {
+            (false, []) | (true, [b' ']) => {}
+            _ => return None,
+        }
+    }
+    Some((value.get(first.start..last.end)?, first.start))
 }
 
 /// Appends a word of an address: atom and literal text as is, a quoted string re-quoted only if
 /// it needs quotes, a special as itself.
-fn push_word(
-    s: &mut String,
-    t: &Token<'_>,
-    base: usize,
-    defects: &mut Defects<MimeDefect>,
-) -> Result<(), DecodeError> {
+fn push_word(s: &mut String, t: &Token<'_>, cx: &mut Cx<'_, '_>) -> Result<(), DecodeError> {
     match &t.tok {
-        Tok::Atom(a) | Tok::Literal(a) => s.push_str(&header_text(a, base + t.start, defects)?),
+        Tok::Atom(a) | Tok::Literal(a) => s.push_str(&header_text(a, cx.base + t.start, cx.d)?),
         Tok::Quoted(q) => {
-            let text = header_text(q, base + t.start, defects)?;
+            let text = header_text(q, cx.base + t.start, cx.d)?;
             if is_dot_atom(&text) {
                 s.push_str(&text);
             } else {
@@ -516,16 +833,69 @@ pub(crate) fn is_dot_atom(s: &str) -> bool {
 
 /// RFC 5322 `atext`.
 pub(crate) fn is_atext(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
+    crate::lex::is_atext(b)
 }
 
-/// A display name: words joined by single spaces, encoded words decoded (adjacent ones joined
-/// before charset decoding by mailwire-rfc2047), quoted strings unquoted.
-pub(crate) fn phrase(
-    toks: &[Token<'_>],
+fn phrase_in<'a>(cx: &mut Cx<'a, '_>, toks: &[Token<'a>]) -> Result<Cow<'a, str>, DecodeError> {
+    phrase(cx.value, toks, cx.base, cx.d)
+}
+
+/// A display name (RFC 5322 `phrase`, RFC 2047 5(3)): words joined by single spaces, encoded
+/// words decoded (adjacent ones joined before charset decoding by mailwire-rfc2047), quoted
+/// strings unquoted. Borrowed from `value` when it is one run of plain words written with single
+/// spaces, or one quoted string without escapes.
+pub(crate) fn phrase<'a>(
+    value: &'a [u8],
+    toks: &[Token<'a>],
     base: usize,
     defects: &mut Defects<MimeDefect>,
-) -> Result<String, DecodeError> {
+) -> Result<Cow<'a, str>, DecodeError> {
+    // One run of atoms (encoded words among them) written with single spaces: decoded from the
+    // value itself.
+    if toks
+        .iter()
+        .all(|t| matches!(t.tok, Tok::Atom(_)) || t.is_special(b'.'))
+    {
+        // Single spaces between the words; or folds (one space after the line break) when
+        // there is an encoded word, whose decoder unfolds them alike.
+        let mut folded = false;
+        let gaps_ok =
+            toks.windows(2).all(
+                |w| match (w[1].ws_before, value.get(w[0].end..w[1].start)) {
+                    (false, Some([])) | (true, Some([b' '])) => true,
+                    (true, Some([b'\r', b'\n', b' '] | [b'\n', b' '])) => {
+                        folded = true;
+                        true
+                    }
+                    _ => false,
+                },
+            );
+        if let (true, Some(f), Some(l)) = (gaps_ok, toks.first(), toks.last()) {
+            let span = value.get(f.start..l.end).unwrap_or_default();
+            if !folded || has_encoded_word(span) {
+                return decode_words(span, Context::Phrase, base + f.start, defects);
+            }
+        }
+    }
+    if let [Token {
+        tok: Tok::Quoted(Cow::Borrowed(q)),
+        start,
+        ..
+    }] = toks
+    {
+        if !has_encoded_word(q) {
+            return header_text(q, base + start, defects);
+        }
+    }
+    phrase_words(toks, base, defects)
+}
+
+/// [`phrase`] word by word: every form.
+fn phrase_words<'a>(
+    toks: &[Token<'a>],
+    base: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Cow<'a, str>, DecodeError> {
     let mut out = String::new();
     // Consecutive atoms (encoded words among them) are decoded together so that a character
     // split across two encoded words is put back together.
@@ -587,7 +957,7 @@ pub(crate) fn phrase(
         }
     }
     flush(&mut run, run_at, &mut out, defects)?;
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 #[cfg(test)]
@@ -595,17 +965,17 @@ mod tests {
     use super::*;
     use mailwire_core::DefectKind;
 
-    fn parse(s: &str) -> (Vec<Address>, Vec<&'static str>) {
+    fn parse(s: &str) -> (Vec<Address<'_>>, Vec<&'static str>) {
         let opts = Options::default();
         let mut d = opts.defects();
         let a = parse_address_list(s.as_bytes(), 0, &opts, &mut d).unwrap();
         (a, d.as_slice().iter().map(|d| d.kind.code()).collect())
     }
 
-    fn mb(name: Option<&str>, addr: &str) -> Address {
+    fn mb(name: Option<&str>, addr: &str) -> Address<'static> {
         Address::Mailbox(Mailbox {
-            name: name.map(str::to_string),
-            address: addr.to_string(),
+            name: name.map(|n| Cow::Owned(n.to_string())),
+            address: Cow::Owned(addr.to_string()),
         })
     }
 
@@ -645,6 +1015,92 @@ mod tests {
         );
         let (a, _) = parse("Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>");
         assert_eq!(a, vec![mb(Some("Pete"), "pete@silly.test")]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn phrases_read_alike_borrowed_or_not(
+            words in proptest::collection::vec(proptest::prop_oneof![
+                proptest::strategy::Just("=?utf-8?q?a=C3?="), proptest::strategy::Just("=?utf-8?q?=A9b?="),
+                proptest::strategy::Just("=?iso-8859-1?b?6Q==?="), proptest::strategy::Just("John"),
+                proptest::strategy::Just("Q."), proptest::strategy::Just("\"q\""), proptest::strategy::Just("(c)"),
+            ], 1..5),
+            gaps in proptest::collection::vec(proptest::prop_oneof![
+                proptest::strategy::Just(" "), proptest::strategy::Just(""), proptest::strategy::Just("\r\n "),
+                proptest::strategy::Just("\n "), proptest::strategy::Just("  "), proptest::strategy::Just("\r\n\t"),
+            ], 5),
+        ) {
+            let mut v = String::new();
+            for (i, w) in words.iter().enumerate() {
+                if i > 0 { v.push_str(gaps[i]); }
+                v.push_str(w);
+            }
+            let opts = Options::default();
+            let mut d1 = opts.defects();
+            let toks = tokenize(v.as_bytes(), Mode::Mail, 8, 0, &mut d1).unwrap();
+            let mut d2 = opts.defects();
+            let fast = phrase(v.as_bytes(), &toks, 0, &mut d1).unwrap();
+            let slow = phrase_words(&toks, 0, &mut d2).unwrap();
+            proptest::prop_assert_eq!(fast, slow, "{:?}", v);
+            proptest::prop_assert_eq!(d1.as_slice().len(), d2.as_slice().len());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_plain_form_reads_as_the_full_parser_does(
+            items in proptest::collection::vec((
+                proptest::prop_oneof![
+                    proptest::strategy::Just(""), proptest::strategy::Just("Bob "), proptest::strategy::Just("\"Doe, Jane\" "),
+                    proptest::strategy::Just("=?utf-8?q?J=C3=B6rg?=\r\n =?utf-8?q?x?= "), proptest::strategy::Just("John Q. Public"),
+                    proptest::strategy::Just("Mary  Smith "), proptest::strategy::Just("\"\" "), proptest::strategy::Just("Jörg "),
+                    proptest::strategy::Just("(c) "), proptest::strategy::Just("a\r\n b "), proptest::strategy::Just("\"a\\\"b\" "),
+                    proptest::strategy::Just("\"caf\u{e9}\" "),
+                ],
+                proptest::prop_oneof![
+                    proptest::strategy::Just("<a@b.c>"), proptest::strategy::Just("a.b@c"), proptest::strategy::Just("<a..b@c>"),
+                    proptest::strategy::Just("<@r:a@b>"), proptest::strategy::Just("g:;"), proptest::strategy::Just("<>"),
+                    proptest::strategy::Just("a@"), proptest::strategy::Just(""), proptest::strategy::Just("<a@b> x"),
+                ],
+            ), 0..4),
+            seps in proptest::collection::vec(proptest::prop_oneof![
+                proptest::strategy::Just(", "), proptest::strategy::Just(","), proptest::strategy::Just(",\r\n "), proptest::strategy::Just(" , "), proptest::strategy::Just(",,"),
+            ], 4),
+        ) {
+            let mut v = String::from(" ");
+            for (k, (name, addr)) in items.iter().enumerate() {
+                if k > 0 { v.push_str(seps[k]); }
+                v.push_str(name);
+                v.push_str(addr);
+            }
+            if let Some(plain) = plain_items(v.as_bytes()) {
+                let opts = Options::default();
+                let mut d1 = opts.defects();
+                let fast = plain_addresses(v.as_bytes(), &plain, 0, &mut d1).unwrap();
+                let mut d2 = opts.defects();
+                let toks = tokenize(v.as_bytes(), Mode::Mail, 8, 0, &mut d2).unwrap();
+                let slow = address_list(v.as_bytes(), &toks, 0, &opts, &mut d2).unwrap();
+                proptest::prop_assert_eq!(&fast, &slow, "{:?}", v);
+                proptest::prop_assert_eq!(d1.as_slice(), d2.as_slice(), "{:?}", v);
+                proptest::prop_assert!(d2.is_empty(), "{:?} {:?}", v, d2);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        let (a, _) = parse("Mary Smith <mary@x.test>, \"Joe\" <j@x>, a@b (c d)");
+        let boxes: Vec<&Mailbox<'_>> = a.iter().flat_map(Address::mailboxes).collect();
+        assert!(boxes
+            .iter()
+            .all(|m| matches!(m.address, Cow::Borrowed(_))
+                && matches!(m.name, Some(Cow::Borrowed(_)))));
+        // Comments, folds or quotes in the address make it text of its own.
+        let (a, _) = parse("john (x) . doe@x, \"a b\"@x, Mary\r\n Smith <m@x>");
+        assert!(matches!(a[0].mailboxes()[0].address, Cow::Owned(_)));
+        assert_eq!(a[0].mailboxes()[0].address, "john.doe@x");
+        assert_eq!(a[1].mailboxes()[0].address, "\"a b\"@x");
+        assert_eq!(a[2].mailboxes()[0].name.as_deref(), Some("Mary Smith"));
     }
 
     #[test]

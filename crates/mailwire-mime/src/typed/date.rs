@@ -281,16 +281,103 @@ pub fn parse_date(
     opts: &Options,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Option<DateTime>, DecodeError> {
-    let mut toks = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
-    // Comments dropped in place: no second vector.
-    toks.retain(|t| !matches!(t.tok, Tok::Comment(_)));
-    let w = toks.as_slice();
+    if let Some(dt) = plain_date(value) {
+        return Ok(Some(dt));
+    }
+    let toks = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
+    date_from_tokens(&toks, base, base + value.len(), defects)
+}
+
+/// The common form, read without tokenising: `[Day ", "] D[D] " " Mon " " YYYY " " hh ":" mm
+/// [":" ss] " " (+|-)hhmm`, single spaces, nothing the full parser would report. `None`
+/// otherwise (the full parser decides).
+pub(crate) fn plain_date(value: &[u8]) -> Option<DateTime> {
+    let mut v = value;
+    while let [b' ' | b'\t', rest @ ..] = v {
+        v = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = v {
+        v = rest;
+    }
+    let mut day_name = None;
+    if let [a, b, c, b',', b' ', rest @ ..] = v {
+        day_name = Some(weekday(&[*a, *b, *c])?);
+        v = rest;
+    }
+    let digit = |b: u8| b.is_ascii_digit().then(|| u32::from(b - b'0'));
+    let two = |a: u8, b: u8| Some(digit(a)? * 10 + digit(b)?);
+    let (day, rest) = match v {
+        [d, b' ', rest @ ..] => (digit(*d)?, rest),
+        [d1, d2, b' ', rest @ ..] => (two(*d1, *d2)?, rest),
+        _ => return None,
+    };
+    let [m1, m2, m3, b' ', y1, y2, y3, y4, b' ', h1, h2, b':', n1, n2, rest @ ..] = rest else {
+        return None;
+    };
+    let (month, true) = month(&[*m1, *m2, *m3])? else {
+        return None;
+    };
+    let year = two(*y1, *y2)? * 100 + two(*y3, *y4)?;
+    let (second, zone) = match rest {
+        [b':', s1, s2, b' ', zone @ ..] => (two(*s1, *s2)?, zone),
+        [b' ', zone @ ..] => (0, zone),
+        _ => return None,
+    };
+    let [sign @ (b'+' | b'-'), z1, z2, z3, z4] = zone else {
+        return None;
+    };
+    let (zh, zm) = (two(*z1, *z2)?, two(*z3, *z4)?);
+    if zh > 59 || zm > 59 {
+        return None;
+    }
+    let offset = i16::try_from(zh * 60 + zm).ok()?;
+    let narrow = |x: u32| u8::try_from(x).ok();
+    let dt = DateTime::new(
+        year,
+        month,
+        narrow(day)?,
+        narrow(two(*h1, *h2)?)?,
+        narrow(two(*n1, *n2)?)?,
+        narrow(second)?,
+        if *sign == b'-' { -offset } else { offset },
+    )?;
+    if day_name.is_some_and(|d| d != dt.weekday()) {
+        return None;
+    }
+    Some(if *sign == b'-' && offset == 0 {
+        dt.with_unknown_offset()
+    } else {
+        dt
+    })
+}
+
+/// The most tokens a date-time has (`Fri , 21 Nov 1997 09 : 55 : 06 -0600`), and one more to
+/// see what follows it.
+const DATE_TOKENS: usize = 12;
+
+/// [`parse_date`] over tokens already made (`base` is their value's offset, `end` the absolute
+/// offset where the value ends).
+pub(crate) fn date_from_tokens(
+    toks: &[Token<'_>],
+    base: usize,
+    end: usize,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Option<DateTime>, DecodeError> {
+    // Comments aside, the first tokens are all a date looks at.
+    let mut w: [Option<&Token<'_>>; DATE_TOKENS] = [None; DATE_TOKENS];
+    for (slot, t) in w
+        .iter_mut()
+        .zip(toks.iter().filter(|t| !matches!(t.tok, Tok::Comment(_))))
+    {
+        *slot = Some(t);
+    }
+    let w = Words(&w);
     let mut i = 0;
     // day-of-week [","]
     let mut day_name: Option<(Option<u8>, usize)> = None;
-    if let Some(Tok::Atom(a)) = w.first().map(|t| &t.tok) {
+    if let Some((Tok::Atom(a), at)) = w.get(0).map(|t| (&t.tok, t.start)) {
         if !a.is_empty() && a.iter().all(u8::is_ascii_alphabetic) && month(a).is_none() {
-            day_name = Some((weekday(a), w[0].start));
+            day_name = Some((weekday(a), at));
             i = 1;
             if w.get(1).is_some_and(|t| t.is_special(b',')) {
                 i = 2;
@@ -308,7 +395,7 @@ pub fn parse_date(
         return fail(defects);
     };
     if dlen > 2 {
-        defects.report(base + w[i].start, MimeDefect::DateSyntax)?;
+        defects.report(base + w.start(i), MimeDefect::DateSyntax)?;
     }
     let Some((mon, exact)) = (match w.get(i + 1).map(|t| &t.tok) {
         Some(Tok::Atom(a)) => month(a),
@@ -317,13 +404,13 @@ pub fn parse_date(
         return fail(defects);
     };
     if !exact {
-        defects.report(base + w[i + 1].start, MimeDefect::DateSyntax)?;
+        defects.report(base + w.start(i + 1), MimeDefect::DateSyntax)?;
     }
     let Some((mut year, ylen)) = digits(w.get(i + 2)) else {
         return fail(defects);
     };
     if ylen < 4 {
-        defects.report(base + w[i + 2].start, MimeDefect::ObsoleteYear)?;
+        defects.report(base + w.start(i + 2), MimeDefect::ObsoleteYear)?;
         year = match ylen {
             1 | 2 if year < 50 => year + 2000,
             _ => year + 1900,
@@ -346,7 +433,7 @@ pub fn parse_date(
             return fail(defects);
         };
         if len != 2 {
-            defects.report(base + w[j].start, MimeDefect::DateSyntax)?;
+            defects.report(base + w.start(j), MimeDefect::DateSyntax)?;
         }
         *slot = n;
         j += 1;
@@ -369,7 +456,7 @@ pub fn parse_date(
             }
         },
         _ => {
-            defects.report(base + value.len(), MimeDefect::DateSyntax)?;
+            defects.report(end, MimeDefect::DateSyntax)?;
             (0, true)
         }
     };
@@ -401,33 +488,75 @@ pub fn parse_date(
     Ok(Some(dt))
 }
 
+/// The significant tokens of a date, by position.
+struct Words<'t, 'a>(&'t [Option<&'t Token<'a>>; DATE_TOKENS]);
+
+impl<'t, 'a> Words<'t, 'a> {
+    fn get(&self, i: usize) -> Option<&'t Token<'a>> {
+        self.0.get(i).copied().flatten()
+    }
+
+    fn start(&self, i: usize) -> usize {
+        self.get(i).map_or(0, |t| t.start)
+    }
+}
+
 /// A month name: its number, and whether it was the three-letter form (`Nov`; a spelled-out
 /// `November` or other prefix of a name is read leniently).
 fn month(a: &[u8]) -> Option<(u8, bool)> {
-    let head = a.get(..3)?;
-    let idx = MONTHS
-        .iter()
-        .position(|m| m.as_bytes().eq_ignore_ascii_case(head))?;
-    let full = MONTH_NAMES.get(idx)?.as_bytes();
-    let exact = a.len() == 3;
-    let prefix = full
-        .get(..a.len())
-        .is_some_and(|f| f.eq_ignore_ascii_case(a));
-    if !(exact || prefix) {
-        return None;
+    let head = folded3(a.get(..3)?)?;
+    let idx = MONTH_KEYS.iter().position(|&k| k == head)?;
+    if a.len() > 3 {
+        let full = MONTH_NAMES.get(idx)?.as_bytes();
+        if !full
+            .get(..a.len())
+            .is_some_and(|f| f.eq_ignore_ascii_case(a))
+        {
+            return None;
+        }
     }
-    Some((u8::try_from(idx + 1).ok()?, exact))
+    Some((u8::try_from(idx + 1).ok()?, a.len() == 3))
 }
+
+/// Three letters as one number, ASCII case folded (`|0x20` folds exactly the letters onto
+/// the lower-case ones the keys are made of).
+fn folded3(a: &[u8]) -> Option<u32> {
+    match a {
+        &[x, y, z] => Some(u32::from_be_bytes([0, x | 0x20, y | 0x20, z | 0x20])),
+        _ => None,
+    }
+}
+
+const fn key3(s: &str) -> u32 {
+    let b = s.as_bytes();
+    u32::from_be_bytes([0, b[0] | 0x20, b[1] | 0x20, b[2] | 0x20])
+}
+
+const MONTH_KEYS: [u32; 12] = {
+    let mut k = [0; 12];
+    let mut i = 0;
+    while i < 12 {
+        k[i] = key3(MONTHS[i]);
+        i += 1;
+    }
+    k
+};
+
+const DAY_KEYS: [u32; 7] = {
+    let mut k = [0; 7];
+    let mut i = 0;
+    while i < 7 {
+        k[i] = key3(DAYS[i]);
+        i += 1;
+    }
+    k
+};
 
 /// A day name: its number (0 = Sunday) if it is the three-letter form; `None` otherwise (a
 /// spelled-out name or not a day, both a defect).
 fn weekday(a: &[u8]) -> Option<u8> {
-    if a.len() != 3 {
-        return None;
-    }
-    let idx = DAYS
-        .iter()
-        .position(|d| d.as_bytes().eq_ignore_ascii_case(a))?;
+    let key = folded3(a)?;
+    let idx = DAY_KEYS.iter().position(|&k| k == key)?;
     u8::try_from(idx).ok()
 }
 
@@ -482,6 +611,46 @@ fn zone(z: &[u8]) -> Zone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names as the RFC spells them, compared ignoring ASCII case (what `month` and
+    /// `weekday` compute with folded keys).
+    #[test]
+    fn month_and_day_names_are_the_plain_comparison() {
+        fn month_ref(a: &[u8]) -> Option<(u8, bool)> {
+            let head = a.get(..3)?;
+            let idx = MONTHS
+                .iter()
+                .position(|m| m.as_bytes().eq_ignore_ascii_case(head))?;
+            let full = MONTH_NAMES[idx].as_bytes();
+            let ok = a.len() == 3
+                || full
+                    .get(..a.len())
+                    .is_some_and(|f| f.eq_ignore_ascii_case(a));
+            ok.then(|| (idx as u8 + 1, a.len() == 3))
+        }
+        fn day_ref(a: &[u8]) -> Option<u8> {
+            (a.len() == 3).then_some(())?;
+            DAYS.iter()
+                .position(|d| d.as_bytes().eq_ignore_ascii_case(a))
+                .map(|i| i as u8)
+        }
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        for m in MONTH_NAMES.iter().chain(DAYS.iter()) {
+            for n in 0..=m.len() {
+                words.push(m.as_bytes()[..n].to_vec());
+                words.push(m.to_ascii_uppercase().as_bytes()[..n].to_vec());
+            }
+        }
+        // Bytes that fold onto letters with `|0x20` only when they are letters.
+        for x in [b'J', b'j', b'@', b'`', 0x4A | 0x80, b'*', b'n'] {
+            words.push(vec![x, b'a', b'n']);
+            words.push(vec![b'm', x, b'n']);
+        }
+        for w in &words {
+            assert_eq!(month(w), month_ref(w), "{:?}", String::from_utf8_lossy(w));
+            assert_eq!(weekday(w), day_ref(w), "{:?}", String::from_utf8_lossy(w));
+        }
+    }
     use mailwire_core::DefectKind;
 
     fn p(s: &str) -> (Option<String>, Vec<&'static str>) {
@@ -579,6 +748,53 @@ mod tests {
         assert_eq!(codes("Fri, 21 Nov 1997 09:05:06 +0100"), Vec::<&str>::new());
         assert_eq!(p("0 Jan 2000 00:00 +0000").0, None);
         assert_eq!(p("1 Jan 0000 00:00 +0000").0, None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_plain_form_reads_as_the_full_parser_does(
+            day_name in proptest::option::of(0usize..8),
+            day in 0u32..40, month in 0usize..13, year in 0u32..10000,
+            h in 0u32..30, m in 0u32..70, sec in proptest::option::of(0u32..70),
+            zone in -7000i32..7000, pad in 0usize..3,
+        ) {
+            let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Xyz"];
+            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Foo"];
+            let mut t = " ".repeat(pad);
+            if let Some(d) = day_name { t.push_str(names[d]); t.push_str(", "); }
+            t.push_str(&format!("{day} {} {year:04} {h:02}:{m:02}", months[month]));
+            if let Some(s) = sec { t.push_str(&format!(":{s:02}")); }
+            t.push_str(&format!(" {}{:04}", if zone < 0 { '-' } else { '+' }, zone.unsigned_abs()));
+            if let Some(fast) = plain_date(t.as_bytes()) {
+                let opts = Options::default();
+                let mut d = opts.defects();
+                let toks = tokenize(t.as_bytes(), Mode::Mail, 8, 0, &mut d).unwrap();
+                let slow = date_from_tokens(&toks, 0, t.len(), &mut d).unwrap();
+                proptest::prop_assert_eq!(Some(fast), slow, "{}", t);
+                proptest::prop_assert!(d.is_empty(), "{} {:?}", t, d);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_dates_take_the_short_way() {
+        assert!(plain_date(b" Tue, 1 Jul 2003 10:52:37 +0200").is_some());
+        assert!(plain_date(b"21 Nov 1997 09:55 -0000")
+            .unwrap()
+            .is_offset_unknown());
+        // Anything the full parser reports or reads differently goes the long way.
+        for s in [
+            "Mon, 1 Jul 2003 10:52:37 +0200",
+            "1 Jul 03 10:52:37 +0200",
+            "1 Jul 2003 10:52:37 GMT",
+            "1 Jul 2003  10:52:37 +0200",
+            "1 Jul 2003 10:52:37 +0200 (CEST)",
+            "1 July 2003 10:52:37 +0200",
+            "1 Jul 2003 1:52:37 +0200",
+            "31 Feb 2003 10:52:37 +0200",
+        ] {
+            assert!(plain_date(s.as_bytes()).is_none(), "{s}");
+        }
     }
 
     #[test]

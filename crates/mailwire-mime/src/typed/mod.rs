@@ -51,6 +51,22 @@ impl TransferEncoding {
         }
     }
 
+    /// A mechanism this crate decodes, by name (ASCII case-insensitive; the names compare in
+    /// place).
+    fn known(name: &[u8]) -> Option<TransferEncoding> {
+        let known = [
+            (&b"7bit"[..], TransferEncoding::SevenBit),
+            (b"8bit", TransferEncoding::EightBit),
+            (b"binary", TransferEncoding::Binary),
+            (b"quoted-printable", TransferEncoding::QuotedPrintable),
+            (b"base64", TransferEncoding::Base64),
+        ];
+        known
+            .into_iter()
+            .find(|(n, _)| name.eq_ignore_ascii_case(n))
+            .map(|(_, te)| te)
+    }
+
     /// Parses a raw field value (comments and whitespace allowed around the token). An unknown
     /// mechanism is kept as [`TransferEncoding::Other`] with a defect.
     pub fn parse(
@@ -58,6 +74,11 @@ impl TransferEncoding {
         base: usize,
         defects: &mut Defects<MimeDefect>,
     ) -> Result<TransferEncoding, DecodeError> {
+        // The common form: one known mechanism, white space around it.
+        let word = crate::header::trim_ws(value);
+        if let Some(te) = TransferEncoding::known(word) {
+            return Ok(te);
+        }
         let toks = tokenize(value, Mode::Mime, 8, base, defects)?;
         let mut words = toks.iter().filter(|t| !matches!(t.tok, Tok::Comment(_)));
         let first = words.next();
@@ -72,18 +93,8 @@ impl TransferEncoding {
         if let Some(t) = extra {
             defects.report(base + t.start, MimeDefect::FieldSyntax)?;
         }
-        // The known names compare in place; only an unknown one is copied.
-        let known = [
-            (&b"7bit"[..], TransferEncoding::SevenBit),
-            (b"8bit", TransferEncoding::EightBit),
-            (b"binary", TransferEncoding::Binary),
-            (b"quoted-printable", TransferEncoding::QuotedPrintable),
-            (b"base64", TransferEncoding::Base64),
-        ];
-        for (name, te) in known {
-            if mech.eq_ignore_ascii_case(name) {
-                return Ok(te);
-            }
+        if let Some(te) = TransferEncoding::known(mech) {
+            return Ok(te);
         }
         defects.report(base, MimeDefect::UnknownTransferEncoding)?;
         Ok(TransferEncoding::Other(
@@ -100,6 +111,9 @@ pub fn parse_mime_version(
     opts: &Options,
     defects: &mut Defects<MimeDefect>,
 ) -> Result<Option<(u32, u32)>, DecodeError> {
+    if crate::header::trim_ws(value) == b"1.0" {
+        return Ok(Some((1, 0)));
+    }
     let mut words = tokenize(value, Mode::Mail, opts.limits.max_depth, base, defects)?;
     words.retain(|t| !matches!(t.tok, Tok::Comment(_)));
     let num = |t: Option<&crate::lex::Token<'_>>| match t.map(|t| &t.tok) {
