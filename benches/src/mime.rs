@@ -111,6 +111,15 @@ fn text_body(rng: &mut Rng, label: &str, phrase: &str, lines: usize) -> String {
 
 fn headers(rng: &mut Rng, n: usize, label: &str, phrase: &str, out: &mut Vec<u8>) {
     let name: String = phrase.chars().take(14).collect();
+    // Drawn in the order the format below used to draw them (the same corpus as before).
+    let (a, b, d, m) = (
+        rng.below(250) + 1,
+        rng.below(100_000),
+        rng.below(28) + 1,
+        rng.below(60),
+    );
+    // July 2003 began on a Tuesday: the day of the week matches the date (RFC 5322 3.3).
+    let wd = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][(d + 1) % 7];
     out.extend_from_slice(format!(
         "Return-Path: <bounce-{n}@lists.example.org>\r\n\
          Received: from mail{a}.example.org (mail{a}.example.org [192.0.2.{a}])\r\n\tby mx.example.net (Postfix) with ESMTPS id {n:08X}\r\n\tfor <bob@example.net>; Tue, 1 Jul 2003 10:{m:02}:37 +0200\r\n\
@@ -119,17 +128,13 @@ fn headers(rng: &mut Rng, n: usize, label: &str, phrase: &str, out: &mut Vec<u8>
          To: \"Doe, Jane\" <jane@example.net>, Bob <bob@example.net>,\r\n {to} <user{b}@example.com>\r\n\
          Cc: team@example.net\r\n\
          Subject: {subject}\r\n\
-         Date: Tue, {d} Jul 2003 10:{m:02}:37 +0200\r\n\
+         Date: {wd}, {d} Jul 2003 10:{m:02}:37 +0200\r\n\
          Message-ID: <msg{n}.{b}@example.org>\r\n\
          In-Reply-To: <msg{p}@example.org>\r\n\
          References: <root{b}@example.org> <msg{p}@example.org>\r\n\
          List-Id: \"Example list\" <example.lists.example.org>\r\n\
          List-Unsubscribe: <mailto:leave@lists.example.org>, <https://lists.example.org/u/{n}>\r\n\
          MIME-Version: 1.0\r\n",
-        a = rng.below(250) + 1,
-        b = rng.below(100_000),
-        d = rng.below(28) + 1,
-        m = rng.below(60),
         p = n.saturating_sub(1),
         from = encoded_words(label, &name),
         to = encoded_words(label, &sentence(rng, 2)),
@@ -294,6 +299,24 @@ mod tests {
             assert!(msg.defects().is_empty(), "{:?}", msg.defects());
             assert!(msg.part_count() >= 3);
             assert!(msg.root().subject().is_some_and(|s| !s.contains("=?")));
+            // Every field and body is clean too: the full decode measures the common path.
+            for part in msg.parts() {
+                for f in part.headers() {
+                    let (_, d) = f.typed(msg.options()).unwrap();
+                    assert!(
+                        d.is_empty(),
+                        "{d:?} in {}",
+                        String::from_utf8_lossy(f.raw())
+                    );
+                }
+                if part.kind() == mailwire_mime::PartKind::Leaf {
+                    let d = match part.text().unwrap() {
+                        Some((_, d)) => d,
+                        None => part.decoded_body().unwrap().1,
+                    };
+                    assert!(d.is_empty(), "{d:?}");
+                }
+            }
         }
     }
 }
