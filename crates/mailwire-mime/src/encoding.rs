@@ -43,8 +43,9 @@ const fn pair_table() -> [u16; 65536] {
     let mut t = [PAIR_INVALID; 65536];
     let mut i = 0;
     while i < 65536 {
-        let hi = single[i >> 8];
-        let lo = single[i & 0xFF];
+        // Indexed by two characters read as a little-endian `u16`: the first is the low byte.
+        let hi = single[i & 0xFF];
+        let lo = single[i >> 8];
         if hi < 64 && lo < 64 {
             t[i] = ((hi as u16) << 6) | lo as u16;
         }
@@ -55,9 +56,10 @@ const fn pair_table() -> [u16; 65536] {
 
 static PAIR: [u16; 65536] = pair_table();
 
+/// The 12 bits of the two characters at the low end of `w` (or `PAIR_INVALID`).
 #[inline]
-fn pair(a: u8, b: u8) -> u16 {
-    PAIR[(usize::from(a) << 8) | usize::from(b)]
+fn pair(w: u64) -> u16 {
+    PAIR[usize::from(w as u16)]
 }
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -71,14 +73,15 @@ pub fn decode_body<'a>(
 ) -> Result<Cow<'a, [u8]>, DecodeError> {
     Ok(match encoding {
         TransferEncoding::Base64 => {
-            let mut out = Vec::with_capacity(raw.len() / 4 * 3 + 3);
+            // What `feed` sizes the buffer to (its groups and eight-byte stores): no regrowth.
+            let mut out = Vec::with_capacity(raw.len() / 4 * 3 + 8);
             let mut dec = Base64Decoder::new();
             dec.feed(raw, base, &mut out, defects)?;
             dec.finish(base + raw.len(), &mut out, defects)?;
             Cow::Owned(out)
         }
         TransferEncoding::QuotedPrintable => {
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(raw.len() + 8);
             decode_qp(raw, base, &mut out, defects)?;
             Cow::Owned(out)
         }
@@ -294,32 +297,30 @@ impl Base64Decoder {
     ) -> Result<(), DecodeError> {
         let mut i = 0;
         while i < input.len() {
-            if self.n == 0 && !self.padded {
-                // Fast path: eight alphabet characters make six bytes, then groups of four.
-                // Exact chunks on both sides: no bounds checks inside the loop.
-                let src = input.get(i..).unwrap_or_default();
-                let dst = out.get_mut(*o..).unwrap_or_default();
-                let mut done = 0;
-                for (g, d) in src.chunks_exact(8).zip(dst.chunks_exact_mut(6)) {
-                    let Ok(g) = <&[u8; 8]>::try_from(g) else {
-                        break;
-                    };
-                    let p = [
-                        pair(g[0], g[1]),
-                        pair(g[2], g[3]),
-                        pair(g[4], g[5]),
-                        pair(g[6], g[7]),
-                    ];
-                    if (p[0] | p[1] | p[2] | p[3]) & PAIR_INVALID != 0 {
+            // Fast path, line after line: eight alphabet characters make six bytes, then
+            // groups of four, then the line break.
+            while self.n == 0 && !self.padded {
+                // Eight characters read as one word, six bytes stored as eight (the next
+                // group overwrites the last two; `feed` sized `out` for it).
+                while let (Some(g), Some(d)) = (
+                    input
+                        .get(i..i + 8)
+                        .and_then(|g| <[u8; 8]>::try_from(g).ok()),
+                    out.get_mut(*o..*o + 8),
+                ) {
+                    let w = u64::from_le_bytes(g);
+                    let (p0, p1, p2, p3) = (pair(w), pair(w >> 16), pair(w >> 32), pair(w >> 48));
+                    if (p0 | p1 | p2 | p3) & PAIR_INVALID != 0 {
                         break;
                     }
-                    let v = p.iter().fold(0u64, |acc, &x| acc << 12 | u64::from(x));
-                    let b = (v << 16).to_be_bytes();
-                    d.copy_from_slice(&b[..6]);
-                    done += 1;
+                    let v = u64::from(p0) << 52
+                        | u64::from(p1) << 40
+                        | u64::from(p2) << 28
+                        | u64::from(p3) << 16;
+                    d.copy_from_slice(&v.to_be_bytes());
+                    i += 8;
+                    *o += 6;
                 }
-                i += done * 8;
-                *o += done * 6;
                 while let (Some(g), Some(dst)) = (
                     input
                         .get(i..i + 4)
@@ -335,6 +336,24 @@ impl Base64Decoder {
                     *o += 3;
                     i += 4;
                 }
+                let lf = match input.get(i..i + 2) {
+                    Some(b"\r\n") => i + 1,
+                    Some([b'\n', _]) => i,
+                    _ => break,
+                };
+                if lf > i {
+                    self.last_cr = Some(base + i);
+                }
+                // As the one-byte path below ends a line.
+                let at = base + lf;
+                let content_end = if self.last_cr.is_some_and(|c| c + 1 == at) {
+                    at - 1
+                } else {
+                    at
+                };
+                self.line_end(content_end, defects)?;
+                self.line_start = Some(at + 1);
+                i = lf + 1;
             }
             let Some(&c) = input.get(i) else { break };
             let v = DECODE[c as usize];
@@ -1198,6 +1217,26 @@ mod tests {
         assert!(split_decode(&TransferEncoding::Binary, &long, &[])
             .1
             .is_empty());
+        // At the limit exactly, with either line break, split anywhere near it: 998 is a line,
+        // 999 too long.
+        for (n, brk, bad) in [
+            (998, &b"\r\n"[..], false),
+            (999, b"\r\n", true),
+            (998, b"\n", false),
+            (999, b"\n", true),
+        ] {
+            let mut data = vec![b'Q'; n];
+            data.extend_from_slice(brk);
+            data.extend_from_slice(b"QUJD\r\n");
+            for enc in [TransferEncoding::Base64, TransferEncoding::QuotedPrintable] {
+                for cut in [None, Some(n - 1), Some(n), Some(n + 1)] {
+                    let cuts: Vec<usize> = cut.into_iter().collect();
+                    let (_, d) = split_decode(&enc, &data, &cuts);
+                    let long = d.iter().any(|c| c.starts_with("line-too-long"));
+                    assert_eq!(long, bad, "{enc:?} {n} {brk:?} {cut:?}: {d:?}");
+                }
+            }
+        }
     }
 
     proptest! {
