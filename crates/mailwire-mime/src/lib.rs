@@ -10,7 +10,9 @@
 //! - [`StreamParser`]: the sans-IO streaming parser. Push bytes in any chunks, pull
 //!   [`Event`]s; memory is bounded by the [`mailwire_core::Limits`], not by the message size.
 //! - [`typed`]: the structured fields (addresses, dates, message identifiers, `Content-Type`
-//!   and `Content-Disposition` with RFC 2231 parameters, `Received`, `List-*`, ...).
+//!   and `Content-Disposition` with RFC 2231 parameters, `Received`, `List-*`, ...). Typed
+//!   values borrow their text from the message (`Cow<'a, str>`) where it needed no decoding;
+//!   `into_owned` makes them independent of it.
 //! - [`encoding`]: base64 and quoted-printable, lenient incremental decoders and encoders.
 //! - [`builder`]: a message builder whose output parses back to what was built.
 //!
