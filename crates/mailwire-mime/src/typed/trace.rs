@@ -384,8 +384,84 @@ fn squeeze(raw: &[u8]) -> Cow<'_, str> {
     }
 }
 
-/// Parses a `List-Id` value.
+/// Parses a `List-Id` value (RFC 2919 2: `[phrase] "<" list-id ">"`).
 pub fn parse_list_id<'a>(
+    value: &'a [u8],
+    base: usize,
+    opts: &Options,
+    defects: &mut Defects<MimeDefect>,
+) -> Result<Option<ListId<'a>>, DecodeError> {
+    if let Some((name, (a, b))) = plain_list_id(value) {
+        let name = match name {
+            // A quoted string's defects are at its opening quote, as the tokenizer's are.
+            Some((x, y, quoted)) => Some(header_text(
+                value.get(x..y).unwrap_or_default(),
+                base + x - usize::from(quoted),
+                defects,
+            )?),
+            None => None,
+        };
+        let id = header_text(value.get(a..b).unwrap_or_default(), base + a, defects)?;
+        return Ok(Some(ListId {
+            name: name.filter(|n| !n.is_empty()),
+            id,
+        }));
+    }
+    list_id_tokenized(value, base, opts, defects)
+}
+
+/// The common form of a `List-Id` value, found without tokenising: `<id>` after nothing, a
+/// quoted string without escapes, or words of atext written with single spaces; the id of
+/// printable ASCII without white space, angle or square brackets, quotes, parentheses or
+/// backslashes; no encoded word anywhere. Where the name (and whether it was quoted) and the
+/// id are; `None` otherwise (the full parser decides).
+#[allow(clippy::type_complexity)]
+fn plain_list_id(value: &[u8]) -> Option<(Option<(usize, usize, bool)>, (usize, usize))> {
+    let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let start = value.iter().position(|&b| !ws(b))?;
+    let end = value.len() - value.iter().rev().position(|&b| !ws(b))?;
+    let v = value.get(start..end)?;
+    if v.last() != Some(&b'>') || has_encoded_word(v) {
+        return None;
+    }
+    let lt = memchr::memrchr(b'<', v)?;
+    let id = v.get(lt + 1..v.len() - 1)?;
+    let id_ok = |b: &u8| {
+        b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"' | b'(' | b')' | b'[' | b']' | b'\\')
+    };
+    if id.is_empty() || !id.iter().all(id_ok) {
+        return None;
+    }
+    let head = v.get(..lt)?;
+    let head_end = head.iter().rposition(|&b| !ws(b)).map_or(0, |p| p + 1);
+    let head = head.get(..head_end)?;
+    // The part before `<` must be followed by white space or nothing in between as the
+    // tokenizer would read it: only blanks (no line break) separate it from the bracket.
+    if !v
+        .get(head_end..lt)?
+        .iter()
+        .all(|&b| b == b' ' || b == b'\t')
+    {
+        return None;
+    }
+    let name = match head {
+        [] => None,
+        [b'"', q @ .., b'"'] if !q.iter().any(|&b| matches!(b, b'"' | b'\\' | b'\r' | b'\n')) => {
+            Some((start + 1, start + 1 + q.len(), true))
+        }
+        words => {
+            let word = |w: &[u8]| !w.is_empty() && w.iter().all(|&b| crate::lex::is_atext(b));
+            if !words.split(|&b| b == b' ').all(word) {
+                return None;
+            }
+            Some((start, start + words.len(), false))
+        }
+    };
+    Some((name, (start + lt + 1, start + v.len() - 1)))
+}
+
+/// [`parse_list_id`] through the tokenizer: every form, with its defects.
+fn list_id_tokenized<'a>(
     value: &'a [u8],
     base: usize,
     opts: &Options,
@@ -456,6 +532,35 @@ pub fn parse_list_urls<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The common-form reader gives what the tokenizer gives, with no defect.
+        #[test]
+        fn plain_list_id_is_the_full_parser(
+            lead in proptest::prop_oneof![proptest::strategy::Just(""), proptest::strategy::Just(" "), proptest::strategy::Just("\r\n ")],
+            name in proptest::prop_oneof![
+                proptest::strategy::Just(String::new()),
+                "[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]{1,6}( [a-zA-Z0-9.-]{1,5}){0,2}",
+                "\"[ -~]{0,8}\"",
+                "[ -~]{0,8}",
+            ],
+            sep in proptest::prop_oneof![proptest::strategy::Just(""), proptest::strategy::Just(" "), proptest::strategy::Just("\t"), proptest::strategy::Just("\r\n ")],
+            id in "[ -~]{0,12}",
+            tail in proptest::prop_oneof![proptest::strategy::Just(""), proptest::strategy::Just(" "), proptest::strategy::Just(" x")],
+        ) {
+            let v = format!("{lead}{name}{sep}<{id}>{tail}");
+            if plain_list_id(v.as_bytes()).is_some() {
+                let opts = Options::default();
+                let mut d1 = opts.defects();
+                let fast = parse_list_id(v.as_bytes(), 0, &opts, &mut d1).unwrap();
+                let mut d2 = opts.defects();
+                let slow = list_id_tokenized(v.as_bytes(), 0, &opts, &mut d2).unwrap();
+                proptest::prop_assert_eq!(&fast, &slow, "{:?}", v);
+                proptest::prop_assert_eq!(d1.as_slice(), d2.as_slice(), "{:?}", v);
+                proptest::prop_assert!(d2.is_empty(), "{:?} {:?}", v, d2);
+            }
+        }
+    }
 
     #[test]
     fn received() {
