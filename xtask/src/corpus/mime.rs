@@ -178,12 +178,12 @@ fn round_trip(bytes: &[u8], got: &Value) -> Result<(), String> {
     }
 }
 
+/// Field names (lower case) with their typed values.
+type TypedFields = Vec<(String, FieldValue<'static>)>;
+
 /// The typed values of the fields `Entity::from_part` carries over, and the names of those with
 /// defects.
-fn carried(
-    p: Part<'_, '_>,
-    opts: &Options,
-) -> Result<(Vec<(String, FieldValue<'static>)>, Vec<String>), String> {
+fn carried(p: Part<'_, '_>, opts: &Options) -> Result<(TypedFields, Vec<String>), String> {
     let mut out = Vec::new();
     let mut bad = Vec::new();
     for f in p.headers() {
