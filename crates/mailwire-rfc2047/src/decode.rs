@@ -462,7 +462,8 @@ impl<'a> Decoder<'a> {
             utf7: utf7::Shift::default(),
             cache: None,
             raw_utf8: None,
-            raw8_reported: (false, false),
+            // With RFC 6532 allowed, raw UTF-8 is never reported.
+            raw8_reported: (opts.utf8_headers, false),
             in_quotes: false,
         }
     }
@@ -1630,6 +1631,23 @@ mod tests {
         // A word is read one way as a whole.
         assert_eq!(text_of(b"\xc3\xa9\xe9"), "Ã©é");
         assert_eq!(text_of("Grüße aus Köln".as_bytes()), "Grüße aus Köln");
+    }
+
+    #[test]
+    fn utf8_headers_allow_raw_utf8_in_strict_mode() {
+        let input = "Grüße =?utf-8?q?aus?= Köln".as_bytes();
+        assert!(decode(input, Context::Text, &DecodeOptions::strict()).is_err());
+        let rfc6532 = DecodeOptions::strict().with_utf8_headers(true);
+        let d = decode(input, Context::Text, &rfc6532).unwrap();
+        assert_eq!(d.text, "Grüße aus Köln");
+        assert!(d.defects.is_empty());
+        // Bytes that are not UTF-8 are still a defect, and still an error when strict.
+        let err = decode(b"caf\xe9", Context::Text, &rfc6532).unwrap_err();
+        assert_eq!(err.offset, 3);
+        let lenient = DecodeOptions::default().with_utf8_headers(true);
+        let d = decode(b"na\xc3\xafve caf\xe9", Context::Text, &lenient).unwrap();
+        assert_eq!(d.text, "naïve café");
+        assert_eq!(d.defects.len(), 1);
     }
 
     fn text_of(input: &[u8]) -> String {

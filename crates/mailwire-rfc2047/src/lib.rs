@@ -202,6 +202,11 @@ pub struct DecodeOptions {
     /// Most defects recorded: the first `max_defects` in input order (the rest are dropped from
     /// the list; decoding goes on). Strict mode needs none.
     pub max_defects: usize,
+    /// Raw UTF-8 in the header is allowed (RFC 6532 section 3.2, internationalized email):
+    /// it is read as UTF-8 without a [`Rfc2047Defect::Raw8Bit`] defect, so strict mode accepts it.
+    /// Raw 8-bit bytes that are not UTF-8 are still a [`Rfc2047Defect::Raw8BitFallback`] defect.
+    /// Default `false` (RFC 2047 headers are 7-bit).
+    pub utf8_headers: bool,
     /// Set through [`DecodeOptions::with_fallback`], which only takes ASCII-compatible charsets.
     fallback: &'static encoding_rs::Encoding,
 }
@@ -211,6 +216,7 @@ impl Default for DecodeOptions {
         DecodeOptions {
             strictness: Strictness::Lenient,
             max_defects: mailwire_core::Limits::default().max_defects,
+            utf8_headers: false,
             fallback: encoding_rs::WINDOWS_1252,
         }
     }
@@ -247,6 +253,12 @@ impl DecodeOptions {
         }
         self.fallback = fallback;
         Ok(self)
+    }
+
+    /// These options with raw UTF-8 allowed or not (see [`DecodeOptions::utf8_headers`]).
+    pub fn with_utf8_headers(mut self, allowed: bool) -> Self {
+        self.utf8_headers = allowed;
+        self
     }
 
     /// The fallback charset (see [`DecodeOptions::with_fallback`]).
