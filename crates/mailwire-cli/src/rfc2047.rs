@@ -51,6 +51,9 @@ pub(crate) struct DecodeArgs {
     /// Reject every deviation from RFC 2047 with an error at its byte offset.
     #[arg(long)]
     pub(crate) strict: bool,
+    /// Allow raw UTF-8 in the value (RFC 6532): no defect, and accepted with --strict.
+    #[arg(long)]
+    pub(crate) utf8: bool,
     /// Print {"text": ..., "defects": [{"offset": N, "code": ...}]} instead of the text.
     #[arg(long)]
     pub(crate) json: bool,
@@ -118,7 +121,8 @@ fn decode(args: DecodeArgs) -> Result<(), CliError> {
         DecodeOptions::strict()
     } else {
         DecodeOptions::lenient()
-    };
+    }
+    .with_utf8_headers(args.utf8);
     if let Some(label) = &args.fallback {
         let enc = charset::lookup(label.as_bytes())
             .and_then(|c| c.encoding())

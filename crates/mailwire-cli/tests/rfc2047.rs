@@ -88,6 +88,15 @@ fn strict_errors_go_to_stderr_with_the_offset() {
 }
 
 #[test]
+fn utf8_flag_accepts_rfc6532_text_when_strict() {
+    let o = mailwire(&["rfc2047", "decode", "--strict", "Grüße"], None);
+    assert!(!o.status.success());
+    let o = mailwire(&["rfc2047", "decode", "--strict", "--utf8", "Grüße"], None);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "Grüße\n");
+}
+
+#[test]
 fn fallback_charset_is_selectable() {
     // Raw KOI8-R bytes are not UTF-8: read with the fallback.
     let o = mailwire(
