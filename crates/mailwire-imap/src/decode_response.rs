@@ -180,7 +180,8 @@ fn after_code(p: &mut P<'_>) -> R<()> {
     } else if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
         p.defect(p.i, ImapDefect::MissingText)
     } else {
-        Err(p.err("SP after \"]\""))
+        // Text glued to the code (`[ALERT]Disk full`): the text is what follows.
+        p.defect(p.i, ImapDefect::MissingSpaceAfterCode)
     }
 }
 

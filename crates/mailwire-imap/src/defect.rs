@@ -57,6 +57,8 @@ pub enum ImapDefect {
     /// A separator between items that the grammar concatenates (a space between body parts or
     /// addresses).
     SpaceBetweenItems,
+    /// No space between a response code and its text (`* OK [ALERT]Disk full`).
+    MissingSpaceAfterCode,
 }
 
 impl DefectKind for ImapDefect {
@@ -86,6 +88,7 @@ impl DefectKind for ImapDefect {
             ImapDefect::BareContinuation => "bare-continuation",
             ImapDefect::UnpaddedDay => "unpadded-day",
             ImapDefect::SpaceBetweenItems => "space-between-items",
+            ImapDefect::MissingSpaceAfterCode => "missing-space-after-code",
         }
     }
 
@@ -115,6 +118,7 @@ impl DefectKind for ImapDefect {
             ImapDefect::BareContinuation => "\"+\" SP text",
             ImapDefect::UnpaddedDay => "date-day-fixed",
             ImapDefect::SpaceBetweenItems => "items without a separator",
+            ImapDefect::MissingSpaceAfterCode => "SP after \"]\"",
         }
     }
 }
@@ -150,6 +154,7 @@ mod tests {
             ImapDefect::BareContinuation,
             ImapDefect::UnpaddedDay,
             ImapDefect::SpaceBetweenItems,
+            ImapDefect::MissingSpaceAfterCode,
         ];
         let mut codes: Vec<_> = all.iter().map(|d| d.code()).collect();
         assert!(codes

@@ -226,6 +226,7 @@ const LENIENT: &[(&str, &[&str])] = &[
     ("* SEARCH 1 2 \r\n", &["trailing-space"]),
     ("* OK [READ-WRITE]\r\n", &["missing-text"]),
     ("A OK\r\n", &["missing-text"]),
+    ("* OK [ALERT]Disk full\r\n", &["missing-space-after-code"]),
     ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" () NIL NIL \"7BIT\" 3 1))\r\n", &["empty-list-for-nil"]),
     ("* 1 FETCH (ENVELOPE (NIL NIL () NIL NIL NIL NIL NIL NIL NIL))\r\n", &["empty-list-for-nil"]),
     ("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL NIL NIL -1 -5))\r\n", &["nil-for-string", "negative-number", "negative-number"]),
