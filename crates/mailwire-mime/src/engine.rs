@@ -368,6 +368,14 @@ impl Engine {
         let limit = self.opts.limits.max_header_size;
         let max = limit.saturating_sub(self.header_bytes);
         // A delimiter of an enclosing multipart ends the part even inside its header section.
+        // Before a field is begun, a window too short to tell (`-`) waits for more input, so
+        // the decision never depends on where a chunk ends.
+        if self.field_scan == FieldScan::default() && self.active_boundaries() {
+            let w = self.window(buf, base);
+            if !eof && w.len() < 2 && b"--".starts_with(w) {
+                return Ok(false);
+            }
+        }
         if self.field_scan == FieldScan::default()
             && self.window(buf, base).starts_with(b"--")
             && self.active_boundaries()

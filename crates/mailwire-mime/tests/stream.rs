@@ -85,6 +85,9 @@ const SAMPLES: &[&[u8]] = &[
     b"\xEF\xBB\xBFFrom someone\nSubject: x\nContent-Type: multipart/mixed; boundary=\"q\"\r\n\n--q\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGVs\nbG8\n--q\r\nContent-Transfer-Encoding: quoted-printable\n\na=3Db=\n c\r\n--q--\n",
     b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\nContent-Type: multipart/alternative; boundary=y\r\n\r\n--y\r\n\r\nA\r\n--y\r\n\r\nB\r\n--y--\r\n--x--\r\n",
     b"Subject: x\r\nthis is the body\r\n--\r\n-\r\n\r\n",
+    // Fuzz finding: a part's header section ended by its parent's close delimiter, which has a
+    // colon after it (so it also reads as a field).
+    b"Content-Type: multipart/ed; boundary=a\r\n\r\n-\xd3\xa0\r\x94C\n--a\r\n\xf3\xf5\x87\xf2\xf5\xd2:Con\n--a--:",
 ];
 
 #[test]
