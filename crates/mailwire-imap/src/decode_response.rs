@@ -109,8 +109,8 @@ fn response<'a>(p: &mut P<'a>) -> R<Response<'a>> {
             } else {
                 None
             };
-            if code.is_some() {
-                after_code(p)?;
+            if let Some(c) = &code {
+                after_code(p, matches!(c, Code::Other(_)))?;
             }
             let text = p.text_to_end()?;
             Ok(Response::Continue(Continue::from_validated(code, text)))
@@ -162,8 +162,8 @@ fn resp_text<'a>(p: &mut P<'a>) -> R<(Option<Code<'a>>, Text<'a>)> {
     } else {
         None
     };
-    if code.is_some() {
-        after_code(p)?;
+    if let Some(c) = &code {
+        after_code(p, matches!(c, Code::Other(_)))?;
     } else if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
         p.defect(p.i, ImapDefect::MissingText)?;
     }
@@ -171,7 +171,10 @@ fn resp_text<'a>(p: &mut P<'a>) -> R<(Option<Code<'a>>, Text<'a>)> {
     Ok((code, text))
 }
 
-fn after_code(p: &mut P<'_>) -> R<()> {
+/// After `"]"`: `SP text`. Text glued to a typed code is tolerated; after a code kept raw it
+/// is not, since there the `]` that ended the code may belong to its data (`[X (a[1]b)]`), and
+/// re-encoding with the space would read back differently.
+fn after_code(p: &mut P<'_>, raw_code: bool) -> R<()> {
     if p.eat(b' ') {
         if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
             p.defect(p.i, ImapDefect::MissingText)?;
@@ -179,9 +182,11 @@ fn after_code(p: &mut P<'_>) -> R<()> {
         Ok(())
     } else if matches!(p.peek(), Some(b'\r') | Some(b'\n')) {
         p.defect(p.i, ImapDefect::MissingText)
-    } else {
+    } else if !raw_code {
         // Text glued to the code (`[ALERT]Disk full`): the text is what follows.
         p.defect(p.i, ImapDefect::MissingSpaceAfterCode)
+    } else {
+        Err(p.err("SP after \"]\""))
     }
 }
 

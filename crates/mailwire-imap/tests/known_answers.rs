@@ -321,6 +321,9 @@ fn errors_are_positioned() {
     assert_eq!((e.offset, e.expected), (9, "nz-number"));
     let e = decode_greeting(b"a OK hi\r\n", &Options::default()).unwrap_err();
     assert_eq!(e.offset, 0);
+    // Text glued to a code kept raw is refused: its `]` may belong to the code's data.
+    let e = decode_response(b"* OK [XFOO (a[1]b)] x\r\n", &Options::default()).unwrap_err();
+    assert_eq!((e.offset, e.expected), (16, "SP after \"]\""));
 }
 
 const COMMANDS: &[(&str, &str)] = &[
