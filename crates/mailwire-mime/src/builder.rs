@@ -685,10 +685,14 @@ fn received_words(v: &str) -> Vec<String> {
     }
     v.split(' ')
         .map(|w| {
+            // The parser cuts words at specials, so no piece may read as a clause name
+            // (`y@by` would start a `by` clause).
             let plain = w
                 .bytes()
                 .all(|b| b.is_ascii_graphic() && !b"()\"\\;[]".contains(&b))
-                && !CLAUSES.iter().any(|c| c.eq_ignore_ascii_case(w));
+                && !w
+                    .split(|c: char| c.is_ascii() && crate::lex::is_mail_special(c as u8))
+                    .any(|piece| CLAUSES.iter().any(|c| c.eq_ignore_ascii_case(piece)));
             if plain {
                 w.to_string()
             } else {

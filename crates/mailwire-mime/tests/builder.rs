@@ -479,6 +479,9 @@ fn trace_and_list_fields_round_trip() {
             ("with".into(), "ESMTPS".into()),
             ("id".into(), "with (odd) \"id\"".into()),
             ("for".into(), "<bob@example.net>".into()),
+            // Pieces between specials that are clause names (fuzz finding: `y@by` read back as
+            // a `by` clause).
+            ("via".into(), "y@by a,for x.id".into()),
         ],
         comments: vec!["192.0.2.1".into(), "Grüße (nested) \\".into()],
         date: DateTime::new(2003, 7, 1, 10, 52, 37, 120),
