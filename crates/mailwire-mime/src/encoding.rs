@@ -120,6 +120,50 @@ pub fn decode_body_into(
     }
 }
 
+/// RFC 5322 2.1.1 for a body decoded in pieces: lines of at most [`crate::header::MAX_LINE`]
+/// characters. Knows where the current line starts (`None` until the data's first byte is seen)
+/// and reports the first long line once per body.
+#[derive(Debug, Clone, Copy, Default)]
+struct LineLength {
+    start: Option<usize>,
+    reported: bool,
+}
+
+impl LineLength {
+    /// The data starts at absolute offset `at`, unless it already started.
+    fn begin(&mut self, at: usize) {
+        if self.start.is_none() {
+            self.start = Some(at);
+        }
+    }
+
+    /// A line break: the line's content ends at `content_end`, the next line starts at `next`.
+    fn line_break(
+        &mut self,
+        content_end: usize,
+        next: usize,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        self.end(content_end, defects)?;
+        self.start = Some(next);
+        Ok(())
+    }
+
+    /// The last line's content ends at `content_end`.
+    fn end(
+        &mut self,
+        content_end: usize,
+        defects: &mut Defects<MimeDefect>,
+    ) -> Result<(), DecodeError> {
+        let start = self.start.unwrap_or(content_end);
+        if !self.reported && content_end.saturating_sub(start) > crate::header::MAX_LINE {
+            self.reported = true;
+            defects.report(start, MimeDefect::LineTooLong)?;
+        }
+        Ok(())
+    }
+}
+
 /// What a body sent as it is must keep to (RFC 2045 2.7, 2.8): for `7bit` only octets 1-127,
 /// and for `7bit` and `8bit` CR and LF only as CRLF and lines of at most 998 octets (RFC 5322
 /// 2.1.1). `binary` and unknown encodings have no such rules. Incremental: the same defects at
@@ -128,12 +172,11 @@ pub fn decode_body_into(
 pub(crate) struct IdentityChecker {
     seven: bool,
     lines: bool,
-    line_start: usize,
+    long: LineLength,
     /// A CR at the end of the last input, its LF not seen yet (absolute offset).
     cr_at: Option<usize>,
     reported_8bit: bool,
     reported_cr: bool,
-    reported_long: bool,
 }
 
 impl IdentityChecker {
@@ -143,11 +186,13 @@ impl IdentityChecker {
         IdentityChecker {
             seven,
             lines: seven || *encoding == TransferEncoding::EightBit,
-            line_start: base,
+            long: LineLength {
+                start: Some(base),
+                reported: false,
+            },
             cr_at: None,
             reported_8bit: false,
             reported_cr: false,
-            reported_long: false,
         }
     }
 
@@ -163,7 +208,7 @@ impl IdentityChecker {
             self.reported_8bit = true;
             defects.report(base + at, MimeDefect::NonAsciiIn7bit)?;
         }
-        if !self.lines || (self.reported_cr && self.reported_long) {
+        if !self.lines || (self.reported_cr && self.long.reported) {
             return Ok(());
         }
         // A CR that ended the previous input: its LF must start this one.
@@ -194,8 +239,8 @@ impl IdentityChecker {
             } else {
                 input[i - 1] == b'\r'
             };
-            self.line_end(if cr_before { at - 1 } else { at }, defects)?;
-            self.line_start = at + 1;
+            self.long
+                .line_break(if cr_before { at - 1 } else { at }, at + 1, defects)?;
         }
         Ok(())
     }
@@ -204,20 +249,6 @@ impl IdentityChecker {
         if !self.reported_cr {
             self.reported_cr = true;
             defects.report(at, MimeDefect::BareCr)?;
-        }
-        Ok(())
-    }
-
-    fn line_end(
-        &mut self,
-        content_end: usize,
-        defects: &mut Defects<MimeDefect>,
-    ) -> Result<(), DecodeError> {
-        if !self.reported_long
-            && content_end.saturating_sub(self.line_start) > crate::header::MAX_LINE
-        {
-            self.reported_long = true;
-            defects.report(self.line_start, MimeDefect::LineTooLong)?;
         }
         Ok(())
     }
@@ -234,7 +265,7 @@ impl IdentityChecker {
         if let Some(cr) = self.cr_at.take() {
             self.bare_cr(cr, defects)?;
         }
-        self.line_end(at, defects)
+        self.long.end(at, defects)
     }
 }
 
@@ -253,11 +284,9 @@ pub struct Base64Decoder {
     reported_invalid: bool,
     reported_after_pad: bool,
     reported_pad: bool,
-    /// Absolute offset of the current line's first byte (`None`: the data's first line, whose
-    /// start the first `feed` gives), of the last CR, and whether a long line was reported.
-    line_start: Option<usize>,
+    long: LineLength,
+    /// Absolute offset of the last CR.
     last_cr: Option<usize>,
-    reported_long: bool,
 }
 
 impl Base64Decoder {
@@ -274,9 +303,7 @@ impl Base64Decoder {
         out: &mut Vec<u8>,
         defects: &mut Defects<MimeDefect>,
     ) -> Result<(), DecodeError> {
-        if self.line_start.is_none() {
-            self.line_start = Some(base);
-        }
+        self.long.begin(base);
         // Room for everything this call can produce (its groups, a carried-over one, and the
         // eight-byte stores of the fast path); the unused end is cut off below.
         let start = out.len();
@@ -351,8 +378,7 @@ impl Base64Decoder {
                 } else {
                     at
                 };
-                self.line_end(content_end, defects)?;
-                self.line_start = Some(at + 1);
+                self.long.line_break(content_end, at + 1, defects)?;
                 i = lf + 1;
             }
             let Some(&c) = input.get(i) else { break };
@@ -401,8 +427,7 @@ impl Base64Decoder {
                         } else {
                             at
                         };
-                        self.line_end(content_end, defects)?;
-                        self.line_start = Some(at + 1);
+                        self.long.line_break(content_end, at + 1, defects)?;
                     } else if c == b'\r' {
                         self.last_cr = Some(base + i);
                     }
@@ -440,19 +465,6 @@ impl Base64Decoder {
         if !self.reported_pad {
             self.reported_pad = true;
             defects.report(at, MimeDefect::Base64BadPadding)?;
-        }
-        Ok(())
-    }
-
-    fn line_end(
-        &mut self,
-        content_end: usize,
-        defects: &mut Defects<MimeDefect>,
-    ) -> Result<(), DecodeError> {
-        let start = self.line_start.unwrap_or(content_end);
-        if !self.reported_long && content_end.saturating_sub(start) > crate::header::MAX_LINE {
-            self.reported_long = true;
-            defects.report(start, MimeDefect::LineTooLong)?;
         }
         Ok(())
     }
@@ -507,7 +519,7 @@ impl Base64Decoder {
             self.padded = false;
             self.check_padding(at, defects)?;
         }
-        self.line_end(at, defects)
+        self.long.end(at, defects)
     }
 }
 
@@ -549,10 +561,7 @@ pub struct QpDecoder {
     /// How many bytes at the end of `pending` are whitespace, `=` or CR (what the line's end
     /// decides about).
     tail: usize,
-    /// Absolute offset of the current line's first byte (`None` before the first `feed`), and
-    /// whether a line over 998 octets was reported.
-    line_start: Option<usize>,
-    reported_long: bool,
+    long: LineLength,
 }
 
 /// Trailing whitespace is removed from at most this many bytes before a line break (RFC 2045
@@ -581,9 +590,7 @@ impl QpDecoder {
     ) -> Result<(), DecodeError> {
         let mut rest = input;
         let mut at = base;
-        if self.line_start.is_none() {
-            self.line_start = Some(base);
-        }
+        self.long.begin(base);
         if !self.pending.is_empty() {
             match memchr::memchr(b'\n', rest) {
                 Some(lf) => {
@@ -592,8 +599,8 @@ impl QpDecoder {
                     line.extend_from_slice(&rest[..=lf]);
                     decode_qp_line(&line, self.pending_at, out, defects)?;
                     let cr = line.len() >= 2 && line[line.len() - 2] == b'\r';
-                    self.line_end(at + lf - usize::from(cr), defects)?;
-                    self.line_start = Some(at + lf + 1);
+                    self.long
+                        .line_break(at + lf - usize::from(cr), at + lf + 1, defects)?;
                     rest = &rest[lf + 1..];
                     at += lf + 1;
                 }
@@ -607,10 +614,10 @@ impl QpDecoder {
             match memchr::memchr(b'\n', rest) {
                 Some(lf) => {
                     decode_qp_line(&rest[..=lf], at, out, defects)?;
-                    // The line may have begun in an earlier input (`line_start`).
+                    // The line may have begun in an earlier input (`long` knows where).
                     let cr = lf > 0 && rest[lf - 1] == b'\r';
-                    self.line_end(at + lf - usize::from(cr), defects)?;
-                    self.line_start = Some(at + lf + 1);
+                    self.long
+                        .line_break(at + lf - usize::from(cr), at + lf + 1, defects)?;
                     rest = &rest[lf + 1..];
                     at += lf + 1;
                 }
@@ -654,19 +661,6 @@ impl QpDecoder {
         Ok(())
     }
 
-    fn line_end(
-        &mut self,
-        content_end: usize,
-        defects: &mut Defects<MimeDefect>,
-    ) -> Result<(), DecodeError> {
-        let start = self.line_start.unwrap_or(content_end);
-        if !self.reported_long && content_end.saturating_sub(start) > crate::header::MAX_LINE {
-            self.reported_long = true;
-            defects.report(start, MimeDefect::LineTooLong)?;
-        }
-        Ok(())
-    }
-
     /// Ends the data (at absolute offset `at`): decodes the last line (which has no line break).
     pub fn finish(
         &mut self,
@@ -677,7 +671,7 @@ impl QpDecoder {
         let line = std::mem::take(&mut self.pending);
         self.tail = 0;
         decode_qp_line(&line, self.pending_at, out, defects)?;
-        self.line_end(at, defects)
+        self.long.end(at, defects)
     }
 }
 
