@@ -5,12 +5,15 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use mailwire_core::{DecodeError, Defect, Options};
+use mailwire_core::{DecodeError, Defect, Defects, Options};
 
 use crate::engine::{Engine, Ev, PartKind, Region};
 use crate::header::HeaderField;
 use crate::typed::{ContentDisposition, ContentType, TransferEncoding};
 use crate::MimeDefect;
+
+/// A transfer-decoded text body and the defects found decoding it.
+type TextBody<'a> = (Cow<'a, [u8]>, Defects<MimeDefect>);
 
 #[derive(Debug, Clone)]
 struct Node {
@@ -513,6 +516,17 @@ impl<'m, 'a> Part<'m, 'a> {
     /// borrowed from the message when it needs no decoding (7bit or 8bit UTF-8 text).
     /// `None` for other types.
     pub fn text(&self) -> Result<Option<WithDefects<Cow<'a, str>>>, DecodeError> {
+        let Some((body, mut d)) = self.text_body()? else {
+            return Ok(None);
+        };
+        let label = self.charset().map(str::as_bytes);
+        let text = crate::words::decode_charset_cow(body, label, self.body_offset(), &mut d)?;
+        Ok(Some((text, d.into_vec())))
+    }
+
+    /// The transfer-decoded body of a `text/*` part and the defects so far (`None` for other
+    /// types): what [`Part::text`] and [`Part::text_into`] charset-decode.
+    fn text_body(&self) -> Result<Option<TextBody<'a>>, DecodeError> {
         if self.content_type().mime_type != "text" {
             return Ok(None);
         }
@@ -523,9 +537,7 @@ impl<'m, 'a> Part<'m, 'a> {
             self.body_offset(),
             &mut d,
         )?;
-        let label = self.charset().map(str::as_bytes);
-        let text = crate::words::decode_charset_cow(body, label, self.body_offset(), &mut d)?;
-        Ok(Some((text, d.into_vec())))
+        Ok(Some((body, d)))
     }
 
     /// [`Part::text`] appending to a caller's buffer (reused across parts); `None` (and nothing
@@ -534,16 +546,9 @@ impl<'m, 'a> Part<'m, 'a> {
         &self,
         out: &mut String,
     ) -> Result<Option<Vec<Defect<MimeDefect>>>, DecodeError> {
-        if self.content_type().mime_type != "text" {
+        let Some((body, mut d)) = self.text_body()? else {
             return Ok(None);
-        }
-        let mut d = self.msg.opts.defects();
-        let body = crate::encoding::decode_body(
-            self.raw_body(),
-            self.transfer_encoding(),
-            self.body_offset(),
-            &mut d,
-        )?;
+        };
         let label = self.charset().map(str::as_bytes);
         out.push_str(&crate::words::decode_charset(
             &body,
