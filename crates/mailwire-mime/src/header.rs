@@ -51,6 +51,12 @@ impl<'a> HeaderField<'a> {
         })
     }
 
+    /// A field the engine read: [`HeaderField::from_raw`], or for a continuation line without a
+    /// field (no colon), [`HeaderField::orphan`].
+    pub(crate) fn read(raw: &'a [u8], offset: usize) -> Self {
+        HeaderField::from_raw(raw, offset).unwrap_or_else(|| HeaderField::orphan(raw, offset))
+    }
+
     /// A continuation line that had no field before it: kept with an empty name and the whole
     /// line as its value.
     pub fn orphan(raw: &'a [u8], offset: usize) -> Self {

@@ -321,10 +321,7 @@ impl StreamParser {
             },
             Ev::Field { start, end } => {
                 let raw = slice(start, end);
-                Event::Header(
-                    HeaderField::from_raw(raw, start)
-                        .unwrap_or_else(|| HeaderField::orphan(raw, start)),
-                )
+                Event::Header(HeaderField::read(raw, start))
             }
             Ev::HeadersEnd {
                 id,

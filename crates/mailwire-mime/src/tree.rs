@@ -116,11 +116,7 @@ impl<'a> Message<'a> {
             }
             Ev::Field { start, end } => {
                 let raw = self.input.get(start..end).unwrap_or_default();
-                let field = HeaderField::from_raw(raw, start).unwrap_or_else(|| {
-                    // A continuation line without a field: kept with an empty name.
-                    HeaderField::orphan(raw, start)
-                });
-                self.fields.push(field);
+                self.fields.push(HeaderField::read(raw, start));
                 if let Some(n) = self.nodes.last_mut() {
                     n.fields.1 = self.fields.len();
                 }
