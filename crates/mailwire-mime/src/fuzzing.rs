@@ -135,6 +135,24 @@ pub fn parse(data: &[u8]) {
     }
 }
 
+/// Parameters as (name, value) pairs.
+fn pairs(params: &[crate::typed::params::Param<'_>]) -> Vec<(String, String)> {
+    params
+        .iter()
+        .map(|p| (p.name.to_string(), p.value.to_string()))
+        .collect()
+}
+
+/// What the builder writes of `params`: one per name, the last given, in order of last mention.
+fn last_wins(params: &[crate::typed::params::Param<'_>]) -> Vec<(String, String)> {
+    let mut want: Vec<(String, String)> = Vec::new();
+    for (name, value) in pairs(params) {
+        want.retain(|(n, _)| *n != name);
+        want.push((name, value));
+    }
+    want
+}
+
 fn check_part(part: Part<'_, '_>, len: usize) {
     let (h, b, e) = (part.header_offset(), part.body_offset(), part.end_offset());
     assert!(h <= b && b <= e && e <= len, "offsets {h} {b} {e} of {len}");
@@ -294,34 +312,14 @@ pub fn field(data: &[u8]) {
     let again = match &typed {
         FieldValue::ContentType(ct) => {
             let got = root.content_type();
-            let mut want: Vec<(String, String)> = Vec::new();
-            for p in &ct.params {
-                want.retain(|(n, _)| *n != p.name);
-                want.push((p.name.to_string(), p.value.to_string()));
-            }
-            let got: Vec<(String, String)> = got
-                .params
-                .iter()
-                .map(|p| (p.name.to_string(), p.value.to_string()))
-                .collect();
-            assert_eq!(got, want, "{shown}");
+            assert_eq!(pairs(&got.params), last_wins(&ct.params), "{shown}");
             assert!(m.defects().is_empty(), "{:?} {shown}", m.defects());
             return;
         }
         FieldValue::ContentDisposition(cd) => {
             let got = root.disposition().expect("a disposition");
             assert_eq!(got.disposition, cd.disposition);
-            let mut want: Vec<(String, String)> = Vec::new();
-            for p in &cd.params {
-                want.retain(|(n, _)| *n != p.name);
-                want.push((p.name.to_string(), p.value.to_string()));
-            }
-            let got: Vec<(String, String)> = got
-                .params
-                .iter()
-                .map(|p| (p.name.to_string(), p.value.to_string()))
-                .collect();
-            assert_eq!(got, want, "{shown}");
+            assert_eq!(pairs(&got.params), last_wins(&cd.params), "{shown}");
             return;
         }
         _ => root
